@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+/**
+ * The CDK app: `npx cdk synth|deploy -c sender=... -c recipients=...` (see docs/deploy.md for every key).
+ * Account and region are those of the credentials `cdk` runs with.
+ */
+import { App } from 'aws-cdk-lib';
+import { readStackConfig } from '../lib/config.ts';
+import { ScorecardStack } from '../lib/scorecard-stack.ts';
+
+const app = new App();
+new ScorecardStack(app, 'SmarketingScorecard', {
+  description: 'Smarketing scorecard: validates marketing and sales exports and emails a monthly KPI scorecard',
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  config: readStackConfig(app.node),
+});

@@ -1,0 +1,56 @@
+/**
+ * In-memory implementations of the stores, for the CLI (which computes from a folder, with no AWS) and for
+ * unit tests of the use cases.
+ */
+import type { PeriodType } from '../domain/settings.ts';
+import type { Mailer, KpiStore, PeriodSummary, SendLedger, StoredKpi } from '../ports/index.ts';
+
+export class InMemoryKpiStore implements KpiStore {
+  private readonly periods = new Map<string, { summary: PeriodSummary; kpis: StoredKpi[] }>();
+
+  async putPeriod(summary: PeriodSummary, kpis: readonly StoredKpi[]): Promise<void> {
+    this.periods.set(summary.periodId, { summary, kpis: [...kpis] });
+  }
+
+  async getPeriod(periodId: string): Promise<{ summary?: PeriodSummary; kpis: StoredKpi[] }> {
+    const p = this.periods.get(periodId);
+    return p ? { summary: p.summary, kpis: [...p.kpis] } : { kpis: [] };
+  }
+
+  async getHistory(kpiId: string, periodType: PeriodType, fromId: string, toId: string): Promise<StoredKpi[]> {
+    return [...this.periods.values()]
+      .flatMap((p) => p.kpis)
+      .filter((k) => k.id === kpiId && k.periodType === periodType && k.periodId >= fromId && k.periodId <= toId)
+      .sort((a, b) => a.periodId.localeCompare(b.periodId));
+  }
+}
+
+export class InMemorySendLedger implements SendLedger {
+  readonly records = new Map<string, { status: 'sending' | 'sent'; messageId?: string }>();
+
+  async claim(periodId: string, recipient: string): Promise<boolean> {
+    const k = `${periodId}|${recipient}`;
+    if (this.records.has(k)) return false;
+    this.records.set(k, { status: 'sending' });
+    return true;
+  }
+
+  async markSent(periodId: string, recipient: string, messageId: string): Promise<void> {
+    this.records.set(`${periodId}|${recipient}`, { status: 'sent', messageId });
+  }
+
+  async release(periodId: string, recipient: string): Promise<void> {
+    const k = `${periodId}|${recipient}`;
+    if (this.records.get(k)?.status === 'sending') this.records.delete(k);
+  }
+}
+
+/** Keeps what would have been sent. */
+export class CapturingMailer implements Mailer {
+  readonly sent: { message: Uint8Array; from: string; to: readonly string[] }[] = [];
+
+  async sendRaw(message: Uint8Array, from: string, to: readonly string[]): Promise<string> {
+    this.sent.push({ message, from, to });
+    return `local-${this.sent.length}`;
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * The `smarketing` commands (cli.md). Each returns its exit code and writes through the given streams, so the
+ * tests run them in-process.
+ */
+import { readFile, mkdir, writeFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import { DATASET_NAMES, isDatasetName } from '../domain/layout.ts';
+import { DEFAULT_SETTINGS, parseSettings, SettingsError, type Settings } from '../domain/settings.ts';
+import { formatReportSummary } from '../domain/validation/summary.ts';
+import { computePeriodKpis } from '../domain/metrics/compute.ts';
+import { latestClosedDataPeriod } from '../domain/metrics/measures.ts';
+import { METRICS } from '../domain/metrics/registry.ts';
+import { formatValue } from '../domain/scorecard/format.ts';
+import { parsePeriodId, periodContaining, periodRange, previousPeriod, PeriodError, type Period } from '../domain/periods/period.ts';
+import { InMemoryKpiStore } from '../adapters/memory.ts';
+import { toStoredKpis } from '../use-cases/compute-kpis.ts';
+import { renderStoredScorecard } from '../use-cases/send-scorecard.ts';
+import { TREND_WINDOW } from '../handlers/compute-kpis.ts';
+import { loadExportFolder, validateFile } from './folder.ts';
+import { runLocalPipeline } from '../local/pipeline.ts';
+
+export interface Io {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+  readonly isTTY: boolean;
+  readonly now: () => Date;
+  readonly cwd: string;
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const USAGE = `Usage:
+  smarketing validate <file> --dataset <name> [--json]
+  smarketing kpis --data <dir> [--period <id>] [--json]
+  smarketing report --data <dir> [--period <id>] --out <dir>
+  smarketing local [--data <dir>] [--period <id>] [--out <dir>]
+
+Common options: --config <file>  --timezone <IANA>  --currency <ISO>  --period-type month|quarter|week
+Datasets: ${DATASET_NAMES.join(', ')}`;
+
+const COMMON = {
+  config: { type: 'string' },
+  timezone: { type: 'string' },
+  currency: { type: 'string' },
+  'period-type': { type: 'string' },
+  'date-order': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+async function loadSettings(v: Record<string, unknown>, cwd: string): Promise<Settings> {
+  let base = DEFAULT_SETTINGS;
+  if (typeof v.config === 'string') {
+    const path = resolve(cwd, v.config);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(path, 'utf8'));
+    } catch (e) {
+      throw new UsageError(`cannot read config file ${path}: ${(e as Error).message}`);
+    }
+    base = parseSettings(raw as Record<string, unknown>);
+  }
+  return parseSettings({
+    ...(v.timezone ? { timezone: v.timezone } : {}),
+    ...(v.currency ? { currency: v.currency } : {}),
+    ...(v['period-type'] ? { periodType: v['period-type'] } : {}),
+    ...(v['date-order'] ? { dateOrder: v['date-order'] } : {}),
+  }, base);
+}
+
+async function validateCommand(args: string[], io: Io): Promise<number> {
+  const { values: v, positionals } = parseArgs({ args, allowPositionals: true, options: { ...COMMON, dataset: { type: 'string' } } });
+  const file = positionals[0];
+  if (!file) throw new UsageError('validate needs a file');
+  if (!v.dataset || !isDatasetName(v.dataset)) throw new UsageError(`--dataset must be one of ${DATASET_NAMES.join(', ')}`);
+  const settings = await loadSettings(v, io.cwd);
+  const path = resolve(io.cwd, file);
+  const size = await stat(path).then((s) => s.size).catch(() => { throw new UsageError(`no such file: ${file}`); });
+  const progress = io.isTTY && !v.json && size > 5_000_000 ? progressBar(size, io) : undefined;
+  const report = await validateFile(path, v.dataset, settings, io.now(), undefined, progress);
+  if (progress) io.err('\r\x1b[K');
+  const shown = { ...report, source: file };
+  io.out(v.json ? JSON.stringify(shown, null, 2) : formatReportSummary(shown));
+  return report.status === 'accepted' ? 0 : 1;
+}
+
+function progressBar(total: number, io: Io): (bytes: number) => void {
+  let last = -1;
+  return (bytes) => {
+    const pct = Math.min(100, Math.floor((bytes / total) * 100));
+    if (pct === last) return;
+    last = pct;
+    const width = 30;
+    const filled = Math.round((pct / 100) * width);
+    io.err(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}%`);
+  };
+}
+
+async function computeFromFolder(v: Record<string, unknown>, io: Io) {
+  if (typeof v.data !== 'string') throw new UsageError('--data <dir> is required');
+  const settings = await loadSettings(v, io.cwd);
+  const now = io.now();
+  const folder = await loadExportFolder(resolve(io.cwd, v.data), settings, now);
+  let period: Period | undefined;
+  if (typeof v.period === 'string') period = parsePeriodId(v.period);
+  else {
+    const today = DateTime.fromJSDate(now, { zone: settings.timezone }).toISODate()!;
+    period = latestClosedDataPeriod(folder.loaded.records, settings.periodType, settings.timezone, today, periodContaining);
+    if (!period) throw new UsageError('no lead records dated in a closed period: name one with --period');
+  }
+  return { settings, folder, period, now };
+}
+
+async function kpisCommand(args: string[], io: Io): Promise<number> {
+  const { values: v } = parseArgs({ args, options: { ...COMMON, data: { type: 'string' }, period: { type: 'string' } } });
+  const { settings, folder, period } = await computeFromFolder(v, io);
+  if (!folder.inputs.some((i) => i.status === 'accepted')) {
+    for (const r of folder.reports) io.err(formatReportSummary(r));
+    io.err('no dataset could be read');
+    return 1;
+  }
+  const result = computePeriodKpis(folder.loaded.records, period, settings);
+  if (v.json) {
+    io.out(JSON.stringify({
+      period: period.id, timezone: settings.timezone, currency: settings.currency,
+      metrics: result.metrics, inputs: folder.inputs,
+    }, null, 2));
+    return 0;
+  }
+  io.out(`KPIs for ${period.id} (${settings.timezone}, ${settings.currency})\n`);
+  for (const def of METRICS) {
+    const m = result.metrics[def.id]!;
+    const detail = m.value === null ? `  (${m.reason})` : m.numerator !== undefined && m.denominator !== undefined && def.unit !== 'count'
+      ? `  = ${round(m.numerator)} / ${round(m.denominator)}` : '';
+    io.out(`  ${def.label.padEnd(28)} ${formatValue(m.value, def.unit, settings.currency).padStart(14)}${detail}`);
+  }
+  const skipped = folder.inputs.filter((i) => i.status === 'rejected');
+  io.out(`\n${folder.inputs.length - skipped.length} files read${skipped.length ? `, ${skipped.length} skipped because they failed validation:` : '.'}`);
+  for (const s of skipped) io.out(`  - ${s.file} (run: smarketing validate ${s.file} --dataset ${s.dataset})`);
+  return 0;
+}
+
+const round = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+
+async function reportCommand(args: string[], io: Io): Promise<number> {
+  const { values: v } = parseArgs({ args, options: { ...COMMON, data: { type: 'string' }, period: { type: 'string' }, out: { type: 'string' } } });
+  if (typeof v.out !== 'string') throw new UsageError('--out <dir> is required');
+  const { settings, folder, period, now } = await computeFromFolder(v, io);
+  if (!folder.inputs.some((i) => i.status === 'accepted')) {
+    io.err('no dataset could be read');
+    return 1;
+  }
+  const kpis = new InMemoryKpiStore();
+  for (const p of periodRange(previousPeriod(period, TREND_WINDOW), period)) {
+    const { summary, kpis: items } = toStoredKpis(computePeriodKpis(folder.loaded.records, p, settings), folder.loaded, now.toISOString());
+    await kpis.putPeriod(summary, items);
+  }
+  const scorecard = await renderStoredScorecard(period, { kpis, clock: { now: () => now }, settings });
+  const outDir = resolve(io.cwd, v.out);
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'scorecard.html'), scorecard.html);
+  await writeFile(join(outDir, 'scorecard.txt'), scorecard.text);
+  await writeFile(join(outDir, 'scorecard.eml'), await scorecard.compose(settings.recipients.join(', ')));
+  io.out(`Scorecard for ${period.id} written to ${outDir}: scorecard.html, scorecard.txt, scorecard.eml`);
+  return 0;
+}
+
+async function localCommand(args: string[], io: Io): Promise<number> {
+  const { values: v } = parseArgs({ args, options: { ...COMMON, data: { type: 'string' }, period: { type: 'string' }, out: { type: 'string' } } });
+  const settings = await loadSettings(v, io.cwd);
+  const dataDir = resolve(io.cwd, typeof v.data === 'string' ? v.data : 'samples');
+  const outDir = resolve(io.cwd, typeof v.out === 'string' ? v.out : 'out');
+  const result = await runLocalPipeline({
+    dataDir, outDir, settings, ...(typeof v.period === 'string' ? { period: v.period } : {}),
+    log: (line) => io.out(line),
+  });
+  const rejected = result.uploads.filter((u) => u.outcome === 'rejected');
+  io.out(`\n${result.uploads.length} uploads validated (${rejected.length} rejected); scorecard for ${result.period}.`);
+  if (result.emails.length === 0) {
+    io.err('no email went out');
+    return 1;
+  }
+  io.out(`Emails received by the SES stand-in:`);
+  for (const e of result.emails) io.out(`  ${e.subject} → ${e.to.join(', ')}\n    ${e.eml}\n    ${e.html}`);
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  validate: validateCommand,
+  kpis: kpisCommand,
+  report: reportCommand,
+  local: localCommand,
+};
+
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(USAGE);
+    return 0;
+  }
+  try {
+    return await command(args, io);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof SettingsError || e instanceof PeriodError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`smarketing ${name}: ${(e as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * The dataset registry: for each dataset of exports.md, its columns (canonical name, type, whether required,
+ * the headers real tools export), its record key and its row rules. The validator, the stored records,
+ * the stack (one trigger per dataset) and the docs all read this table.
+ */
+import type { DatasetName } from '../layout.ts';
+import type { Settings } from '../settings.ts';
+import type {
+  CustomerRecord, DatasetRecords, LeadRecord, OpportunityRecord, OpportunityStatus, SpendRecord, SqlStatus,
+  WebTrafficRecord,
+} from './records.ts';
+
+export type CellType =
+  | 'text'
+  | 'datetime' // a date or a timestamp
+  | 'date' // a date; a time part is dropped
+  | 'day-or-month' // a date or `YYYY-MM`
+  | 'money'
+  | 'integer'
+  | 'boolean'
+  | 'percent'
+  | 'sql-status'
+  | 'currency';
+
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: CellType;
+  readonly required: boolean;
+  /** Headers that mean this column, in priority order (the first that a file has wins). */
+  readonly aliases: readonly string[];
+  /** Only used to derive another column (e.g. Salesforce's `Won`); not stored as such. */
+  readonly helper?: boolean;
+}
+
+/** A cell value after parsing, by column name. Absent = blank or column not in the file. */
+export type ParsedCells = Readonly<Record<string, string | number | boolean | undefined>>;
+
+export interface RowIssue {
+  readonly code: 'missing-value' | 'constraint-error' | 'date-order' | 'type-error';
+  readonly column: string;
+  readonly message: string;
+  readonly severity: 'error' | 'warning';
+}
+
+export interface BuildContext {
+  readonly settings: Settings;
+}
+
+export interface DatasetSpec<N extends DatasetName = DatasetName> {
+  readonly name: N;
+  /** What one row is, for docs and messages. */
+  readonly rowIs: string;
+  readonly columns: readonly ColumnSpec[];
+  /** Columns whose blank values, with numbers filled, mark a summary row at the end of a file. */
+  readonly keyColumns: readonly string[];
+  /** The column whose values must be unique in a file, if any. */
+  readonly idColumn?: string;
+  /** Date columns exempt from the future-date rule for this row (an open deal's expected close date). */
+  futureDateExempt?(cells: ParsedCells): readonly string[];
+  /** The key that makes a later upload's record replace an earlier one. */
+  keyOf(record: DatasetRecords[N]): string;
+  /** Builds the record from parsed cells, applying the row rules; `record` is absent when the row is unusable. */
+  build(cells: ParsedCells, ctx: BuildContext): { record?: DatasetRecords[N]; issues: RowIssue[] };
+}
+
+const col = (name: string, type: CellType, required: boolean, aliases: readonly string[], helper = false): ColumnSpec =>
+  ({ name, type, required, aliases, ...(helper ? { helper } : {}) });
+
+const str = (v: ParsedCells[string]): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const num = (v: ParsedCells[string]): number | undefined => (typeof v === 'number' ? v : undefined);
+const bool = (v: ParsedCells[string]): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+
+/** Compares two normalized date values by their local calendar date (instants are already UTC). */
+const before = (a: string, b: string): boolean => a.slice(0, 10) < b.slice(0, 10);
+
+/** Whether a lead source counts as sales-sourced under the configured list. */
+export function isSalesSourced(source: string, settings: Settings): boolean {
+  const s = source.toLowerCase();
+  return settings.salesSourcedSources.some((needle) => s.includes(needle.toLowerCase()));
+}
+
+const error = (code: RowIssue['code'], column: string, message: string): RowIssue =>
+  ({ code, column, message, severity: 'error' });
+
+const leads: DatasetSpec<'leads'> = {
+  name: 'leads',
+  rowIs: 'a lead / contact and the dates it reached each funnel stage',
+  columns: [
+    col('lead_id', 'text', true, ['Record ID', 'Contact ID', 'Lead ID', 'Id']),
+    col('created_at', 'datetime', true, ['Create Date', 'Created Date', 'Became a Lead Date']),
+    col('source', 'text', true, ['Original Source', 'Original Source Type', 'Lead Source', 'Source', 'Channel']),
+    col('campaign', 'text', false, ['Campaign', 'Original Source Drill-Down 1']),
+    col('mql_at', 'datetime', false, ['Became a Marketing Qualified Lead Date', 'MQL Date']),
+    col('sql_at', 'datetime', false, ['Became a Sales Qualified Lead Date', 'SQL Date']),
+    col('sql_status', 'sql-status', false, ['SQL Status', 'Sales Acceptance']),
+    col('customer_at', 'datetime', false, ['Became a Customer Date', 'Converted Date']),
+    col('marketing_sourced', 'boolean', false, ['Marketing Sourced']),
+  ],
+  keyColumns: ['lead_id'],
+  idColumn: 'lead_id',
+  keyOf: (r) => r.lead_id,
+  build(c, { settings }) {
+    const issues: RowIssue[] = [];
+    const created = str(c.created_at);
+    const lead_id = str(c.lead_id);
+    if (!lead_id || !created) return { issues };
+    const mql = str(c.mql_at);
+    const sql = str(c.sql_at);
+    const customer = str(c.customer_at);
+    for (const [name, v] of [['mql_at', mql], ['sql_at', sql], ['customer_at', customer]] as const) {
+      if (v && before(v, created)) issues.push(error('date-order', name, `${name} is before created_at (${created.slice(0, 10)})`));
+    }
+    if (mql && sql && before(sql, mql)) issues.push(error('date-order', 'sql_at', `sql_at is before mql_at (${mql.slice(0, 10)})`));
+    const status = str(c.sql_status) as SqlStatus | undefined;
+    if (status && !sql) issues.push(error('missing-value', 'sql_at', 'sql_status is set but sql_at is blank'));
+    const source = str(c.source) ?? 'unknown';
+    const record: LeadRecord = {
+      lead_id,
+      created_at: created,
+      source,
+      marketing_sourced: bool(c.marketing_sourced) ?? !isSalesSourced(source, settings),
+    };
+    const campaign = str(c.campaign);
+    if (campaign) record.campaign = campaign;
+    if (mql) record.mql_at = mql;
+    if (sql) record.sql_at = sql;
+    if (status) record.sql_status = status;
+    if (customer) record.customer_at = customer;
+    return { record, issues };
+  },
+};
+
+function opportunityStatus(c: ParsedCells): OpportunityStatus | undefined {
+  const closed = bool(c.closed_flag);
+  const won = bool(c.won_flag);
+  // A Salesforce report's Closed / Won flags decide over the stage label.
+  if (closed !== undefined) return closed ? (won ? 'won' : 'lost') : 'open';
+  const stage = str(c.status)?.toLowerCase().replace(/[^a-z]/g, '');
+  if (stage === undefined) return undefined;
+  if (stage === 'closedwon' || stage === 'won') return 'won';
+  if (stage === 'closedlost' || stage === 'lost') return 'lost';
+  return 'open';
+}
+
+const opportunities: DatasetSpec<'opportunities'> = {
+  name: 'opportunities',
+  rowIs: 'a deal / opportunity',
+  columns: [
+    col('opportunity_id', 'text', true, ['Record ID', 'Deal ID', 'Opportunity ID', 'Id']),
+    col('created_at', 'datetime', true, ['Create Date', 'Created Date']),
+    col('status', 'text', true, ['Deal Stage', 'Stage', 'Status']),
+    col('closed_at', 'date', false, ['Close Date', 'Closed Date']),
+    col('amount', 'money', true, ['Amount', 'Amount in company currency', 'Total Amount']),
+    col('source', 'text', false, ['Lead Source', 'Original Source Type', 'Original Source', 'Source']),
+    col('lead_id', 'text', false, ['Lead ID', 'Associated Contact IDs']),
+    col('marketing_sourced', 'boolean', false, ['Marketing Sourced']),
+    col('closed_flag', 'boolean', false, ['Closed'], true),
+    col('won_flag', 'boolean', false, ['Won'], true),
+  ],
+  keyColumns: ['opportunity_id'],
+  idColumn: 'opportunity_id',
+  keyOf: (r) => r.opportunity_id,
+  futureDateExempt: (c) => (opportunityStatus(c) === 'open' ? ['closed_at'] : []),
+  build(c, { settings }) {
+    const issues: RowIssue[] = [];
+    const id = str(c.opportunity_id);
+    const created = str(c.created_at);
+    const amount = num(c.amount);
+    const status = opportunityStatus(c);
+    if (status === undefined) issues.push(error('missing-value', 'status', 'status is blank (no stage, no Closed/Won flags)'));
+    if (!id || !created || amount === undefined || status === undefined) return { issues };
+    const closed = str(c.closed_at);
+    if (status !== 'open') {
+      if (!closed) issues.push(error('missing-value', 'closed_at', `closed_at is required for a ${status} opportunity`));
+      else if (before(closed, created)) issues.push(error('date-order', 'closed_at', `closed_at is before created_at (${created.slice(0, 10)})`));
+    }
+    const source = str(c.source);
+    const record: OpportunityRecord = {
+      opportunity_id: id,
+      created_at: created,
+      status,
+      amount_minor: amount,
+      marketing_sourced: bool(c.marketing_sourced) ?? (source ? !isSalesSourced(source, settings) : false),
+    };
+    if (status !== 'open' && closed) record.closed_at = closed;
+    if (source) record.source = source;
+    const leadId = str(c.lead_id);
+    if (leadId) record.lead_id = leadId;
+    return { record, issues };
+  },
+};
+
+const spend: DatasetSpec<'spend'> = {
+  name: 'spend',
+  rowIs: 'money spent on a day (or a month) on a channel / campaign',
+  columns: [
+    col('date', 'day-or-month', true, ['Day', 'Date', 'Month', 'Reporting starts']),
+    col('amount', 'money', true, ['Cost', 'Spend', 'Amount', 'Amount spent']),
+    col('channel', 'text', false, ['Channel', 'Source']),
+    col('campaign', 'text', false, ['Campaign', 'Campaign name']),
+    col('category', 'text', false, ['Category']),
+    col('currency', 'currency', false, ['Currency', 'Currency code']),
+    col('date_end', 'date', false, ['Reporting ends'], true),
+  ],
+  keyColumns: ['date'],
+  keyOf: (r) => `${r.date}|${r.channel.toLowerCase()}|${r.campaign.toLowerCase()}|${r.category}`,
+  build(c) {
+    const issues: RowIssue[] = [];
+    const date = str(c.date);
+    const amount = num(c.amount);
+    if (!date || amount === undefined) return { issues };
+    const end = str(c.date_end);
+    if (end && end.slice(0, 7) !== date.slice(0, 7)) {
+      issues.push(error('constraint-error', 'date_end', `the row covers ${date} to ${end}, which spans two months: export with a daily breakdown`));
+    }
+    const categoryRaw = (str(c.category) ?? 'marketing').toLowerCase();
+    if (categoryRaw !== 'marketing' && categoryRaw !== 'sales') {
+      issues.push(error('constraint-error', 'category', `category must be marketing or sales, got "${str(c.category)}"`));
+    }
+    const record: SpendRecord = {
+      date,
+      amount_minor: amount,
+      channel: str(c.channel) ?? 'unspecified',
+      campaign: str(c.campaign) ?? '',
+      category: categoryRaw === 'sales' ? 'sales' : 'marketing',
+    };
+    return { record, issues };
+  },
+};
+
+const customers: DatasetSpec<'customers'> = {
+  name: 'customers',
+  rowIs: 'a paying customer account',
+  columns: [
+    col('customer_id', 'text', true, ['Customer ID', 'Account ID', 'Record ID', 'Company ID']),
+    col('started_at', 'date', true, ['Became a Customer Date', 'Customer Since', 'Start Date']),
+    col('churned_at', 'date', false, ['Churn Date', 'Churned At', 'Cancellation Date']),
+    col('mrr', 'money', false, ['MRR', 'Monthly Revenue']),
+    col('marketing_sourced', 'boolean', false, ['Marketing Sourced']),
+  ],
+  keyColumns: ['customer_id'],
+  idColumn: 'customer_id',
+  keyOf: (r) => r.customer_id,
+  build(c) {
+    const issues: RowIssue[] = [];
+    const id = str(c.customer_id);
+    const started = str(c.started_at);
+    if (!id || !started) return { issues };
+    const churned = str(c.churned_at);
+    if (churned && before(churned, started)) issues.push(error('date-order', 'churned_at', `churned_at is before started_at (${started})`));
+    const record: CustomerRecord = { customer_id: id, started_at: started };
+    if (churned) record.churned_at = churned;
+    const mrr = num(c.mrr);
+    if (mrr !== undefined) record.mrr_minor = mrr;
+    const ms = bool(c.marketing_sourced);
+    if (ms !== undefined) record.marketing_sourced = ms;
+    return { record, issues };
+  },
+};
+
+const webTraffic: DatasetSpec<'web_traffic'> = {
+  name: 'web_traffic',
+  rowIs: 'website sessions on a day, optionally per channel',
+  columns: [
+    col('date', 'date', true, ['Date', 'Day']),
+    col('sessions', 'integer', true, ['Sessions']),
+    col('channel', 'text', false, ['Session primary channel group', 'Session default channel group', 'Channel']),
+    col('engaged_sessions', 'integer', false, ['Engaged sessions']),
+    col('bounce_rate', 'percent', false, ['Bounce rate']),
+    col('conversions', 'integer', false, ['Key events', 'Conversions']),
+  ],
+  keyColumns: ['date'],
+  keyOf: (r) => `${r.date}|${r.channel.toLowerCase()}`,
+  build(c) {
+    const issues: RowIssue[] = [];
+    const date = str(c.date);
+    const sessions = num(c.sessions);
+    if (!date || sessions === undefined) return { issues };
+    const engaged = num(c.engaged_sessions);
+    if (engaged !== undefined && engaged > sessions) {
+      issues.push(error('constraint-error', 'engaged_sessions', `engaged_sessions (${engaged}) is more than sessions (${sessions})`));
+    }
+    const record: WebTrafficRecord = { date, channel: str(c.channel) ?? 'all', sessions };
+    if (engaged !== undefined) record.engaged_sessions = engaged;
+    const bounce = num(c.bounce_rate);
+    if (bounce !== undefined) record.bounce_rate = bounce;
+    else if (engaged !== undefined && sessions > 0) record.bounce_rate = 1 - engaged / sessions;
+    const conversions = num(c.conversions);
+    if (conversions !== undefined) record.conversions = conversions;
+    return { record, issues };
+  },
+};
+
+export const DATASETS: { readonly [N in DatasetName]: DatasetSpec<N> } = {
+  leads,
+  opportunities,
+  spend,
+  customers,
+  web_traffic: webTraffic,
+};
+
+/** Header matching ignores case, surrounding spaces, punctuation and underscores. */
+export const normalizeHeader = (h: string): string => h.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');

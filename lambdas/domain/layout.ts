@@ -1,0 +1,61 @@
+/**
+ * Where things live in the bucket and the table. The stack, the adapters and the local stand-ins all read
+ * this, so a prefix or a key name is written once.
+ */
+
+export const DATASET_NAMES = ['leads', 'opportunities', 'spend', 'customers', 'web_traffic'] as const;
+export type DatasetName = (typeof DATASET_NAMES)[number];
+
+export const isDatasetName = (s: string): s is DatasetName => (DATASET_NAMES as readonly string[]).includes(s);
+
+/**
+ * Bucket prefixes. Only `incoming/` triggers Lambdas; everything the pipeline writes goes elsewhere, so no
+ * output can re-trigger a validation.
+ */
+export const BUCKET_PREFIX = {
+  incoming: 'incoming/',
+  accepted: 'accepted/',
+  rejected: 'rejected/',
+  reports: 'reports/',
+} as const;
+
+export const incomingPrefix = (dataset: DatasetName): string => `${BUCKET_PREFIX.incoming}${dataset}/`;
+
+/** The dataset an incoming key belongs to, or undefined when the key is not under `incoming/<dataset>/`. */
+export function datasetOfKey(key: string): DatasetName | undefined {
+  if (!key.startsWith(BUCKET_PREFIX.incoming)) return undefined;
+  const name = key.slice(BUCKET_PREFIX.incoming.length).split('/')[0] ?? '';
+  return isDatasetName(name) ? name : undefined;
+}
+
+/**
+ * The single table. Items:
+ * - upload records: pk `UPLOADS#<dataset>`, sk `<uploaded at ISO>#<upload id>` (so a Query lists a dataset's
+ *   uploads in the order they were made, which is the order their records apply in);
+ * - KPI values: pk `KPIS#<period id>`, sk `<kpi id>` (one Query returns a period's scorecard), with
+ *   gsi1pk `KPI#<kpi id>#<period type>` / gsi1sk `<period id>` (one Query returns a KPI's history);
+ * - period summaries: pk `KPIS#<period id>`, sk `#PERIOD`;
+ * - send records: pk `SENDS#<period id>`, sk `<recipient>` (written conditionally: one email per period and recipient).
+ */
+export const TABLE_SCHEMA = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  kpiHistoryIndex: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+} as const;
+
+/** Environment variables that bind a function to its resources; the stack sets them, the handlers read them. */
+export const RESOURCE_ENV = {
+  bucket: 'SCORECARD_BUCKET',
+  table: 'SCORECARD_TABLE',
+  /** Optional endpoint overrides (the local stand-ins); absent on AWS. */
+  s3Endpoint: 'SCORECARD_S3_ENDPOINT',
+  dynamodbEndpoint: 'SCORECARD_DYNAMODB_ENDPOINT',
+  sesEndpoint: 'SCORECARD_SES_ENDPOINT',
+} as const;
+
+/** Handler entry files, relative to the project root; the stack bundles these. */
+export const HANDLER_ENTRIES = {
+  validateUpload: 'lambdas/handlers/validate-upload.ts',
+  computeKpis: 'lambdas/handlers/compute-kpis.ts',
+  sendScorecard: 'lambdas/handlers/send-scorecard.ts',
+} as const;

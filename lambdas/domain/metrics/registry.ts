@@ -1,0 +1,354 @@
+/**
+ * The metric registry: every KPI of metrics.md as one entry — id, label, definition, unit, direction, inputs,
+ * formula, benchmark, segments, the action the sources recommend. Computation, storage, commentary, the email
+ * and docs/metrics.md all read this list; adding a KPI is adding an entry.
+ */
+import type { DatasetName } from '../layout.ts';
+import type { Settings } from '../settings.ts';
+import type { PeriodMeasures, Tally } from './measures.ts';
+
+export type MetricUnit = 'count' | 'rate' | 'money' | 'days' | 'ratio';
+export type SectionId = 'acquisition' | 'conversion' | 'revenue' | 'efficiency' | 'web';
+
+export const SECTIONS: readonly { id: SectionId; title: string }[] = [
+  { id: 'acquisition', title: 'Acquisition' },
+  { id: 'conversion', title: 'Conversion' },
+  { id: 'revenue', title: 'Revenue' },
+  { id: 'efficiency', title: 'Efficiency and retention' },
+  { id: 'web', title: 'Web' },
+];
+
+export interface SegmentValue {
+  readonly value: number | null;
+  readonly numerator?: number;
+  readonly denominator?: number;
+}
+
+/** A KPI's value for a period: `null` with a reason when it cannot be computed, never 0, NaN or Infinity. */
+export interface MetricValue {
+  readonly value: number | null;
+  readonly numerator?: number;
+  readonly denominator?: number;
+  readonly reason?: string;
+  /** A remark the commentary must make (e.g. the CLV lifespan was capped). */
+  readonly note?: string;
+  readonly segments?: Readonly<Record<string, SegmentValue>>;
+}
+
+/** Benchmark bands; `source` says where they come from. */
+export type Benchmark =
+  | { readonly kind: 'min'; readonly min: number; readonly source: string }
+  | { readonly kind: 'max'; readonly max: number; readonly source: string }
+  | { readonly kind: 'range'; readonly min: number; readonly max: number; readonly source: string; readonly label?: string }
+  /** Growth over the previous period, as a fraction (0.05 = 5%). */
+  | { readonly kind: 'growth'; readonly min: number; readonly max: number; readonly source: string }
+  /** Each segment against the all-segment value. */
+  | { readonly kind: 'segments'; readonly source: string };
+
+export interface MetricContext {
+  readonly settings: Settings;
+}
+
+export interface MetricDefinition {
+  readonly id: string;
+  readonly label: string;
+  /** One line, shown in the email's definitions and the docs. */
+  readonly definition: string;
+  readonly unit: MetricUnit;
+  /** Which way is good news. */
+  readonly better: 'up' | 'down';
+  readonly section: SectionId;
+  /** Datasets the KPI needs records from in the period. */
+  readonly inputs: readonly DatasetName[];
+  readonly segmentBy?: 'source' | 'channel';
+  /** The benchmark for these settings (bands can depend on the business model), if any. */
+  benchmark?(settings: Settings): Benchmark | undefined;
+  /** What the sources recommend when the KPI is off its benchmark or trends the wrong way. */
+  readonly action?: string;
+  compute(m: PeriodMeasures, ctx: MetricContext): MetricValue;
+}
+
+// ---- helpers shared by the formulas ----
+
+const DATASET_LABEL: Record<DatasetName, string> = {
+  leads: 'leads', opportunities: 'opportunities', spend: 'spend', customers: 'customers', web_traffic: 'web traffic',
+};
+
+function missingInputs(m: PeriodMeasures, inputs: readonly DatasetName[]): MetricValue | undefined {
+  const missing = inputs.filter((d) => !m.covered[d]);
+  if (missing.length === 0) return undefined;
+  return { value: null, reason: `no ${missing.map((d) => DATASET_LABEL[d]).join(' or ')} export covers ${m.period.id}` };
+}
+
+const money = (minor: number): number => Math.round(minor) / 100;
+
+/** numerator / denominator, or null with a reason when the denominator is zero. */
+function ratio(numerator: number, denominator: number, zeroReason: string, scale: (n: number) => number = (n) => n): MetricValue {
+  if (denominator === 0) return { value: null, numerator: scale(numerator), denominator: scale(denominator), reason: zeroReason };
+  return { value: numerator / denominator, numerator: scale(numerator), denominator: scale(denominator) };
+}
+
+function segmentRatios(num: Tally, den: Tally, scale: (n: number) => number = (n) => n): Record<string, SegmentValue> {
+  const out: Record<string, SegmentValue> = {};
+  const keys = [...new Set([...num.by.keys(), ...den.by.keys()])].sort();
+  for (const k of keys) {
+    const n = num.by.get(k) ?? 0;
+    const d = den.by.get(k) ?? 0;
+    out[k] = d === 0 ? { value: null, numerator: scale(n), denominator: scale(d) } : { value: n / d, numerator: scale(n), denominator: scale(d) };
+  }
+  return out;
+}
+
+const count = (value: number): MetricValue => ({ value });
+
+function withInputs(inputs: readonly DatasetName[], f: (m: PeriodMeasures, ctx: MetricContext) => MetricValue) {
+  return (m: PeriodMeasures, ctx: MetricContext): MetricValue => missingInputs(m, inputs) ?? f(m, ctx);
+}
+
+/** Days in a month as CLV counts them, to scale weekly churn to a month. */
+const DAYS_PER_MONTH = 30.4375;
+
+const LEAD_TO_CUSTOMER_BANDS: Record<Settings['businessModel'], Benchmark> = {
+  b2b: { kind: 'range', min: 0.05, max: 0.1, source: 'seed 002 (B2B)' },
+  saas: { kind: 'range', min: 0.02, max: 0.05, source: 'seed 002 (SaaS)' },
+  ecommerce: { kind: 'min', min: 0.2, source: 'seed 002 (e-commerce)' },
+};
+
+function define(d: Omit<MetricDefinition, 'compute'> & { compute: (m: PeriodMeasures, ctx: MetricContext) => MetricValue }): MetricDefinition {
+  return { ...d, compute: withInputs(d.inputs, d.compute) };
+}
+
+export const METRICS: readonly MetricDefinition[] = [
+  define({
+    id: 'leads', label: 'Leads', definition: 'Leads created in the period.',
+    unit: 'count', better: 'up', section: 'acquisition', inputs: ['leads'], segmentBy: 'source',
+    action: 'Review which sources fell and shift budget toward the channels that are growing.',
+    compute: (m) => ({ ...count(m.leads.total), segments: segmentCounts(m.leads) }),
+  }),
+  define({
+    id: 'mqls', label: 'MQLs', definition: 'Leads that became marketing-qualified in the period.',
+    unit: 'count', better: 'up', section: 'acquisition', inputs: ['leads'], segmentBy: 'source',
+    action: 'Check lead scoring and nurture programmes: fewer leads are reaching marketing qualification.',
+    compute: (m) => ({ ...count(m.mqls.total), segments: segmentCounts(m.mqls) }),
+  }),
+  define({
+    id: 'sqls', label: 'SQLs', definition: 'Leads that became sales-qualified in the period.',
+    unit: 'count', better: 'up', section: 'acquisition', inputs: ['leads'], segmentBy: 'source',
+    benchmark: () => ({ kind: 'growth', min: 0.05, max: 0.1, source: 'seed 002' }),
+    action: 'Dig into the lead source with the lowest MQL→SQL rate and align qualification criteria with sales.',
+    compute: (m) => ({ ...count(m.sqls.total), segments: segmentCounts(m.sqls) }),
+  }),
+  define({
+    id: 'cost_per_lead', label: 'Cost per lead', definition: 'Marketing spend divided by leads created.',
+    unit: 'money', better: 'down', section: 'acquisition', inputs: ['spend', 'leads'], segmentBy: 'channel',
+    action: 'Cut or rework the channels whose cost per lead rose the most.',
+    compute: (m) => {
+      const v = ratio(m.marketingSpendMinor.total, m.leads.total, `no leads were created in ${m.period.id}`);
+      const segments: Record<string, SegmentValue> = {};
+      // Per channel only where a spend channel matches a lead source by name.
+      for (const [channel, spendMinor] of m.marketingSpendMinor.by) {
+        const leads = m.leads.by.get(channel);
+        if (leads) segments[channel] = { value: money(spendMinor) / leads, numerator: money(spendMinor), denominator: leads };
+      }
+      return {
+        ...v, value: v.value === null ? null : v.value / 100,
+        ...(v.numerator !== undefined ? { numerator: money(v.numerator) } : {}),
+        segments,
+      };
+    },
+  }),
+  define({
+    id: 'lead_to_mql_rate', label: 'Lead → MQL', definition: 'MQLs divided by leads created in the period.',
+    unit: 'rate', better: 'up', section: 'conversion', inputs: ['leads'],
+    action: 'Review lead quality by source and the MQL scoring threshold.',
+    compute: (m) => ratio(m.mqls.total, m.leads.total, `no leads were created in ${m.period.id}`),
+  }),
+  define({
+    id: 'mql_to_sql_rate', label: 'MQL → SQL', definition: 'SQLs divided by MQLs in the period, also per lead source.',
+    unit: 'rate', better: 'up', section: 'conversion', inputs: ['leads'], segmentBy: 'source',
+    benchmark: () => ({ kind: 'segments', source: 'seed 002' }),
+    action: 'Dig into the lead source with the lowest MQL→SQL rate: fix its targeting or its hand-off to sales.',
+    compute: (m) => ({
+      ...ratio(m.sqls.total, m.mqls.total, `no MQLs in ${m.period.id}`),
+      segments: segmentRatios(m.sqls, m.mqls),
+    }),
+  }),
+  define({
+    id: 'sql_acceptance_rate', label: 'SQL acceptance', definition: 'SQLs accepted by sales divided by SQLs.',
+    unit: 'rate', better: 'up', section: 'conversion', inputs: ['leads'],
+    benchmark: () => ({ kind: 'min', min: 0.8, source: 'seed 002' }),
+    action: 'Redefine the SQL criteria together with sales so that marketing hands over leads sales will work.',
+    compute: (m) => ratio(m.sqlsAccepted, m.sqls.total, `no SQLs in ${m.period.id}`),
+  }),
+  define({
+    id: 'sql_to_opportunity_rate', label: 'SQL → opportunity', definition: 'Opportunities created divided by SQLs.',
+    unit: 'rate', better: 'up', section: 'conversion', inputs: ['leads', 'opportunities'],
+    action: 'Check how quickly sales follows up on SQLs and why some never become opportunities.',
+    compute: (m) => ratio(m.oppsCreated, m.sqls.total, `no SQLs in ${m.period.id}`),
+  }),
+  define({
+    id: 'lead_to_customer_rate', label: 'Lead → customer', definition: 'New customers divided by leads created.',
+    unit: 'rate', better: 'up', section: 'conversion', inputs: ['leads'],
+    benchmark: (s) => LEAD_TO_CUSTOMER_BANDS[s.businessModel],
+    action: 'Find the funnel stage with the largest drop and work on it with sales.',
+    compute: (m) => ratio(m.newCustomers, m.leads.total, `no leads were created in ${m.period.id}`),
+  }),
+  define({
+    id: 'win_rate', label: 'Win rate', definition: 'Deals won divided by deals closed (won + lost).',
+    unit: 'rate', better: 'up', section: 'conversion', inputs: ['opportunities'],
+    action: 'Review lost deals with sales: the reasons point at targeting, pricing or the sales process.',
+    compute: (m) => ratio(m.won, m.won + m.lost, `no deals closed in ${m.period.id}`),
+  }),
+  define({
+    id: 'revenue', label: 'Revenue won', definition: 'Total amount of deals won in the period, also per source.',
+    unit: 'money', better: 'up', section: 'revenue', inputs: ['opportunities'], segmentBy: 'source',
+    action: 'Look at which sources brought less won revenue and at deals that slipped to later periods.',
+    compute: (m) => ({ value: money(m.revenueMinor.total), segments: segmentMoney(m.revenueMinor) }),
+  }),
+  define({
+    id: 'avg_deal_size', label: 'Average deal size', definition: 'Revenue won divided by deals won.',
+    unit: 'money', better: 'up', section: 'revenue', inputs: ['opportunities'],
+    action: 'Target higher-value accounts and review discounting.',
+    compute: (m) => {
+      const v = ratio(m.revenueMinor.total, m.won, `no deals won in ${m.period.id}`);
+      return { ...v, value: v.value === null ? null : v.value / 100, numerator: money(m.revenueMinor.total), denominator: m.won };
+    },
+  }),
+  define({
+    id: 'pipeline_created', label: 'Pipeline created', definition: 'Total amount of opportunities created in the period.',
+    unit: 'money', better: 'up', section: 'revenue', inputs: ['opportunities'], segmentBy: 'source',
+    action: 'Check SQL volume and the SQL → opportunity hand-off.',
+    compute: (m) => ({ value: money(m.pipelineMinor.total), segments: segmentMoney(m.pipelineMinor) }),
+  }),
+  define({
+    id: 'marketing_sourced_pipeline_pct', label: 'Marketing-sourced pipeline',
+    definition: 'Share of pipeline created that marketing sourced.',
+    unit: 'rate', better: 'up', section: 'revenue', inputs: ['opportunities'],
+    benchmark: () => ({ kind: 'range', min: 0.51, max: 0.75, source: 'seed 002 (Bizible): average 51%, best-in-class ≥ 75%', label: 'average 51%, best-in-class 75%' }),
+    action: 'Invest in the programmes that source pipeline, not only leads.',
+    compute: (m) => ratio(m.marketingPipelineMinor, m.pipelineMinor.total, `no pipeline was created in ${m.period.id}`, money),
+  }),
+  define({
+    id: 'marketing_sourced_revenue_pct', label: 'Marketing-sourced revenue',
+    definition: 'Share of revenue won that marketing sourced.',
+    unit: 'rate', better: 'up', section: 'revenue', inputs: ['opportunities'],
+    benchmark: () => ({ kind: 'min', min: 0.35, source: 'seed 002 (Bizible): average 35%' }),
+    action: 'Follow marketing-sourced deals through the pipeline and find where they stall.',
+    compute: (m) => ratio(m.marketingRevenueMinor, m.revenueMinor.total, `no revenue was won in ${m.period.id}`, money),
+  }),
+  define({
+    id: 'cac', label: 'Customer acquisition cost', definition: 'Marketing and sales spend divided by new customers.',
+    unit: 'money', better: 'down', section: 'efficiency', inputs: ['spend'],
+    action: 'Shift spend from the costliest channels to those that convert, and shorten the sales cycle.',
+    compute: (m) => {
+      const spendMinor = m.marketingSpendMinor.total + m.salesSpendMinor;
+      if (m.newCustomers === 0) return { value: null, numerator: money(spendMinor), denominator: 0, reason: `no new customers in ${m.period.id}` };
+      return { value: money(spendMinor) / m.newCustomers, numerator: money(spendMinor), denominator: m.newCustomers };
+    },
+  }),
+  define({
+    id: 'customer_retention_rate', label: 'Customer retention',
+    definition: 'Customers at the end minus new customers, over customers at the start.',
+    unit: 'rate', better: 'up', section: 'efficiency', inputs: ['customers'],
+    action: 'Talk to the customers who left and strengthen onboarding and customer success.',
+    compute: (m) => ratio(m.activeAtEnd - m.newCustomers, m.activeAtStart, `no customers were active at the start of ${m.period.id}`),
+  }),
+  define({
+    id: 'arpu', label: 'ARPU', definition: 'Monthly recurring revenue per active customer at the end of the period.',
+    unit: 'money', better: 'up', section: 'efficiency', inputs: ['customers'],
+    action: 'Look at pricing, upsell and the mix of new customers.',
+    compute: (m) => {
+      if (m.mrrCountAtEnd === 0) return { value: null, reason: `no active customer has an MRR at the end of ${m.period.id}` };
+      return { value: money(m.mrrAtEndMinor) / m.mrrCountAtEnd, numerator: money(m.mrrAtEndMinor), denominator: m.mrrCountAtEnd };
+    },
+  }),
+  define({
+    id: 'clv', label: 'Customer lifetime value',
+    definition: 'ARPU × expected lifespan (1 / monthly churn), × gross margin when configured.',
+    unit: 'money', better: 'up', section: 'efficiency', inputs: ['customers'],
+    action: 'Raise retention and expansion: lifetime value grows with every month a customer stays.',
+    compute: (m, { settings }) => clvOf(m, settings),
+  }),
+  define({
+    id: 'ltv_to_cac', label: 'LTV : CAC', definition: 'Customer lifetime value divided by acquisition cost.',
+    unit: 'ratio', better: 'up', section: 'efficiency', inputs: ['customers', 'spend'],
+    benchmark: () => ({ kind: 'range', min: 3, max: 5, source: 'common SaaS rule of thumb: ≈ 3 healthy, < 1 loses money, > 5 under-investing', label: '3–5' }),
+    action: 'Below 3, lower CAC or raise retention; above 5, growth is probably under-funded.',
+    compute: (m, ctx) => {
+      const clv = clvOf(m, ctx.settings);
+      const cac = METRIC_BY_ID.get('cac')!.compute(m, ctx);
+      if (clv.value === null) return { value: null, reason: clv.reason ?? 'CLV is not available' };
+      if (cac.value === null || cac.value === 0) return { value: null, reason: cac.reason ?? 'CAC is zero' };
+      return { value: clv.value / cac.value, numerator: clv.value, denominator: cac.value };
+    },
+  }),
+  define({
+    id: 'sales_cycle_days', label: 'Sales cycle', definition: 'Mean days from lead creation to customer, for leads that became customers in the period.',
+    unit: 'days', better: 'down', section: 'efficiency', inputs: ['leads'],
+    action: 'Find where deals wait longest and remove the hand-off delays.',
+    compute: (m) => ratio(m.salesCycleDays.sum, m.salesCycleDays.count, `no lead became a customer in ${m.period.id}`),
+  }),
+  define({
+    id: 'sessions', label: 'Sessions', definition: 'Website sessions in the period.',
+    unit: 'count', better: 'up', section: 'web', inputs: ['web_traffic'],
+    action: 'Check search rankings, campaigns that ended and referral partners.',
+    compute: (m) => count(m.sessions),
+  }),
+  define({
+    id: 'bounce_rate', label: 'Bounce rate', definition: 'Share of sessions that bounced, weighted by sessions.',
+    unit: 'rate', better: 'down', section: 'web', inputs: ['web_traffic'],
+    action: 'Review the landing pages of the channels whose bounce rate rose.',
+    compute: (m) => {
+      if (m.bounceWeighted.sessions === 0) return { value: null, reason: `the web traffic export for ${m.period.id} has no bounce rate or engaged sessions` };
+      return { value: m.bounceWeighted.bounced / m.bounceWeighted.sessions, numerator: m.bounceWeighted.bounced, denominator: m.bounceWeighted.sessions };
+    },
+  }),
+  define({
+    id: 'visitor_to_lead_rate', label: 'Visitor → lead', definition: 'Leads created divided by website sessions.',
+    unit: 'rate', better: 'up', section: 'web', inputs: ['web_traffic', 'leads'],
+    action: 'Test calls to action and forms on the most visited pages.',
+    compute: (m) => ratio(m.leads.total, m.sessions, `no sessions were recorded in ${m.period.id}`),
+  }),
+];
+
+function segmentCounts(t: Tally): Record<string, SegmentValue> {
+  const out: Record<string, SegmentValue> = {};
+  for (const k of [...t.by.keys()].sort()) out[k] = { value: t.by.get(k) ?? 0 };
+  return out;
+}
+
+function segmentMoney(t: Tally): Record<string, SegmentValue> {
+  const out: Record<string, SegmentValue> = {};
+  for (const k of [...t.by.keys()].sort()) out[k] = { value: money(t.by.get(k) ?? 0) };
+  return out;
+}
+
+/** Monthly churn of the period: churned / active at start, scaled to a month for weeks and quarters. */
+function clvOf(m: PeriodMeasures, settings: Settings): MetricValue {
+  if (m.mrrCountAtEnd === 0) return { value: null, reason: `no active customer has an MRR at the end of ${m.period.id}` };
+  if (m.activeAtStart === 0) return { value: null, reason: `no customers were active at the start of ${m.period.id}, so churn is unknown` };
+  const arpu = money(m.mrrAtEndMinor) / m.mrrCountAtEnd;
+  const periodChurn = m.churned / m.activeAtStart;
+  const monthlyChurn = m.period.type === 'month' ? periodChurn : m.period.type === 'quarter' ? periodChurn / 3 : (periodChurn * DAYS_PER_MONTH) / 7;
+  const margin = settings.grossMargin ?? 1;
+  if (monthlyChurn === 0) {
+    const cap = settings.clvLifespanCapMonths;
+    return {
+      value: arpu * cap * margin, numerator: arpu * margin, denominator: 1 / cap,
+      note: `no customer churned in ${m.period.id}, so lifespan is capped at ${cap} months`,
+    };
+  }
+  const lifespan = 1 / monthlyChurn;
+  return { value: arpu * lifespan * margin, numerator: arpu * margin, denominator: monthlyChurn };
+}
+
+export const METRIC_BY_ID: ReadonlyMap<string, MetricDefinition> = new Map(METRICS.map((d) => [d.id, d]));
+
+/** The benchmark in force: leadership's own target for the KPI when set, else the catalog's band. */
+export function benchmarkFor(def: MetricDefinition, settings: Settings): Benchmark | undefined {
+  const target = settings.targets[def.id];
+  if (target !== undefined) {
+    return def.better === 'up' ? { kind: 'min', min: target, source: 'leadership target' } : { kind: 'max', max: target, source: 'leadership target' };
+  }
+  return def.benchmark?.(settings);
+}

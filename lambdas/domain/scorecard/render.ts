@@ -1,0 +1,175 @@
+/**
+ * Renders the scorecard view model to the two bodies of the email: HTML (the compiled MJML template,
+ * filled by mustache) and plain text. Pure: no I/O, no clock, no MJML at run time.
+ */
+import Mustache from 'mustache';
+import { SCORECARD_TEMPLATE } from './compiled-template.ts';
+import type { KpiView, ScorecardView, Tone, Trend } from './view.ts';
+
+export interface RenderedScorecard {
+  readonly html: string;
+  readonly text: string;
+}
+
+/** Line width the plain-text part wraps at. */
+export const TEXT_WIDTH = 78;
+
+const ARROW: Readonly<Record<Trend, string>> = { up: '▲', down: '▼', flat: '–', none: '' };
+
+/** Tone in words, so the change never rests on colour alone. */
+function toneWord(tone: Tone, trend: Trend): string {
+  if (tone === 'good') return 'better';
+  if (tone === 'bad') return 'worse';
+  return trend === 'flat' ? 'unchanged' : '';
+}
+
+const toneFlags = (tone: Tone, shown = true) => ({
+  good: shown && tone === 'good',
+  bad: shown && tone === 'bad',
+  neutral: shown && tone === 'neutral',
+});
+
+const comparison = (k: KpiView, previousPeriodLabel: string): string =>
+  k.previous === null ? `No figure for ${previousPeriodLabel}` : `vs ${k.previous} in ${previousPeriodLabel}`;
+
+const listOrNull = <T>(items: readonly T[]): { items: readonly T[] } | null => (items.length ? { items } : null);
+
+/**
+ * What the template reads. Every key a block looks up is present (null when absent) so mustache never
+ * falls through to an outer context: an optional `benchmark` missing on one KPI must not pick up
+ * another value of the same name further out.
+ */
+function templateModel(view: ScorecardView) {
+  return {
+    title: view.title,
+    preheader: view.headline[0] ?? view.title,
+    periodLabel: view.periodLabel,
+    previousPeriodLabel: view.previousPeriodLabel,
+    banner: view.banner ? { text: view.banner } : null,
+    headline: listOrNull(view.headline),
+    sections: view.sections.map((s) => ({
+      title: s.title,
+      kpis: s.kpis.map((k) => ({
+        label: k.label,
+        value: k.value,
+        arrow: ARROW[k.trend],
+        change: k.change,
+        word: toneWord(k.tone, k.trend),
+        ...toneFlags(k.tone, k.change !== null),
+        comparison: comparison(k, view.previousPeriodLabel),
+        benchmark: k.benchmark ? { text: k.benchmark.text } : null,
+        commentary: k.commentary,
+        sparkline: k.sparkline ? { cid: k.sparkline.cid, alt: k.sparkline.alt } : null,
+      })),
+    })),
+    sourceTable: view.sourceTable
+      ? {
+          title: view.sourceTable.title,
+          allSourceRate: view.sourceTable.allSourceRate,
+          rows: view.sourceTable.rows.map((r) => ({
+            source: r.source,
+            mqls: r.mqls,
+            sqls: r.sqls,
+            rate: r.rate,
+            marker: sourceMarker(r.tone),
+            ...toneFlags(r.tone),
+          })),
+        }
+      : null,
+    dataNotes: listOrNull(view.dataNotes),
+    definitions: listOrNull(view.definitions.map((d) => ({ label: d.label, definition: d.definition }))),
+    generatedAt: view.generatedAt,
+  };
+}
+
+/** A source above the all-source rate is good news, below is bad. */
+const sourceMarker = (tone: Tone): string => (tone === 'good' ? '▲' : tone === 'bad' ? '▼' : '–');
+
+/**
+ * Renders the scorecard email bodies. Every value is HTML-escaped by mustache's `{{ }}` (the template has
+ * no `{{{ }}}`), so data can never become markup.
+ */
+export function renderScorecard(view: ScorecardView): RenderedScorecard {
+  return { html: Mustache.render(SCORECARD_TEMPLATE, templateModel(view)), text: renderText(view) };
+}
+
+// --- plain text ------------------------------------------------------------------------------------------
+
+/** Greedy word wrap; `first` prefixes the first line, `rest` the others. A word longer than a line stays whole. */
+export function wrap(text: string, first = '', rest = first, width = TEXT_WIDTH): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const w of words) {
+    if (!empty && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = rest;
+      empty = true;
+    }
+    line += (empty ? '' : ' ') + w;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+const rule = (ch: string): string => ch.repeat(TEXT_WIDTH);
+
+function kpiText(k: KpiView, previousPeriodLabel: string): string[] {
+  const change = k.change === null ? null : [ARROW[k.trend], k.change, toneWord(k.tone, k.trend)].filter(Boolean).join(' ');
+  const figures = [k.value, change, comparison(k, previousPeriodLabel)].filter((x) => x !== null).join(' · ');
+  return [
+    ...wrap(k.label),
+    ...wrap(figures, '  ', '    '),
+    ...(k.benchmark ? wrap(`Benchmark: ${k.benchmark.text}`, '  ', '    ') : []),
+    ...k.commentary.flatMap((c) => wrap(c, '  - ', '    ')),
+    '',
+  ];
+}
+
+function sourceTableText(table: NonNullable<ScorecardView['sourceTable']>): string[] {
+  const head = ['Source', 'MQLs', 'SQLs', 'Rate'] as const;
+  const rows = table.rows.map((r) => [r.source, r.mqls, r.sqls, `${sourceMarker(r.tone)} ${r.rate}`] as const);
+  const num = (i: 1 | 2 | 3) => Math.max(head[i].length, ...rows.map((r) => r[i].length));
+  const w1 = num(1);
+  const w2 = num(2);
+  const w3 = num(3);
+  // The source column gets what the numbers leave; a longer name goes on a line of its own.
+  const w0 = Math.min(Math.max(head[0].length, ...rows.map((r) => r[0].length)), TEXT_WIDTH - (w1 + w2 + w3 + 6));
+  const line = (r: readonly [string, string, string, string]): string[] => {
+    const nums = `  ${r[1].padStart(w1)}  ${r[2].padStart(w2)}  ${r[3].padStart(w3)}`;
+    return r[0].length <= w0 ? [r[0].padEnd(w0) + nums] : [...wrap(r[0]), ' '.repeat(w0) + nums];
+  };
+  return [
+    table.title.toUpperCase(),
+    ...wrap(`All sources: ${table.allSourceRate}. ▲ above it, ▼ below it.`),
+    '',
+    ...line(head),
+    `${'-'.repeat(w0)}  ${'-'.repeat(w1)}  ${'-'.repeat(w2)}  ${'-'.repeat(w3)}`,
+    ...rows.flatMap(line),
+    '',
+  ];
+}
+
+function renderText(view: ScorecardView): string {
+  const lines: string[] = [
+    view.title.toUpperCase(),
+    `${view.periodLabel} compared with ${view.previousPeriodLabel}`,
+    '',
+  ];
+  if (view.banner) lines.push(...wrap(`MISSING DATA: ${view.banner}`, '!! ', '   '), '');
+  if (view.headline.length) lines.push('HEADLINES', ...view.headline.flatMap((h) => wrap(h, '* ', '  ')), '');
+  for (const s of view.sections) {
+    lines.push(rule('='), s.title.toUpperCase(), rule('='), '');
+    for (const k of s.kpis) lines.push(...kpiText(k, view.previousPeriodLabel));
+  }
+  if (view.sourceTable) lines.push(rule('='), ...sourceTableText(view.sourceTable));
+  lines.push(rule('-'));
+  if (view.dataNotes.length) lines.push('ABOUT THE DATA', ...view.dataNotes.flatMap((n) => wrap(n, '- ', '  ')), '');
+  if (view.definitions.length) {
+    lines.push('DEFINITIONS', ...view.definitions.flatMap((d) => wrap(`${d.label}: ${d.definition}`, '- ', '  ')), '');
+  }
+  lines.push(view.generatedAt, '');
+  return lines.join('\n');
+}

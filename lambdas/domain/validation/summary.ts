@@ -1,0 +1,54 @@
+/** Readable summaries of a validation report: for the CLI and for the ops email about a rejected upload. */
+import type { Issue, ValidationReport } from './report.ts';
+
+const where = (i: Issue): string =>
+  [i.row !== undefined ? `row ${i.row}` : '', i.line !== undefined ? `line ${i.line}` : '', i.column ? `column ${i.column}` : '']
+    .filter(Boolean).join(', ');
+
+export function describeIssue(i: Issue): string {
+  const at = where(i);
+  return `${i.code}${at ? ` (${at})` : ''}: ${i.message}`;
+}
+
+const counts = (c: Readonly<Partial<Record<string, number>>>): string =>
+  Object.entries(c).map(([code, n]) => `${code} ×${n}`).join(', ');
+
+/** A few lines a person reads: outcome, counts per code, the first issues with where they are. */
+export function formatReportSummary(r: ValidationReport, firstN = 10): string {
+  const lines: string[] = [];
+  const head = r.status === 'accepted' ? 'ACCEPTED' : 'REJECTED';
+  lines.push(`${head}  ${r.source}  (${r.dataset})`);
+  lines.push(`  ${r.rows} data rows read, ${r.status === 'accepted' ? r.acceptedRows : 0} accepted`);
+  const f = r.format;
+  if (f.encoding) {
+    lines.push(`  format: ${f.fileType}, ${f.encoding}, delimiter ${JSON.stringify(f.delimiter)}, ${f.lineEnding ?? ''} line ends, header on line ${f.headerLine}`);
+  }
+  const cols = Object.entries(r.columns);
+  if (cols.length) lines.push(`  columns: ${cols.map(([c, h]) => (c === h ? c : `${c} ← "${h}"`)).join(', ')}`);
+  if (Object.keys(r.errorCounts).length) {
+    lines.push(`  errors: ${counts(r.errorCounts)}`);
+    for (const e of r.errors.slice(0, firstN)) lines.push(`    - ${describeIssue(e)}${e.value !== undefined && e.value !== '' ? ` [value: ${JSON.stringify(e.value)}]` : ''}`);
+    const total = Object.values(r.errorCounts).reduce((a, b) => a + (b ?? 0), 0);
+    if (total > firstN) lines.push(`    … and ${total - Math.min(firstN, r.errors.length)} more`);
+  }
+  if (Object.keys(r.warningCounts).length) {
+    lines.push(`  warnings: ${counts(r.warningCounts)}`);
+    for (const w of r.warnings.slice(0, 5)) lines.push(`    - ${describeIssue(w)}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatRejectionEmail(r: ValidationReport, reportKey: string): { subject: string; text: string } {
+  const total = Object.values(r.errorCounts).reduce((a, b) => a + (b ?? 0), 0);
+  return {
+    subject: `Upload rejected: ${r.source} (${total} error${total === 1 ? '' : 's'})`,
+    text: [
+      `The ${r.dataset} export ${r.source} was rejected: none of its rows count towards the scorecard.`,
+      `Fix the file and upload it again; the original is kept as it was.`,
+      '',
+      formatReportSummary(r, 10),
+      '',
+      `Full report: ${reportKey}`,
+    ].join('\n'),
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Scheduled after each period closes: computes the period that just ended (and the trend window before it).
+ * Invoked with `{ "period": "2026-10" }` it computes that period; with `{ "from": "2026-01", "to": "2026-10" }`
+ * it backfills the range. Its result is the report function's input (async on-success destination).
+ */
+import { computeAndStoreKpis } from '../use-cases/compute-kpis.ts';
+import { lastClosedPeriod, parsePeriodId, periodRange, previousPeriod, type Period } from '../domain/periods/period.ts';
+import { lazyRuntime } from './runtime.ts';
+
+const runtime = lazyRuntime('compute-kpis');
+
+export interface ComputeKpisEvent {
+  readonly period?: string;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+export interface ComputeKpisResult {
+  /** The period the scorecard is about. */
+  readonly period: string;
+  readonly computed: readonly string[];
+}
+
+/** Periods recomputed before the target one, so trends and year-over-year read fresh values. */
+export const TREND_WINDOW = 13;
+
+export function periodsToCompute(event: ComputeKpisEvent, now: Date, periodType: Period['type'], timezone: string): { target: Period; periods: Period[] } {
+  if (event.from || event.to) {
+    const from = parsePeriodId(event.from ?? event.to!);
+    const to = parsePeriodId(event.to ?? event.from!);
+    return { target: to, periods: periodRange(from, to) };
+  }
+  const target = event.period ? parsePeriodId(event.period) : lastClosedPeriod(periodType, now, timezone);
+  return { target, periods: periodRange(previousPeriod(target, TREND_WINDOW), target) };
+}
+
+export async function handler(event: ComputeKpisEvent = {}): Promise<ComputeKpisResult> {
+  const rt = runtime();
+  const { target, periods } = periodsToCompute(event ?? {}, rt.clock.now(), rt.settings.periodType, rt.settings.timezone);
+  const results = await computeAndStoreKpis(periods, { store: rt.store, ledger: rt.table, kpis: rt.table, clock: rt.clock, settings: rt.settings });
+  rt.logger.info('KPIs computed', { period: target.id, periods: results.length });
+  return { period: target.id, computed: results.map((r) => r.period.id) };
+}

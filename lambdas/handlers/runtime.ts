@@ -1,0 +1,60 @@
+/**
+ * What every handler needs, built once per container from the environment: settings, AWS clients (with the
+ * endpoint overrides the local stand-ins use), the adapters and a logger.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { RESOURCE_ENV } from '../domain/layout.ts';
+import { SETTINGS_ENV, settingsFromEnv, type Settings } from '../domain/settings.ts';
+import { awsConfigFromEnv, createAwsClients } from '../adapters/aws-clients.ts';
+import { S3ObjectStore } from '../adapters/s3-object-store.ts';
+import { DynamoStore } from '../adapters/dynamo-store.ts';
+import { SesMailer } from '../adapters/ses-mailer.ts';
+import type { Clock } from '../ports/index.ts';
+
+export interface Runtime {
+  readonly settings: Settings;
+  readonly bucket: string;
+  readonly store: S3ObjectStore;
+  readonly table: DynamoStore;
+  readonly mailer: SesMailer;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+function required(env: Readonly<Record<string, string | undefined>>, name: string): string {
+  const v = env[name];
+  if (!v) throw new ConfigurationError(`environment variable ${name} is not set`);
+  return v;
+}
+
+export function createRuntime(env: Readonly<Record<string, string | undefined>>, serviceName: string): Runtime {
+  const clients = createAwsClients(awsConfigFromEnv(env));
+  return {
+    settings: settingsFromEnv(env),
+    bucket: required(env, RESOURCE_ENV.bucket),
+    store: new S3ObjectStore(clients.s3),
+    table: new DynamoStore(clients.dynamodb, required(env, RESOURCE_ENV.table)),
+    mailer: new SesMailer(clients.ses),
+    clock: { now: () => new Date() },
+    logger: new Logger({ serviceName }),
+  };
+}
+
+/** Builds the runtime on first use, so importing a handler has no side effects (tests, the local run). */
+export function lazyRuntime(serviceName: string): () => Runtime {
+  let rt: Runtime | undefined;
+  let builtFor = '';
+  return () => {
+    // Rebuilt only when the binding changes: never on AWS, but the local run and the tests start fresh stand-ins.
+    const binding = [...Object.values(RESOURCE_ENV), ...Object.values(SETTINGS_ENV)].map((name) => process.env[name] ?? '').join('|');
+    if (!rt || binding !== builtFor) {
+      rt = createRuntime(process.env, serviceName);
+      builtFor = binding;
+    }
+    return rt;
+  };
+}

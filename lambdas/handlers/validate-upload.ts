@@ -1,0 +1,33 @@
+/** S3 ObjectCreated under `incoming/<dataset>/` → validate the upload and record its outcome. */
+import type { S3Event } from 'aws-lambda';
+import { isDatasetName, type DatasetName } from '../domain/layout.ts';
+import { ingestUpload, type IngestOutcome } from '../use-cases/ingest-upload.ts';
+import { lazyRuntime } from './runtime.ts';
+
+const runtime = lazyRuntime('validate-upload');
+
+/** S3 event keys are URL-encoded, with `+` for spaces. */
+export const decodeS3Key = (key: string): string => decodeURIComponent(key.replace(/\+/g, ' '));
+
+export async function handler(event: S3Event): Promise<{ outcomes: IngestOutcome['outcome'][] }> {
+  const rt = runtime();
+  const expected = process.env.SCORECARD_DATASET;
+  const dataset: DatasetName | undefined = expected && isDatasetName(expected) ? expected : undefined;
+  const outcomes: IngestOutcome['outcome'][] = [];
+  for (const record of event.Records ?? []) {
+    const ref = {
+      bucket: record.s3.bucket.name,
+      key: decodeS3Key(record.s3.object.key),
+      ...(record.s3.object.versionId ? { versionId: record.s3.object.versionId } : {}),
+    };
+    const result = await ingestUpload(ref, { store: rt.store, ledger: rt.table, mailer: rt.mailer, clock: rt.clock, settings: rt.settings }, dataset);
+    // Keys and counts only: exports hold personal data (names, emails) that must not reach the logs.
+    rt.logger.info('upload processed', {
+      key: ref.key, outcome: result.outcome,
+      ...('report' in result ? { rows: result.report.rows, errorCounts: result.report.errorCounts } : {}),
+      ...('reason' in result ? { reason: result.reason } : {}),
+    });
+    outcomes.push(result.outcome);
+  }
+  return { outcomes };
+}

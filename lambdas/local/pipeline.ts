@@ -1,0 +1,155 @@
+/**
+ * `smarketing local`: the whole pipeline on this machine. Starts the stand-ins, binds the handlers to them
+ * through the same environment variables the stack sets, uploads the exports, lets the bucket's events
+ * drive the validation handler, runs the KPI handler and the report handler, and writes what SES received.
+ */
+import { readdir, mkdir, writeFile, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Event } from 'aws-lambda';
+import { DATASET_NAMES, RESOURCE_ENV, incomingPrefix } from '../domain/layout.ts';
+import { settingsToEnv, type Settings } from '../domain/settings.ts';
+import { createAwsClients } from '../adapters/aws-clients.ts';
+import { handler as validateHandler } from '../handlers/validate-upload.ts';
+import { handler as computeHandler, type ComputeKpisResult } from '../handlers/compute-kpis.ts';
+import { handler as sendHandler } from '../handlers/send-scorecard.ts';
+import { startStandIns, type StandIns } from './stand-ins.ts';
+import { DateTime } from 'luxon';
+import { loadAcceptedRecords } from '../use-cases/compute-kpis.ts';
+import { S3ObjectStore } from '../adapters/s3-object-store.ts';
+import { DynamoStore } from '../adapters/dynamo-store.ts';
+import { latestClosedDataPeriod } from '../domain/metrics/measures.ts';
+import { periodContaining } from '../domain/periods/period.ts';
+
+export interface LocalRunOptions {
+  readonly dataDir: string;
+  readonly outDir: string;
+  readonly settings: Settings;
+  /** The period to report on; default: the latest closed period with lead data. */
+  readonly period?: string;
+  readonly log?: (line: string) => void;
+  /** Keep the stand-ins running (tests inspect them); the caller stops them. */
+  readonly keepRunning?: boolean;
+}
+
+export interface LocalRunResult {
+  readonly period: string;
+  readonly uploads: { key: string; outcome: string }[];
+  readonly emails: { to: string[]; subject: string; eml: string; html: string }[];
+  readonly standIns?: StandIns;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    if (e.name.startsWith('.') || e.name.toLowerCase() === 'readme.md') continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(p)));
+    else out.push(p);
+  }
+  return out.sort();
+}
+
+/** Points the handlers at the stand-ins, exactly as the stack's environment points them at AWS. */
+export function bindHandlersEnv(s: StandIns, settings: Settings): void {
+  Object.assign(process.env, {
+    [RESOURCE_ENV.bucket]: s.bucket,
+    [RESOURCE_ENV.table]: s.table,
+    [RESOURCE_ENV.s3Endpoint]: s.endpoints.s3,
+    [RESOURCE_ENV.dynamodbEndpoint]: s.endpoints.dynamodb,
+    [RESOURCE_ENV.sesEndpoint]: s.endpoints.ses,
+    AWS_REGION: s.aws.region,
+    AWS_ACCESS_KEY_ID: s.aws.credentials?.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s.aws.credentials?.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    ...settingsToEnv(settings),
+  });
+}
+
+/** Runs S3-triggered invocations one at a time, like a queue, and lets the caller wait for it to drain. */
+export class EventQueue {
+  private tail: Promise<void> = Promise.resolve();
+  readonly failures: unknown[] = [];
+
+  push(work: () => Promise<void>): void {
+    this.tail = this.tail.then(work).catch((e: unknown) => { this.failures.push(e); });
+  }
+
+  async drained(): Promise<void> {
+    let t;
+    do { t = this.tail; await t; } while (t !== this.tail);
+  }
+}
+
+export async function runLocalPipeline(opts: LocalRunOptions): Promise<LocalRunResult> {
+  const log = opts.log ?? (() => undefined);
+  const standIns = await startStandIns();
+  try {
+    bindHandlersEnv(standIns, opts.settings);
+    log(`stand-ins up: S3 ${standIns.endpoints.s3}, DynamoDB ${standIns.endpoints.dynamodb}, SES ${standIns.endpoints.ses}`);
+
+    const queue = new EventQueue();
+    const uploads: { key: string; outcome: string }[] = [];
+    for (const dataset of DATASET_NAMES) {
+      standIns.onObjectCreated(incomingPrefix(dataset), (event: S3Event) => {
+        queue.push(async () => {
+          const r = await validateHandler(event);
+          const key = decodeURIComponent((event.Records[0]?.s3.object.key ?? '').replace(/\+/g, ' '));
+          uploads.push({ key, outcome: r.outcomes.join(',') });
+          log(`  ${(r.outcomes[0] ?? '?').padEnd(9)} ${key}`);
+        });
+      });
+    }
+
+    const { s3 } = createAwsClients(standIns.aws);
+    const files = [];
+    for (const dataset of DATASET_NAMES) {
+      const dir = join(opts.dataDir, dataset);
+      for (const file of await listFiles(dir)) files.push({ file, key: `${incomingPrefix(dataset)}${relative(dir, file)}` });
+    }
+    if (files.length === 0) throw new Error(`no exports found under ${opts.dataDir}/<dataset>/ (datasets: ${DATASET_NAMES.join(', ')})`);
+    log(`uploading ${files.length} exports from ${opts.dataDir}`);
+    for (const { file, key } of files) {
+      await s3.send(new PutObjectCommand({ Bucket: standIns.bucket, Key: key, Body: await readFile(file) }));
+    }
+    await queue.drained();
+    if (queue.failures.length) throw queue.failures[0];
+
+    const period = opts.period ?? (await latestSamplePeriod(standIns, opts.settings));
+    const kpiEvent = period ? { period } : {};
+    const computed: ComputeKpisResult = await computeHandler(kpiEvent);
+    log(`KPIs computed for ${computed.computed.length} periods, scorecard period ${computed.period}`);
+    const sent = await sendHandler({ responsePayload: computed });
+    log(`scorecard sent to ${sent.sent.length} recipient(s)`);
+
+    await mkdir(opts.outDir, { recursive: true });
+    const emails: LocalRunResult['emails'] = [];
+    for (const [i, mail] of (await standIns.receivedEmails()).entries()) {
+      const base = join(opts.outDir, `${String(i + 1).padStart(2, '0')}-${slug(mail.subject)}`);
+      const eml = await fetch(`${standIns.endpoints.ses}/get-emlContent?messageId=${encodeURIComponent((mail as { messageId?: string }).messageId ?? '')}`)
+        .then(async (r) => {
+          // The stand-in rebuilds the message from what it parsed; its body arrives as a JSON-serialised Buffer.
+          const body = ((await r.json()) as { body: string | { type: 'Buffer'; data: number[] } }).body;
+          return typeof body === 'string' ? body : Buffer.from(body.data);
+        });
+      await writeFile(`${base}.eml`, eml);
+      await writeFile(`${base}.html`, mail.body.html ?? `<pre>${escapeHtml(mail.body.text ?? '')}</pre>`);
+      emails.push({ to: mail.destination.to, subject: mail.subject, eml: `${base}.eml`, html: `${base}.html` });
+    }
+    return { period: computed.period, uploads, emails, ...(opts.keepRunning ? { standIns } : {}) };
+  } finally {
+    if (!opts.keepRunning) await standIns.stop();
+  }
+}
+
+/** The latest closed period the uploaded data has leads in, so the samples keep working as time passes. */
+async function latestSamplePeriod(s: StandIns, settings: Settings): Promise<string | undefined> {
+  const clients = createAwsClients(s.aws);
+  const loaded = await loadAcceptedRecords({ store: new S3ObjectStore(clients.s3), ledger: new DynamoStore(clients.dynamodb, s.table) });
+  const today = DateTime.now().setZone(settings.timezone).toISODate()!;
+  return latestClosedDataPeriod(loaded.records, settings.periodType, settings.timezone, today, periodContaining)?.id;
+}
+
+const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'email';
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

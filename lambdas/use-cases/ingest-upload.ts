@@ -1,0 +1,91 @@
+/**
+ * Ingesting one upload: validate it as a stream, keep its records when accepted, set it aside with a report
+ * when rejected, and record the outcome exactly once per object version (S3 delivers events at least once).
+ */
+import { createHash } from 'node:crypto';
+import { BUCKET_PREFIX, datasetOfKey, type DatasetName } from '../domain/layout.ts';
+import type { Settings } from '../domain/settings.ts';
+import { validateExport } from '../domain/validation/validate-export.ts';
+import type { ValidationReport } from '../domain/validation/report.ts';
+import { formatRejectionEmail } from '../domain/validation/summary.ts';
+import type { Clock, Mailer, ObjectRef, ObjectStore, UploadLedger, UploadRecord } from '../ports/index.ts';
+import { composeTextEmail } from '../domain/mail/compose.ts';
+
+export interface IngestDeps {
+  readonly store: ObjectStore;
+  readonly ledger: UploadLedger;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  readonly settings: Settings;
+}
+
+export type IngestOutcome =
+  | { readonly outcome: 'ignored'; readonly reason: string }
+  | { readonly outcome: 'duplicate'; readonly uploadId: string }
+  | { readonly outcome: 'accepted' | 'rejected'; readonly uploadId: string; readonly report: ValidationReport };
+
+/** Identifies an object version: the same upload delivered twice has one id, a re-upload of the key a new one. */
+export function uploadIdOf(ref: ObjectRef, info: { versionId?: string; etag?: string; lastModified: string }): string {
+  const version = info.versionId ?? ref.versionId ?? `${info.etag ?? ''}@${info.lastModified}`;
+  return createHash('sha256').update(`${ref.bucket}\n${ref.key}\n${version}`).digest('hex').slice(0, 24);
+}
+
+export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDataset?: DatasetName): Promise<IngestOutcome> {
+  const dataset = datasetOfKey(ref.key);
+  if (!dataset) return { outcome: 'ignored', reason: `${ref.key} is not under ${BUCKET_PREFIX.incoming}<dataset>/` };
+  if (expectedDataset && dataset !== expectedDataset) {
+    return { outcome: 'ignored', reason: `${ref.key} belongs to ${dataset}, this function validates ${expectedDataset}` };
+  }
+  if (ref.key.endsWith('/')) return { outcome: 'ignored', reason: `${ref.key} is a folder marker` };
+
+  const info = await deps.store.head(ref);
+  const version: ObjectRef = { ...ref, ...(info.versionId ? { versionId: info.versionId } : {}) };
+  const uploadId = uploadIdOf(ref, info);
+  if (await deps.ledger.findUpload({ dataset, uploadedAt: info.lastModified, key: ref.key, uploadId })) return { outcome: 'duplicate', uploadId };
+
+  const recordsKey = `${BUCKET_PREFIX.accepted}${dataset}/${uploadId}.jsonl.gz`;
+  const writer = deps.store.createRecordWriter(ref.bucket, recordsKey);
+  let report: ValidationReport;
+  try {
+    report = await validateExport(
+      () => deps.store.open(version),
+      { dataset, settings: deps.settings, source: ref.key, uploadedAt: info.lastModified },
+      writer,
+    );
+  } catch (e) {
+    await writer.abort();
+    throw e;
+  }
+
+  const rest = ref.key.slice(`${BUCKET_PREFIX.incoming}${dataset}/`.length);
+  let reportKey: string;
+  if (report.status === 'accepted') {
+    await writer.close();
+    reportKey = `${BUCKET_PREFIX.reports}${dataset}/${uploadId}.json`;
+    await deps.store.putJson(ref.bucket, reportKey, report);
+  } else {
+    await writer.abort();
+    // The raw upload stays where it was (the pipeline never deletes it); a copy and its report go aside.
+    const asideKey = `${BUCKET_PREFIX.rejected}${dataset}/${rest}`;
+    reportKey = `${asideKey}.report.json`;
+    await deps.store.copy(version, asideKey);
+    await deps.store.putJson(ref.bucket, reportKey, report);
+  }
+
+  const record: UploadRecord = {
+    uploadId, dataset, bucket: ref.bucket, key: ref.key,
+    ...(info.versionId ? { versionId: info.versionId } : {}),
+    uploadedAt: info.lastModified, status: report.status, rows: report.rows, acceptedRows: report.acceptedRows,
+    ...(report.status === 'accepted' ? { recordsKey } : {}),
+    reportKey, errorCounts: report.errorCounts, warningCounts: report.warningCounts,
+    processedAt: deps.clock.now().toISOString(),
+  };
+  const first = await deps.ledger.recordUpload(record);
+  if (!first) return { outcome: 'duplicate', uploadId };
+  if (report.status === 'rejected') {
+    const mail = formatRejectionEmail(report, reportKey);
+    const raw = await composeTextEmail({ from: deps.settings.sender, to: [deps.settings.opsEmail], subject: mail.subject, text: mail.text });
+    await deps.mailer.sendRaw(raw, deps.settings.sender, [deps.settings.opsEmail]);
+  }
+  return { outcome: report.status, uploadId, report };
+}

@@ -1,0 +1,91 @@
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { DEFAULT_SETTINGS } from '../lambdas/domain/settings.ts';
+import type { StackConfig } from './config.ts';
+import { KpiSchedule } from './constructs/kpi-schedule.ts';
+import { ReportSender } from './constructs/report-sender.ts';
+import { ScorecardBucket } from './constructs/scorecard-bucket.ts';
+import { ScorecardTable } from './constructs/scorecard-table.ts';
+import { sendingIdentityArns } from './constructs/ses-identity.ts';
+import { UploadValidation } from './constructs/upload-validation.ts';
+
+export interface ScorecardStackProps extends StackProps {
+  /** Settings and stack options, usually from `readStackConfig(app.node)`. */
+  readonly config: StackConfig;
+}
+
+/**
+ * The whole pipeline. Stateful resources (bucket, table) and the stateless ones that use them are separate
+ * constructs, so the stateful ones can move to a stack of their own without changing the others.
+ */
+export class ScorecardStack extends Stack {
+  readonly data: { readonly bucket: ScorecardBucket; readonly table: ScorecardTable };
+  readonly validation: UploadValidation;
+  readonly kpis: KpiSchedule;
+  readonly report: ReportSender;
+
+  constructor(scope: Construct, id: string, props: ScorecardStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const { settings } = config;
+
+    // Stateful: retained on `cdk destroy` unless removalPolicy=destroy.
+    const bucket = new ScorecardBucket(this, 'Uploads', { removalPolicy: config.removalPolicy });
+    const table = new ScorecardTable(this, 'Records', { removalPolicy: config.removalPolicy });
+    this.data = { bucket, table };
+
+    // Stateless.
+    const identity = { identity: config.sesIdentity, sender: settings.sender };
+    const logRemovalPolicy = config.removalPolicy;
+    this.validation = new UploadValidation(this, 'Validation', {
+      bucket: bucket.bucket,
+      table: table.table,
+      settings,
+      sendingIdentityArns: sendingIdentityArns(this, {
+        ...identity,
+        sandboxRecipients: config.sesSandbox ? [settings.opsEmail] : [],
+      }),
+      logRemovalPolicy,
+    });
+    this.report = new ReportSender(this, 'Report', {
+      table: table.table,
+      bucket: bucket.bucket,
+      settings,
+      sendingIdentityArns: sendingIdentityArns(this, {
+        ...identity,
+        sandboxRecipients: config.sesSandbox ? settings.recipients : [],
+      }),
+      logRemovalPolicy,
+    });
+    this.kpis = new KpiSchedule(this, 'Kpis', {
+      bucket: bucket.bucket,
+      table: table.table,
+      settings,
+      schedule: config.schedule,
+      onComputed: this.report.function,
+      logRemovalPolicy,
+    });
+
+    // The settings' addresses default to example.com placeholders so that synth works out of the box.
+    const placeholders = (['sender', 'recipients', 'opsEmail'] as const).filter(
+      (key) => String(settings[key]) === String(DEFAULT_SETTINGS[key]),
+    );
+    if (placeholders.length > 0) {
+      Annotations.of(this).addWarningV2(
+        'smarketing:placeholder-address',
+        `${placeholders.join(', ')} still at the example.com placeholder: pass -c ${placeholders.map((k) => `${k}=...`).join(' -c ')} (see docs/deploy.md)`,
+      );
+    }
+
+    new CfnOutput(this, 'BucketName', {
+      value: bucket.bucket.bucketName,
+      description: 'Drop exports under incoming/<dataset>/',
+    });
+    new CfnOutput(this, 'TableName', { value: table.table.tableName });
+    new CfnOutput(this, 'KpiFunctionName', {
+      value: this.kpis.function.functionName,
+      description: 'Invoke asynchronously with {"period":"2026-10"} to backfill and email a period',
+    });
+    new CfnOutput(this, 'ReportFunctionName', { value: this.report.function.functionName });
+  }
+}
