@@ -1,0 +1,106 @@
+/**
+ * The `smarketing` command, run in-process on the shipped samples: validate, kpis, report, and local (the
+ * whole pipeline on the stand-ins, as the README's first command runs it).
+ */
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../lambdas/cli/commands.ts';
+import { METRICS } from '../../lambdas/domain/metrics/registry.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SAMPLES = join(ROOT, 'samples');
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, {
+    out: (s) => { out += s + '\n'; }, err: (s) => { err += s + '\n'; },
+    isTTY: false, now: () => new Date('2026-11-23T09:00:00Z'), cwd: ROOT,
+  });
+  return { code, out, err };
+}
+
+/** Leads, MQLs and SQLs of October 2026 counted straight from the sample CSVs, independently of the pipeline. */
+async function octoberFunnelFromSamples(): Promise<{ leads: number; mqls: number; sqls: number }> {
+  const dir = join(SAMPLES, 'leads');
+  const counts = { leads: 0, mqls: 0, sqls: 0 };
+  for (const f of await readdir(dir)) {
+    const rows = parse(await readFile(join(dir, f)), { columns: true, bom: true }) as Record<string, string>[];
+    for (const r of rows) {
+      if (r['Create Date']?.startsWith('2026-10')) counts.leads++;
+      if (r['Became a Marketing Qualified Lead Date']?.startsWith('2026-10')) counts.mqls++;
+      if (r['Became a Sales Qualified Lead Date']?.startsWith('2026-10')) counts.sqls++;
+    }
+  }
+  return counts;
+}
+
+describe('smarketing validate', () => {
+  it('accepts a sample export and prints where each column came from', async () => {
+    const r = await cli('validate', 'samples/leads/hubspot-contacts-2026-10.csv', '--dataset', 'leads');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('ACCEPTED');
+    expect(r.out).toContain('lead_id ← "Record ID"');
+  });
+
+  it('exits 1 with the report as JSON for a bad file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-'));
+    await writeFile(join(dir, 'bad.csv'), 'Record ID,Create Date,Original Source\n1,2026-13-01,Webinar\n');
+    const r = await cli('validate', join(dir, 'bad.csv'), '--dataset', 'leads', '--json');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out);
+    expect(report.errors[0]).toMatchObject({ code: 'type-error', row: 2, line: 2, column: 'created_at', value: '2026-13-01' });
+  });
+
+  it('exits 2 on a usage error', async () => {
+    expect((await cli('validate', 'x.csv', '--dataset', 'nope')).code).toBe(2);
+    expect((await cli('frobnicate')).code).toBe(2);
+  });
+});
+
+describe('smarketing kpis', () => {
+  it('prints every KPI of the catalog as JSON, matching the samples', async () => {
+    const r = await cli('kpis', '--data', 'samples', '--period', '2026-10', '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json).toMatchObject({ period: '2026-10', timezone: 'UTC', currency: 'USD' });
+    expect(Object.keys(json.metrics).sort()).toEqual(METRICS.map((m) => m.id).sort());
+    const expected = await octoberFunnelFromSamples();
+    expect(json.metrics.leads.value).toBe(expected.leads);
+    expect(json.metrics.mqls.value).toBe(expected.mqls);
+    expect(json.metrics.sqls.value).toBe(expected.sqls);
+    expect(json.metrics.mql_to_sql_rate).toMatchObject({ numerator: expected.sqls, denominator: expected.mqls });
+    expect(json.inputs).toHaveLength(70);
+    expect(json.inputs.every((i: { status: string }) => i.status === 'accepted')).toBe(true);
+  });
+});
+
+describe('smarketing report', () => {
+  it('writes the html, text and MIME scorecard', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'report-'));
+    const r = await cli('report', '--data', 'samples', '--period', '2026-10', '--out', out);
+    expect(r.code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['scorecard.eml', 'scorecard.html', 'scorecard.txt']);
+    const eml = await readFile(join(out, 'scorecard.eml'), 'utf8');
+    expect(eml).toMatch(/^Subject: Scorecard for October 2026/m);
+    expect(eml).toContain('multipart/alternative');
+  });
+});
+
+describe('smarketing local', () => {
+  it('runs the whole pipeline on the samples and leaves the emailed scorecard in out/', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'local-'));
+    const r = await cli('local', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('70 uploads validated (0 rejected); scorecard for 2026-10');
+    const files = (await readdir(out)).sort();
+    expect(files).toEqual(['01-scorecard-for-october-2026.eml', '01-scorecard-for-october-2026.html']);
+    const html = await readFile(join(out, files[1]!), 'utf8');
+    const expected = await octoberFunnelFromSamples();
+    expect(html).toContain(`${((expected.sqls / expected.mqls) * 100).toFixed(1)}%`);
+    expect(html).toContain(String(expected.leads));
+  });
+});
