@@ -49,7 +49,6 @@ export class ScorecardStack extends Stack {
     });
     this.report = new ReportSender(this, 'Report', {
       table: table.table,
-      bucket: bucket.bucket,
       settings,
       sendingIdentityArns: sendingIdentityArns(this, {
         ...identity,

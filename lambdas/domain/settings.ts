@@ -25,7 +25,7 @@ export interface Settings {
   readonly sender: string;
   /** Who receives the scorecard. */
   readonly recipients: readonly string[];
-  /** Who hears about rejected uploads. @default the sender */
+  /** Who hears about rejected uploads. @default 'ops@example.com' (a placeholder, like sender and recipients) */
   readonly opsEmail: string;
   /** Leadership's own target per KPI id, overriding the catalog's benchmark. */
   readonly targets: Readonly<Record<string, number>>;

@@ -13,7 +13,6 @@ import type { Clock } from '../ports/index.ts';
 
 export interface Runtime {
   readonly settings: Settings;
-  readonly bucket: string;
   readonly store: S3ObjectStore;
   readonly table: DynamoStore;
   readonly mailer: SesMailer;
@@ -35,7 +34,6 @@ export function createRuntime(env: Readonly<Record<string, string | undefined>>,
   const clients = createAwsClients(awsConfigFromEnv(env));
   return {
     settings: settingsFromEnv(env),
-    bucket: required(env, RESOURCE_ENV.bucket),
     store: new S3ObjectStore(clients.s3),
     table: new DynamoStore(clients.dynamodb, required(env, RESOURCE_ENV.table)),
     mailer: new SesMailer(clients.ses),

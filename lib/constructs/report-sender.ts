@@ -1,6 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { HANDLER_ENTRIES } from '../../lambdas/domain/layout.ts';
 import type { Settings } from '../../lambdas/domain/settings.ts';
@@ -9,12 +8,6 @@ import { ScorecardFunction } from './scorecard-function.ts';
 export interface ReportSenderProps {
   /** Where KPI values are read and send records written. */
   readonly table: dynamodb.ITable;
-  /**
-   * Named in the function's environment only, with no access granted: the handlers' shared runtime
-   * (`lambdas/handlers/runtime.ts`) requires `SCORECARD_BUCKET` of every function, though sending reads no object.
-   * @default - not set
-   */
-  readonly bucket?: s3.IBucket;
   /** The pipeline settings; `sender` and `recipients` address the email. */
   readonly settings: Settings;
   /** SES identity ARNs the scorecard may be sent as. */
@@ -49,6 +42,5 @@ export class ReportSender extends Construct {
     })
       .bindTable(props.table, 'readWrite')
       .allowSending(props.sendingIdentityArns, ['ses:SendRawEmail']);
-    if (props.bucket) this.function.bindBucket(props.bucket, {});
   }
 }

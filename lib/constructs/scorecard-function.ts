@@ -45,12 +45,12 @@ export interface ScorecardFunctionProps {
 }
 
 /**
- * The runtime of every function, matching the Node 20 the project is developed and tested on. Lambda deprecated
- * nodejs20.x on 2026-04-30 and stops creating such functions on 2027-02-01: move to nodejs22.x / 24.x (and
- * the esbuild `target`) together with the development machines.
+ * The runtime of every function. Lambda deprecated nodejs20.x on 2026-04-30 (no new functions from 2027-02-01)
+ * and the AWS SDK requires Node 22 from 2027, so functions run on 22 while the code stays Node 20 compatible
+ * for developers' machines (CI tests on 20).
  */
-export const HOUSE_RUNTIME = lambda.Runtime.NODEJS_20_X;
-const HOUSE_TARGET = 'node20';
+export const HOUSE_RUNTIME = lambda.Runtime.NODEJS_22_X;
+const HOUSE_TARGET = 'node22';
 
 /** Read or write access to key patterns of the bucket, e.g. `incoming/leads/*`. */
 export interface BucketAccess {
