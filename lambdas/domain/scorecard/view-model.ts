@@ -22,9 +22,11 @@ export interface ScorecardInput {
   readonly generatedAt: Date;
 }
 
-function trendOf(cur: number | null, prev: number | null): Trend {
+/** Up, down or flat as the reader sees it: a change that rounds to 0.0 (points or percent) is flat. */
+function trendOf(cur: number | null, prev: number | null, unit: MetricDefinition['unit']): Trend {
   if (cur === null || prev === null) return 'none';
-  if (Math.abs(cur - prev) < 1e-12) return 'flat';
+  const shown = unit === 'rate' ? Math.abs(cur - prev) * 100 : prev === 0 ? Math.abs(cur - prev) : Math.abs((cur - prev) / prev) * 100;
+  if (shown < 0.05) return 'flat';
   return cur > prev ? 'up' : 'down';
 }
 
@@ -56,10 +58,11 @@ function benchmarkBadge(
 function movementSentence(def: MetricDefinition, cur: number, prev: number | null, currency: string, prevLabel: string): string {
   const v = formatValue(cur, def.unit, currency);
   if (prev === null) return `${def.label} was ${v}; there is no figure for ${prevLabel} to compare with.`;
-  const trend = trendOf(cur, prev);
+  const trend = trendOf(cur, prev, def.unit);
   if (trend === 'flat') return `${def.label} held at ${v}, as in ${prevLabel}.`;
   const verb = trend === 'up' ? (def.unit === 'rate' ? 'rose' : 'grew') : 'fell';
-  return `${def.label} ${verb} ${formatChange(cur, prev, def.unit, currency).replace(/^[+−]/, '')} to ${v} (from ${formatValue(prev, def.unit, currency)}).`;
+  const by = formatChange(cur, prev, def.unit, currency).replace(/^[+−]/, '').replace(/ pts$/, ' points');
+  return `${def.label} ${verb} ${by} to ${v} (from ${formatValue(prev, def.unit, currency)}).`;
 }
 
 function kpiView(def: MetricDefinition, input: ScorecardInput, prevLabel: string): KpiView {
@@ -68,7 +71,7 @@ function kpiView(def: MetricDefinition, input: ScorecardInput, prevLabel: string
   const prev = input.previous.get(def.id);
   const value = cur?.value ?? null;
   const prevValue = prev?.value ?? null;
-  const trend = trendOf(value, prevValue);
+  const trend = trendOf(value, prevValue, def.unit);
   const commentary: string[] = [];
   if (value === null) commentary.push(`Not available: ${cur?.reason ?? 'not computed for this period'}.`);
   else commentary.push(movementSentence(def, value, prevValue, currency, prevLabel));
