@@ -55,7 +55,7 @@ const acquisition: KpiSectionView = {
       benchmark: { text: 'Below the 5–10% growth target', position: 'below' },
       commentary: [
         'MQLs grew 3.5% to 412, below the 5–10% monthly growth target.',
-        'Webinar leads qualified best; paid social qualified worst.',
+        'Referral leads qualified best; paid social (LinkedIn) worst.',
       ],
     }),
     kpi({
@@ -119,7 +119,7 @@ const conversion: KpiSectionView = {
       benchmark: { text: 'Within the 13–30% benchmark', position: 'within' },
       commentary: [
         'MQL → SQL rate rose 1.2 points to 24.3%.',
-        'Webinar converts best at 25.0%; paid social worst at 9.8% against 24.3% for all sources.',
+        'Referral converts best at 35.5% and paid social (LinkedIn) worst at 0.0%, against 24.3% for all sources.',
       ],
     }),
     kpi({
@@ -340,14 +340,14 @@ const web: KpiSectionView = {
 };
 
 const SOURCE_ROWS: readonly SourceRowView[] = [
-  { source: 'Webinar', mqls: '200', sqls: '50', rate: '25.0%', tone: 'good' },
-  { source: 'Organic search', mqls: '64', sqls: '19', rate: '29.7%', tone: 'good' },
+  { source: 'Webinar', mqls: '200', sqls: '50', rate: '25.0%', tone: 'neutral' },
+  { source: 'Organic search', mqls: '52', sqls: '16', rate: '30.8%', tone: 'good' },
   { source: 'Referral', mqls: '31', sqls: '11', rate: '35.5%', tone: 'good' },
   { source: 'Partner', mqls: '22', sqls: '6', rate: '27.3%', tone: 'good' },
   { source: 'Events', mqls: '18', sqls: '4', rate: '22.2%', tone: 'bad' },
   { source: 'Email nurture', mqls: '27', sqls: '5', rate: '18.5%', tone: 'bad' },
   { source: 'Paid search', mqls: '21', sqls: '3', rate: '14.3%', tone: 'bad' },
-  { source: 'Direct', mqls: '8', sqls: '2', rate: '25.0%', tone: 'neutral' },
+  { source: 'Direct', mqls: '20', sqls: '5', rate: '25.0%', tone: 'neutral' },
   { source: 'Paid social (LinkedIn)', mqls: '21', sqls: '0', rate: '0.0%', tone: 'bad' },
 ];
 
@@ -379,7 +379,10 @@ const DEFINITIONS: ScorecardView['definitions'] = [
   { label: 'Organic traffic share', definition: 'Sessions from organic search ÷ all sessions.' },
 ];
 
-/** The full October 2026 scorecard: 25 KPIs in 5 sections, a 9-source table, data notes and definitions. */
+/**
+ * The full October 2026 scorecard: 25 KPIs in 5 sections, a 9-source table (412 MQLs, 100 SQLs, as the KPIs
+ * say), data notes and definitions. A source within a point of the all-source rate is neutral.
+ */
 export function sampleView(overrides: Partial<ScorecardView> = {}): ScorecardView {
   return {
     title: 'Scorecard for October 2026',

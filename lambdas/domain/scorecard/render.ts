@@ -143,7 +143,7 @@ function sourceTableText(table: NonNullable<ScorecardView['sourceTable']>): stri
   };
   return [
     table.title.toUpperCase(),
-    ...wrap(`All sources: ${table.allSourceRate}. ▲ above it, ▼ below it.`),
+    ...wrap(`All sources: ${table.allSourceRate}. ▲ above it, ▼ below it, – in line with it.`),
     '',
     ...line(head),
     `${'-'.repeat(w0)}  ${'-'.repeat(w1)}  ${'-'.repeat(w2)}  ${'-'.repeat(w3)}`,
