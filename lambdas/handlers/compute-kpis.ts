@@ -37,7 +37,7 @@ export function periodsToCompute(event: ComputeKpisEvent, now: Date, periodType:
 export async function handler(event: ComputeKpisEvent = {}): Promise<ComputeKpisResult> {
   const rt = runtime();
   const { target, periods } = periodsToCompute(event ?? {}, rt.clock.now(), rt.settings.periodType, rt.settings.timezone);
-  const results = await computeAndStoreKpis(periods, { store: rt.store, ledger: rt.table, kpis: rt.table, clock: rt.clock, settings: rt.settings });
+  const results = await computeAndStoreKpis(periods, { store: rt.store, ledger: rt.table.uploads, kpis: rt.table.kpis, clock: rt.clock, settings: rt.settings });
   rt.logger.info('KPIs computed', { period: target.id, periods: results.length });
   return { period: target.id, computed: results.map((r) => r.period.id) };
 }

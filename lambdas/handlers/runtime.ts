@@ -7,14 +7,14 @@ import { RESOURCE_ENV } from '../domain/layout.ts';
 import { SETTINGS_ENV, settingsFromEnv, type Settings } from '../domain/settings.ts';
 import { awsConfigFromEnv, createAwsClients } from '../adapters/aws-clients.ts';
 import { S3ObjectStore } from '../adapters/s3-object-store.ts';
-import { DynamoStore } from '../adapters/dynamo-store.ts';
+import { createTableAdapters, type TableAdapters } from '../adapters/dynamo-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import type { Clock } from '../ports/index.ts';
 
 export interface Runtime {
   readonly settings: Settings;
   readonly store: S3ObjectStore;
-  readonly table: DynamoStore;
+  readonly table: TableAdapters;
   readonly mailer: SesMailer;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -35,7 +35,7 @@ export function createRuntime(env: Readonly<Record<string, string | undefined>>,
   return {
     settings: settingsFromEnv(env),
     store: new S3ObjectStore(clients.s3),
-    table: new DynamoStore(clients.dynamodb, required(env, RESOURCE_ENV.table)),
+    table: createTableAdapters(clients.dynamodb, required(env, RESOURCE_ENV.table)),
     mailer: new SesMailer(clients.ses),
     clock: { now: () => new Date() },
     logger: new Logger({ serviceName }),

@@ -23,7 +23,7 @@ export function periodOfEvent(event: SendScorecardEvent): string {
 export async function handler(event: SendScorecardEvent): Promise<SendResult> {
   const rt = runtime();
   const period = parsePeriodId(periodOfEvent(event));
-  const result = await sendScorecard(period, { kpis: rt.table, sends: rt.table, mailer: rt.mailer, clock: rt.clock, settings: rt.settings });
+  const result = await sendScorecard(period, { kpis: rt.table.kpis, sends: rt.table.sends, mailer: rt.mailer, clock: rt.clock, settings: rt.settings });
   rt.logger.info('scorecard sent', { period: period.id, sent: result.sent.length, alreadySent: result.alreadySent.length });
   return result;
 }

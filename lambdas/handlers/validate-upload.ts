@@ -20,7 +20,7 @@ export async function handler(event: S3Event): Promise<{ outcomes: IngestOutcome
       key: decodeS3Key(record.s3.object.key),
       ...(record.s3.object.versionId ? { versionId: record.s3.object.versionId } : {}),
     };
-    const result = await ingestUpload(ref, { store: rt.store, ledger: rt.table, mailer: rt.mailer, clock: rt.clock, settings: rt.settings }, dataset);
+    const result = await ingestUpload(ref, { store: rt.store, ledger: rt.table.uploads, mailer: rt.mailer, clock: rt.clock, settings: rt.settings }, dataset);
     // Keys and counts only: exports hold personal data (names, emails) that must not reach the logs.
     rt.logger.info('upload processed', {
       key: ref.key, outcome: result.outcome,

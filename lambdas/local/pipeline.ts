@@ -17,7 +17,7 @@ import { startStandIns, type StandIns } from './stand-ins.ts';
 import { DateTime } from 'luxon';
 import { loadAcceptedRecords } from '../use-cases/compute-kpis.ts';
 import { S3ObjectStore } from '../adapters/s3-object-store.ts';
-import { DynamoStore } from '../adapters/dynamo-store.ts';
+import { DynamoUploadLedger } from '../adapters/dynamo-upload-ledger.ts';
 import { latestClosedDataPeriod } from '../domain/metrics/measures.ts';
 import { periodContaining } from '../domain/periods/period.ts';
 
@@ -146,7 +146,7 @@ export async function runLocalPipeline(opts: LocalRunOptions): Promise<LocalRunR
 /** The latest closed period the uploaded data has leads in, so the samples keep working as time passes. */
 async function latestSamplePeriod(s: StandIns, settings: Settings): Promise<string | undefined> {
   const clients = createAwsClients(s.aws);
-  const loaded = await loadAcceptedRecords({ store: new S3ObjectStore(clients.s3), ledger: new DynamoStore(clients.dynamodb, s.table) });
+  const loaded = await loadAcceptedRecords({ store: new S3ObjectStore(clients.s3), ledger: new DynamoUploadLedger(clients.dynamodb, s.table) });
   const today = DateTime.now().setZone(settings.timezone).toISODate()!;
   return latestClosedDataPeriod(loaded.records, settings.periodType, settings.timezone, today, periodContaining)?.id;
 }

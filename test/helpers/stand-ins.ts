@@ -4,13 +4,13 @@ import type { S3Event } from 'aws-lambda';
 import { startStandIns, type StandIns } from '../../lambdas/local/stand-ins.ts';
 import { bindHandlersEnv } from '../../lambdas/local/pipeline.ts';
 import { createAwsClients, type AwsClients } from '../../lambdas/adapters/aws-clients.ts';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.ts';
+import { createTableAdapters, type TableAdapters } from '../../lambdas/adapters/dynamo-store.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../lambdas/domain/settings.ts';
 
 export interface TestStack {
   readonly standIns: StandIns;
   readonly clients: AwsClients;
-  readonly table: DynamoStore;
+  readonly table: TableAdapters;
   /** Events S3 (the stand-in) emitted for `incoming/`, URL-encoded as S3 sends them. */
   readonly events: S3Event[];
   put(key: string, body: string | Uint8Array): Promise<void>;
@@ -27,7 +27,7 @@ export async function startTestStack(settings: Settings = DEFAULT_SETTINGS): Pro
   standIns.onObjectCreated('incoming/', (e) => events.push(e));
   return {
     standIns, clients, events,
-    table: new DynamoStore(clients.dynamodb, standIns.table),
+    table: createTableAdapters(clients.dynamodb, standIns.table),
     async put(key, body) {
       await clients.s3.send(new PutObjectCommand({ Bucket: standIns.bucket, Key: key, Body: body }));
     },

@@ -45,7 +45,7 @@ describe('the pipeline on the local stand-ins', () => {
     expect(await validateUpload(event)).toEqual({ outcomes: ['accepted'] });
     expect(await validateUpload(event)).toEqual({ outcomes: ['duplicate'] });
 
-    const uploads = await stack.table.listUploads('leads');
+    const uploads = await stack.table.uploads.listUploads('leads');
     expect(uploads).toHaveLength(1);
     expect(uploads[0]).toMatchObject({ status: 'accepted', rows: 8, acceptedRows: 8, key: 'incoming/leads/october export.csv' });
     expect(await stack.list('accepted/leads/')).toEqual([uploads[0]!.recordsKey]);
@@ -77,7 +77,7 @@ describe('the pipeline on the local stand-ins', () => {
     expect(result.period).toBe('2026-10');
     expect(result.computed).toHaveLength(14);
 
-    const { kpis, summary } = await stack.table.getPeriod('2026-10');
+    const { kpis, summary } = await stack.table.kpis.getPeriod('2026-10');
     const byId = new Map(kpis.map((k) => [k.id, k]));
     expect(byId.get('leads')?.value).toBe(8);
     expect(byId.get('mqls')?.value).toBe(4);
@@ -90,7 +90,7 @@ describe('the pipeline on the local stand-ins', () => {
     expect(summary?.coverage).toMatchObject({ leads: true, spend: false });
     expect(summary?.rejected.map((r) => r.key)).toEqual(['incoming/leads/bad.csv']);
 
-    const history = await stack.table.getHistory('leads', 'month', '2025-11', '2026-10');
+    const history = await stack.table.kpis.getHistory('leads', 'month', '2025-11', '2026-10');
     expect(history.map((h) => h.periodId)).toEqual(['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10']);
     expect(history.at(-1)?.value).toBe(8);
     expect(history[0]).toMatchObject({ value: null, reason: 'no leads export covers 2025-11' });

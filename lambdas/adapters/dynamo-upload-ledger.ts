@@ -1,0 +1,42 @@
+/** `UploadLedger` over the table: one item per upload version, written once (a conditional put). */
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DatasetName } from '../domain/layout.ts';
+import type { UploadIdentity, UploadLedger, UploadRecord } from '../ports/index.ts';
+import { isConditionFailure, queryAll, stripKeys } from './dynamo-table.ts';
+
+const uploadsPk = (dataset: DatasetName): string => `UPLOADS#${dataset}`;
+/** Upload time first (uploads apply in that order); the key breaks ties within S3's one-second resolution. */
+const uploadSk = (u: UploadIdentity): string => `${u.uploadedAt}#${u.key}#${u.uploadId}`;
+
+export class DynamoUploadLedger implements UploadLedger {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async recordUpload(u: UploadRecord): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.table,
+        Item: { pk: uploadsPk(u.dataset), sk: uploadSk(u), ...u },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async findUpload(u: UploadIdentity): Promise<UploadRecord | undefined> {
+    const r = await this.db.send(new GetCommand({
+      TableName: this.table, Key: { pk: uploadsPk(u.dataset), sk: uploadSk(u) }, ConsistentRead: true,
+    }));
+    return r.Item ? stripKeys<UploadRecord>(r.Item) : undefined;
+  }
+
+  async listUploads(dataset: DatasetName): Promise<UploadRecord[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': uploadsPk(dataset) },
+      ConsistentRead: true,
+    });
+    return items.map((i) => stripKeys<UploadRecord>(i));
+  }
+}
