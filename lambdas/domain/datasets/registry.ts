@@ -9,6 +9,7 @@ import type {
   CustomerRecord, DatasetRecords, LeadRecord, OpportunityRecord, OpportunityStatus, SpendRecord, SqlStatus,
   WebTrafficRecord,
 } from './records.ts';
+import { toLocalDate } from '../periods/period.ts';
 
 export type CellType =
   | 'text'
@@ -30,6 +31,8 @@ export interface ColumnSpec {
   readonly aliases: readonly string[];
   /** Only used to derive another column (e.g. Salesforce's `Won`); not stored as such. */
   readonly helper?: boolean;
+  /** A required column is not missing when all of these columns are found (it is derived from them). */
+  readonly requiredUnless?: readonly string[];
 }
 
 /** A cell value after parsing, by column name. Absent = blank or column not in the file. */
@@ -63,15 +66,17 @@ export interface DatasetSpec<N extends DatasetName = DatasetName> {
   build(cells: ParsedCells, ctx: BuildContext): { record?: DatasetRecords[N]; issues: RowIssue[] };
 }
 
-const col = (name: string, type: CellType, required: boolean, aliases: readonly string[], helper = false): ColumnSpec =>
-  ({ name, type, required, aliases, ...(helper ? { helper } : {}) });
+const col = (
+  name: string, type: CellType, required: boolean, aliases: readonly string[], helper = false, requiredUnless?: readonly string[],
+): ColumnSpec => ({ name, type, required, aliases, ...(helper ? { helper } : {}), ...(requiredUnless ? { requiredUnless } : {}) });
 
 const str = (v: ParsedCells[string]): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const num = (v: ParsedCells[string]): number | undefined => (typeof v === 'number' ? v : undefined);
 const bool = (v: ParsedCells[string]): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
-/** Compares two normalized date values by their local calendar date (instants are already UTC). */
-const before = (a: string, b: string): boolean => a.slice(0, 10) < b.slice(0, 10);
+/** Compares two normalized date values by their calendar date in the reporting time zone. */
+const before = (a: string, b: string, settings: Settings): boolean =>
+  toLocalDate(a, settings.timezone) < toLocalDate(b, settings.timezone);
 
 /** Whether a lead source counts as sales-sourced under the configured list. */
 export function isSalesSourced(source: string, settings: Settings): boolean {
@@ -108,9 +113,9 @@ const leads: DatasetSpec<'leads'> = {
     const sql = str(c.sql_at);
     const customer = str(c.customer_at);
     for (const [name, v] of [['mql_at', mql], ['sql_at', sql], ['customer_at', customer]] as const) {
-      if (v && before(v, created)) issues.push(error('date-order', name, `${name} is before created_at (${created.slice(0, 10)})`));
+      if (v && before(v, created, settings)) issues.push(error('date-order', name, `${name} is before created_at (${created.slice(0, 10)})`));
     }
-    if (mql && sql && before(sql, mql)) issues.push(error('date-order', 'sql_at', `sql_at is before mql_at (${mql.slice(0, 10)})`));
+    if (mql && sql && before(sql, mql, settings)) issues.push(error('date-order', 'sql_at', `sql_at is before mql_at (${mql.slice(0, 10)})`));
     const status = str(c.sql_status) as SqlStatus | undefined;
     if (status && !sql) issues.push(error('missing-value', 'sql_at', 'sql_status is set but sql_at is blank'));
     const source = str(c.source) ?? 'unknown';
@@ -133,8 +138,9 @@ const leads: DatasetSpec<'leads'> = {
 function opportunityStatus(c: ParsedCells): OpportunityStatus | undefined {
   const closed = bool(c.closed_flag);
   const won = bool(c.won_flag);
-  // A Salesforce report's Closed / Won flags decide over the stage label.
-  if (closed !== undefined) return closed ? (won ? 'won' : 'lost') : 'open';
+  // A Salesforce report's Closed / Won flags decide over the stage label (a closed deal needs its Won flag).
+  if (closed === false) return 'open';
+  if (closed === true && won !== undefined) return won ? 'won' : 'lost';
   const stage = str(c.status)?.toLowerCase().replace(/[^a-z]/g, '');
   if (stage === undefined) return undefined;
   if (stage === 'closedwon' || stage === 'won') return 'won';
@@ -148,7 +154,7 @@ const opportunities: DatasetSpec<'opportunities'> = {
   columns: [
     col('opportunity_id', 'text', true, ['Record ID', 'Deal ID', 'Opportunity ID', 'Id']),
     col('created_at', 'datetime', true, ['Create Date', 'Created Date']),
-    col('status', 'text', true, ['Deal Stage', 'Stage', 'Status']),
+    col('status', 'text', true, ['Deal Stage', 'Stage', 'Status'], false, ['closed_flag', 'won_flag']),
     col('closed_at', 'date', false, ['Close Date', 'Closed Date']),
     col('amount', 'money', true, ['Amount', 'Amount in company currency', 'Total Amount']),
     col('source', 'text', false, ['Lead Source', 'Original Source Type', 'Original Source', 'Source']),
@@ -172,7 +178,7 @@ const opportunities: DatasetSpec<'opportunities'> = {
     const closed = str(c.closed_at);
     if (status !== 'open') {
       if (!closed) issues.push(error('missing-value', 'closed_at', `closed_at is required for a ${status} opportunity`));
-      else if (before(closed, created)) issues.push(error('date-order', 'closed_at', `closed_at is before created_at (${created.slice(0, 10)})`));
+      else if (before(closed, created, settings)) issues.push(error('date-order', 'closed_at', `closed_at is before created_at (${created.slice(0, 10)})`));
     }
     const source = str(c.source);
     const record: OpportunityRecord = {
@@ -232,7 +238,7 @@ const customers: DatasetSpec<'customers'> = {
   name: 'customers',
   rowIs: 'a paying customer account',
   columns: [
-    col('customer_id', 'text', true, ['Customer ID', 'Account ID', 'Record ID', 'Company ID']),
+    col('customer_id', 'text', true, ['Record ID', 'Account ID', 'Customer ID', 'Company ID']),
     col('started_at', 'date', true, ['Became a Customer Date', 'Customer Since', 'Start Date']),
     col('churned_at', 'date', false, ['Churn Date', 'Churned At', 'Cancellation Date']),
     col('mrr', 'money', false, ['MRR', 'Monthly Revenue']),
@@ -241,13 +247,13 @@ const customers: DatasetSpec<'customers'> = {
   keyColumns: ['customer_id'],
   idColumn: 'customer_id',
   keyOf: (r) => r.customer_id,
-  build(c) {
+  build(c, { settings }) {
     const issues: RowIssue[] = [];
     const id = str(c.customer_id);
     const started = str(c.started_at);
     if (!id || !started) return { issues };
     const churned = str(c.churned_at);
-    if (churned && before(churned, started)) issues.push(error('date-order', 'churned_at', `churned_at is before started_at (${started})`));
+    if (churned && before(churned, started, settings)) issues.push(error('date-order', 'churned_at', `churned_at is before started_at (${started})`));
     const record: CustomerRecord = { customer_id: id, started_at: started };
     if (churned) record.churned_at = churned;
     const mrr = num(c.mrr);

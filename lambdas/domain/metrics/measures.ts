@@ -145,16 +145,20 @@ export function measurePeriod(records: RecordSets, period: Period, timezone: str
 
   let sessions = 0;
   const bounce = { bounced: 0, sessions: 0 };
+  // Bounced sessions are summed in whole millionths: an integer sum does not depend on the order of the records
+  // (a float sum does, so merged uploads in another order would give another last digit).
+  let bouncedMicro = 0;
   let trafficCovered = false;
   for (const w of records.web_traffic) {
     if (!inP(w.date)) continue;
     trafficCovered = true;
     sessions += w.sessions;
     if (w.bounce_rate !== undefined) {
-      bounce.bounced += w.bounce_rate * w.sessions;
+      bouncedMicro += Math.round(w.bounce_rate * w.sessions * 1e6);
       bounce.sessions += w.sessions;
     }
   }
+  bounce.bounced = bouncedMicro / 1e6;
 
   return {
     period,

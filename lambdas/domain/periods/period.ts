@@ -66,7 +66,13 @@ export function previousPeriod(p: Period, n = 1): Period {
 
 /** The same period a year before (for weeks: the same ISO week number of the previous week-year, when it exists). */
 export function samePeriodLastYear(p: Period): Period {
-  if (p.type === 'week') return previousPeriod(p, 52);
+  if (p.type === 'week') {
+    // Not "52 weeks back": after a 53-week year that lands one week off. Week 53 without a match → the last week.
+    const [year, week] = p.id.split('-W').map(Number) as [number, number];
+    const start = DateTime.fromObject({ weekYear: year - 1, weekNumber: week, weekday: 1 }, { zone: 'utc' });
+    if (start.isValid && start.weekYear === year - 1) return fromStart('week', start);
+    return previousPeriod(parsePeriodId(`${year}-W01`));
+  }
   return periodContaining(p.type, DateTime.fromISO(p.startDate, { zone: 'utc' }).minus({ years: 1 }).toISODate()!);
 }
 

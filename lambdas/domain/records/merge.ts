@@ -8,6 +8,8 @@ import type { DatasetRecords } from '../datasets/records.ts';
 
 export class RecordMerger<N extends DatasetName> {
   private readonly byKey = new Map<string, { record: DatasetRecords[N]; uploadId: string }>();
+  /** Upload ids in the order they were first added (the order the uploads were made). */
+  private readonly uploads = new Set<string>();
   private readonly keyOf: (r: DatasetRecords[N]) => string;
 
   constructor(readonly dataset: N) {
@@ -15,6 +17,7 @@ export class RecordMerger<N extends DatasetName> {
   }
 
   add(uploadId: string, record: DatasetRecords[N]): void {
+    this.uploads.add(uploadId);
     this.byKey.set(this.keyOf(record), { record, uploadId });
   }
 
@@ -22,8 +25,9 @@ export class RecordMerger<N extends DatasetName> {
     return [...this.byKey.values()].map((e) => e.record);
   }
 
-  /** Uploads that still contribute at least one record, in first-seen order. */
+  /** Uploads that still contribute at least one record, in the order they were added. */
   contributingUploads(): string[] {
-    return [...new Set([...this.byKey.values()].map((e) => e.uploadId))];
+    const live = new Set([...this.byKey.values()].map((e) => e.uploadId));
+    return [...this.uploads].filter((u) => live.has(u));
   }
 }

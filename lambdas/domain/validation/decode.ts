@@ -70,7 +70,7 @@ export async function sniffUpload(src: AsyncIterable<Uint8Array>): Promise<Sniff
     const compressed = Readable.from(concatFirst(head, rest));
     compressed.on('error', (e) => gunzip.destroy(e));
     compressed.pipe(gunzip);
-    const inner = await sniffUpload(gunzip);
+    const inner = await sniffUpload(gunzipped(gunzip));
     return { fileType: 'csv.gz', bytes: inner.bytes };
   }
   for (const m of MAGIC) {
@@ -81,6 +81,18 @@ export async function sniffUpload(src: AsyncIterable<Uint8Array>): Promise<Sniff
     throw new NotTabularError('the file contains binary data (NUL bytes), not text: is it really a CSV?');
   }
   return { fileType: 'csv', bytes: concatFirst(head, rest) };
+}
+
+/** Decompressed bytes; corrupt or truncated gzip data is a `not-tabular` error, not a crash. */
+async function* gunzipped(gunzip: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of gunzip) yield chunk;
+  } catch (e) {
+    if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).code!.startsWith('Z_')) {
+      throw new NotTabularError(`the gzip data is corrupt or truncated (${e.message}): compress the export again`);
+    }
+    throw e;
+  }
 }
 
 /** Detects the encoding from a BOM; without one, UTF-8 (Windows-1252 is the fallback when UTF-8 fails). */

@@ -78,7 +78,12 @@ export function mapHeader(cells: readonly string[], spec: DatasetSpec): HeaderMa
     }
     if (!found && column.required) missing.push(column.name);
   }
-  return { index, headers, headerCurrency, missing, duplicates };
+  // A required column that other columns can stand in for (Salesforce's Closed / Won for a stage) is not missing.
+  const stillMissing = missing.filter((name) => {
+    const unless = spec.columns.find((c) => c.name === name)?.requiredUnless;
+    return !(unless && unless.length > 0 && unless.every((other) => index[other] !== undefined));
+  });
+  return { index, headers, headerCurrency, missing: stillMissing, duplicates };
 }
 
 export interface HeaderCandidate {

@@ -3,8 +3,6 @@
  * hands each valid record to a sink as it goes, so memory stays flat whatever the file size. Returns the
  * report; the caller decides what to do with the records (keep them when accepted, drop them when not).
  */
-import { Readable } from 'node:stream';
-import { parse, CsvError } from 'csv-parse';
 import { DateTime } from 'luxon';
 import type { DatasetName } from '../layout.ts';
 import type { Settings } from '../settings.ts';
@@ -13,6 +11,7 @@ import type { DatasetRecords } from '../datasets/records.ts';
 import { NotTabularError, NotUtf8Error, decodeText, sniffUpload, type TextEncodingName } from './decode.ts';
 import { toLocalDate } from '../periods/period.ts';
 import { findHeader, type HeaderMapping } from './header.ts';
+import { CsvReadError, MAX_RECORD_CHARS, parseCsvText } from './csv-reader.ts';
 import {
   IssueLog, type DetectedFormat, type ErrorCode, type Issue, type ValidationReport, type WarningCode,
 } from './report.ts';
@@ -37,8 +36,7 @@ export interface RecordSink<R> {
   reset(): void | Promise<void>;
 }
 
-/** Longest record accepted, in characters: a longer one is `row-too-large` (usually an unclosed quote). */
-export const MAX_RECORD_CHARS = 1_000_000;
+export { MAX_RECORD_CHARS, readCsvRows, type CsvRow } from './csv-reader.ts';
 /** Lines read ahead to find the header past titles and comment blocks. */
 const HEADER_SEARCH_LINES = 60;
 const HEADER_SEARCH_CHARS = 256 * 1024;
@@ -119,10 +117,17 @@ async function validateOnce<N extends DatasetName>(
   // Read ahead enough lines to find the header.
   let prefix = '';
   let ended = false;
-  while (!ended && prefix.length < HEADER_SEARCH_CHARS && countLines(prefix) <= HEADER_SEARCH_LINES) {
-    const r = await text.next();
-    if (r.done) ended = true;
-    else prefix += r.value;
+  try {
+    while (!ended && prefix.length < HEADER_SEARCH_CHARS && countLines(prefix) <= HEADER_SEARCH_LINES) {
+      const r = await text.next();
+      if (r.done) ended = true;
+      else prefix += r.value;
+    }
+  } catch (e) {
+    if (!(e instanceof NotTabularError)) throw e;
+    errors.add({ code: e.code, message: e.message });
+    format = { fileType: sniffed.fileType, encoding };
+    return finish();
   }
   if (prefix.trim() === '') {
     errors.add({ code: 'empty-file', message: 'the file has no text in it' });
@@ -184,49 +189,30 @@ async function validateOnce<N extends DatasetName>(
       yield r.value;
     }
   })();
-  const parser = Readable.from(source).pipe(
-    parse({
-      delimiter: header.delimiter,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      info: true,
-      max_record_size: MAX_RECORD_CHARS,
-    }),
-  );
-
   const ctx: RowContext<N> = {
     spec, mapping, opts, errors, warnings, ids: new Set<string>(),
     futureLimit: DateTime.fromISO(opts.uploadedAt, { zone: 'utc' }).setZone(opts.settings.timezone).plus({ days: 1 }).toISODate() ?? '9999-12-31',
     headerWidth: header.cells.length,
     decimalComma: header.delimiter === ';',
   };
-  let prevEndLine = header.lineIndex; // csv-parse counts lines from the header line (= 1)
-  let prevEmpty = 0;
   let first = true;
   let pending: PendingRow | undefined;
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
-      const { record, info } = item;
-      const line = prevEndLine + 1 + (info.empty_lines - prevEmpty);
-      prevEndLine = header.lineIndex + info.lines;
-      prevEmpty = info.empty_lines;
-      if (first) { first = false; continue; } // the header itself
+    // The header is the first record read (row 1), so data rows come out numbered from 2.
+    for await (const record of parseCsvText(source, { delimiter: header.delimiter, firstLine: headerLine, maxRecordChars: MAX_RECORD_CHARS })) {
+      if (first) { first = false; continue; }
       rows++;
-      const current: PendingRow = { cells: record, row: rows + 1, line };
+      const current: PendingRow = { cells: record.cells, row: record.row, line: record.line };
       if (pending) acceptedRows += await checkRow(pending, ctx, sink, false);
       pending = current;
     }
   } catch (e) {
-    if (e instanceof CsvError && e.code === 'CSV_MAX_RECORD_SIZE') {
-      errors.add({
-        code: 'row-too-large', row: rows + 2, line: prevEndLine + 1,
-        message: `a record is longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters (often an unclosed quote); reading stopped here`,
-      });
+    if (e instanceof CsvReadError && e.code !== 'encoding-error') {
+      errors.add({ code: e.code, row: e.row, line: e.line, message: e.message });
       return finish();
     }
-    if (e instanceof CsvError) {
-      errors.add({ code: 'not-tabular', row: rows + 2, line: prevEndLine + 1, message: `the file cannot be read as CSV: ${e.message}` });
+    if (e instanceof NotTabularError) {
+      errors.add({ code: e.code, message: e.message });
       return finish();
     }
     throw e;
@@ -390,8 +376,15 @@ function isBlankKeyRow<N extends DatasetName>(cells: readonly string[], ctx: Row
     const i = ctx.mapping.index[k];
     return i === undefined || (cells[i] ?? '').trim() === '';
   });
-  return keyBlank && cells.some((c) => /\d/.test(c));
+  // "Its numbers are filled": a count or an amount, not a date (a record that lost its id is an error, not a total).
+  const numberFilled = ctx.spec.columns.some((c) => {
+    const i = ctx.mapping.index[c.name];
+    return NUMERIC_TYPES.has(c.type) && i !== undefined && /\d/.test(cells[i] ?? '');
+  });
+  return keyBlank && numberFilled;
 }
+
+const NUMERIC_TYPES: ReadonlySet<ColumnSpec['type']> = new Set(['money', 'integer', 'percent']);
 
 const truncate = (s: string): string => (s.length > 60 ? `${s.slice(0, 57)}…` : s);
 const stringOf = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));

@@ -124,8 +124,13 @@ export function parseMoney(
   const negative = m[2] !== '' || m[4] !== '';
   const currency = m[1] ?? m[6];
   let digits = (m[5] ?? '').replace(/[' ]/g, '');
-  const decimalSep = opts.decimalComma ? ',' : '.';
-  const groupSep = opts.decimalComma ? '.' : ',';
+  // A `;` file may still write `1234.50` or `1,234.50`: a point that is the last separator and not a
+  // thousands group (`1.234`) is a decimal point.
+  const lastPoint = digits.lastIndexOf('.');
+  const pointIsDecimal = lastPoint > digits.lastIndexOf(',') && !/^\d{1,3}(\.\d{3})+$/.test(digits);
+  const decimalComma = opts.decimalComma === true && !pointIsDecimal;
+  const decimalSep = decimalComma ? ',' : '.';
+  const groupSep = decimalComma ? '.' : ',';
   // Group separators must sit between groups of three digits.
   const [intPartRaw, fracPart, extra] = digits.split(decimalSep);
   if (extra !== undefined || intPartRaw === undefined) return typeError('is not an amount of money');
