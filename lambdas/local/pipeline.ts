@@ -28,6 +28,8 @@ export interface LocalRunOptions {
   /** The period to report on; default: the latest closed period with lead data. */
   readonly period?: string;
   readonly log?: (line: string) => void;
+  /** Called after each upload is validated, for a progress display. */
+  readonly onUpload?: (u: { key: string; outcome: string; done: number; total: number }) => void;
   /** Keep the stand-ins running (tests inspect them); the caller stops them. */
   readonly keepRunning?: boolean;
 }
@@ -91,13 +93,14 @@ export async function runLocalPipeline(opts: LocalRunOptions): Promise<LocalRunR
 
     const queue = new EventQueue();
     const uploads: { key: string; outcome: string }[] = [];
+    let total = 0;
     for (const dataset of DATASET_NAMES) {
       standIns.onObjectCreated(incomingPrefix(dataset), (event: S3Event) => {
         queue.push(async () => {
           const r = await validateHandler(event);
           const key = decodeURIComponent((event.Records[0]?.s3.object.key ?? '').replace(/\+/g, ' '));
           uploads.push({ key, outcome: r.outcomes.join(',') });
-          log(`  ${(r.outcomes[0] ?? '?').padEnd(9)} ${key}`);
+          opts.onUpload?.({ key, outcome: r.outcomes.join(','), done: uploads.length, total });
         });
       });
     }
@@ -109,6 +112,7 @@ export async function runLocalPipeline(opts: LocalRunOptions): Promise<LocalRunR
       for (const file of await listFiles(dir)) files.push({ file, key: `${incomingPrefix(dataset)}${relative(dir, file)}` });
     }
     if (files.length === 0) throw new Error(`no exports found under ${opts.dataDir}/<dataset>/ (datasets: ${DATASET_NAMES.join(', ')})`);
+    total = files.length;
     log(`uploading ${files.length} exports from ${opts.dataDir}`);
     for (const { file, key } of files) {
       await s3.send(new PutObjectCommand({ Bucket: standIns.bucket, Key: key, Body: await readFile(file) }));
