@@ -178,9 +178,8 @@ async function localCommand(args: string[], io: Io): Promise<number> {
     dataDir, outDir, settings, ...(typeof v.period === 'string' ? { period: v.period } : {}),
     log: (line) => io.out(line),
     // A live counter on a terminal; nothing per file otherwise (rejections are listed at the end).
-    ...(io.isTTY ? { onUpload: (u: { done: number; total: number }) => io.err(`\r  validated ${u.done}/${u.total} uploads`) } : {}),
+    ...(io.isTTY ? { onUpload: (u: { done: number; total: number }) => io.err(`\r  validated ${u.done}/${u.total} uploads${u.done === u.total ? '\n' : ''}`) } : {}),
   });
-  if (io.isTTY) io.err('\r\x1b[K');
   const rejected = result.uploads.filter((u) => u.outcome === 'rejected');
   io.out(`\n${result.uploads.length} uploads validated (${rejected.length} rejected); scorecard for ${result.period}.`);
   for (const r of rejected) io.out(`  rejected: ${r.key} (report: ${r.key.replace(/^incoming\//, 'rejected/')}.report.json in the bucket)`);
