@@ -39,10 +39,32 @@ export interface StackConfig {
   readonly dataRemoval: DataRemoval;
   /** `dataRemoval` as a CDK removal policy. */
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * Whether the table refuses to be deleted (by a stack update, `cdk destroy` or a console click) until the
+   * flag is turned off. Defaults to true with retained data, false with `removalPolicy=destroy`.
+   */
+  readonly deletionProtection: boolean;
+  /** Days an overwritten or deleted object version is kept before S3 deletes it for good. */
+  readonly noncurrentVersionDays: number;
+  /** Days the copies and reports under `rejected/` are kept (the raw upload stays under `incoming/`). */
+  readonly rejectedRetentionDays: number;
+  /** Where alarm notifications are emailed (an SNS email subscription, confirmed by a link). @default - none */
+  readonly alarmEmail?: string;
 }
 
 /** Context keys only the stack reads (the settings' keys are those of `Settings`). */
-export const STACK_CONTEXT_KEYS = ['config', 'schedule', 'sesIdentity', 'sesSandbox', 'removalPolicy'] as const;
+export const STACK_CONTEXT_KEYS = [
+  'config', 'schedule', 'sesIdentity', 'sesSandbox', 'removalPolicy', 'deletionProtection',
+  'noncurrentVersionDays', 'rejectedRetentionDays', 'alarmEmail',
+] as const;
+
+/** Defaults of the stack-only settings that have one. */
+export const STACK_DEFAULTS = {
+  /** Long enough to notice and recover an export overwritten by mistake at the next monthly run, and then some. */
+  noncurrentVersionDays: 90,
+  /** Ops fix and re-upload a rejected export within days; the raw file stays under incoming/ regardless. */
+  rejectedRetentionDays: 90,
+} as const;
 
 /**
  * Default schedule per period type: a few hours into the first day of the next period, in the configured time
@@ -93,6 +115,20 @@ function parseBoolean(key: string, v: unknown, fallback: boolean): boolean {
   throw new ConfigError(`${key} must be true or false, got "${String(v)}"`);
 }
 
+function parseDays(key: string, v: unknown, fallback: number): number {
+  if (blank(v)) return fallback;
+  const n = typeof v === 'number' ? v : Number(String(v).trim());
+  if (!Number.isInteger(n) || n < 1 || n > 36_500) throw new ConfigError(`${key} must be a whole number of days from 1 to 36500, got "${String(v)}"`);
+  return n;
+}
+
+function parseAlarmEmail(v: unknown): string | undefined {
+  if (blank(v)) return undefined;
+  const s = String(v).trim();
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s)) throw new ConfigError(`alarmEmail "${s}" is not an email address`);
+  return s;
+}
+
 function parseRemoval(v: unknown): DataRemoval {
   if (blank(v)) return 'retain';
   const s = String(v).trim().toLowerCase();
@@ -130,6 +166,11 @@ export function buildStackConfig(raw: Readonly<Record<string, unknown>>): StackC
   }
   if (settings.recipients.length === 0) throw new ConfigError('recipients must name at least one address');
   const dataRemoval = parseRemoval(raw.removalPolicy);
+  const deletionProtection = parseBoolean('deletionProtection', raw.deletionProtection, dataRemoval === 'retain');
+  if (deletionProtection && dataRemoval === 'destroy') {
+    throw new ConfigError('deletionProtection=true contradicts removalPolicy=destroy: cdk destroy could not delete the table');
+  }
+  const alarmEmail = parseAlarmEmail(raw.alarmEmail);
   return {
     settings,
     schedule: normaliseSchedule(blank(raw.schedule) ? DEFAULT_SCHEDULES[settings.periodType] : String(raw.schedule)),
@@ -137,6 +178,10 @@ export function buildStackConfig(raw: Readonly<Record<string, unknown>>): StackC
     sesSandbox: parseBoolean('sesSandbox', raw.sesSandbox, false),
     dataRemoval,
     removalPolicy: dataRemoval === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    deletionProtection,
+    noncurrentVersionDays: parseDays('noncurrentVersionDays', raw.noncurrentVersionDays, STACK_DEFAULTS.noncurrentVersionDays),
+    rejectedRetentionDays: parseDays('rejectedRetentionDays', raw.rejectedRetentionDays, STACK_DEFAULTS.rejectedRetentionDays),
+    ...(alarmEmail ? { alarmEmail } : {}),
   };
 }
 

@@ -2,12 +2,15 @@ import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DEFAULT_SETTINGS } from '../lambdas/domain/settings.ts';
 import type { StackConfig } from './config.ts';
+import { FailureQueue } from './constructs/failure-queue.ts';
 import { KpiSchedule } from './constructs/kpi-schedule.ts';
+import { OpsAlarms } from './constructs/ops-alarms.ts';
 import { ReportSender } from './constructs/report-sender.ts';
 import { ScorecardBucket } from './constructs/scorecard-bucket.ts';
 import { ScorecardTable } from './constructs/scorecard-table.ts';
 import { sendingIdentityArns } from './constructs/ses-identity.ts';
 import { UploadValidation } from './constructs/upload-validation.ts';
+import { acknowledgeNagFindings } from './nag.ts';
 
 export interface ScorecardStackProps extends StackProps {
   /** Settings and stack options, usually from `readStackConfig(app.node)`. */
@@ -23,6 +26,14 @@ export class ScorecardStack extends Stack {
   readonly validation: UploadValidation;
   readonly kpis: KpiSchedule;
   readonly report: ReportSender;
+  /** Where events land once their retries are exhausted, one queue per stage. */
+  readonly failures: {
+    readonly validation: FailureQueue;
+    readonly kpis: FailureQueue;
+    readonly report: FailureQueue;
+    readonly schedule: FailureQueue;
+  };
+  readonly alarms: OpsAlarms;
 
   constructor(scope: Construct, id: string, props: ScorecardStackProps) {
     super(scope, id, props);
@@ -30,9 +41,24 @@ export class ScorecardStack extends Stack {
     const { settings } = config;
 
     // Stateful: retained on `cdk destroy` unless removalPolicy=destroy.
-    const bucket = new ScorecardBucket(this, 'Uploads', { removalPolicy: config.removalPolicy });
-    const table = new ScorecardTable(this, 'Records', { removalPolicy: config.removalPolicy });
+    const bucket = new ScorecardBucket(this, 'Uploads', {
+      removalPolicy: config.removalPolicy,
+      noncurrentVersionDays: config.noncurrentVersionDays,
+      rejectedRetentionDays: config.rejectedRetentionDays,
+    });
+    const table = new ScorecardTable(this, 'Records', {
+      removalPolicy: config.removalPolicy,
+      deletionProtection: config.deletionProtection,
+    });
     this.data = { bucket, table };
+
+    // Every asynchronous invocation ends in one of these when its retries are exhausted.
+    this.failures = {
+      validation: new FailureQueue(this, 'ValidationFailures', { purpose: 'upload validation' }),
+      kpis: new FailureQueue(this, 'KpiFailures', { purpose: 'KPI run' }),
+      report: new FailureQueue(this, 'ReportFailures', { purpose: 'scorecard send' }),
+      schedule: new FailureQueue(this, 'ScheduleDeadLetters', { purpose: 'schedule hand-over' }),
+    };
 
     // Stateless.
     const identity = { identity: config.sesIdentity, sender: settings.sender };
@@ -45,6 +71,7 @@ export class ScorecardStack extends Stack {
         ...identity,
         sandboxRecipients: config.sesSandbox ? [settings.opsEmail] : [],
       }),
+      failureQueue: this.failures.validation.queue,
       logRemovalPolicy,
     });
     this.report = new ReportSender(this, 'Report', {
@@ -54,6 +81,7 @@ export class ScorecardStack extends Stack {
         ...identity,
         sandboxRecipients: config.sesSandbox ? settings.recipients : [],
       }),
+      failureQueue: this.failures.report.queue,
       logRemovalPolicy,
     });
     this.kpis = new KpiSchedule(this, 'Kpis', {
@@ -62,8 +90,20 @@ export class ScorecardStack extends Stack {
       settings,
       schedule: config.schedule,
       onComputed: this.report.function,
+      failureQueue: this.failures.kpis.queue,
+      scheduleDeadLetterQueue: this.failures.schedule.queue,
       logRemovalPolicy,
     });
+
+    // Watched: every function's errors and throttles, every failure queue's depth, and the scorecard itself.
+    this.alarms = new OpsAlarms(this, 'Alarms', config.alarmEmail ? { email: config.alarmEmail } : {});
+    for (const [dataset, fn] of Object.entries(this.validation.functions)) this.alarms.watchFunction(fn, `Validate-${dataset}`);
+    this.alarms.watchFunction(this.kpis.function, 'ComputeKpis');
+    this.alarms.watchFunction(this.report.function, 'SendScorecard');
+    for (const [stage, failures] of Object.entries(this.failures)) this.alarms.watchQueue(failures.queue, `${stage}-failures`);
+    this.alarms.watchScorecardDelivery({ scheduleGroup: this.kpis.scheduleGroup, report: this.report.function });
+
+    acknowledgeNagFindings(this);
 
     // The settings' addresses default to example.com placeholders so that synth works out of the box.
     const placeholders = (['sender', 'recipients', 'opsEmail'] as const).filter(
@@ -86,5 +126,15 @@ export class ScorecardStack extends Stack {
       description: 'Invoke asynchronously with {"period":"2026-10"} to backfill and email a period',
     });
     new CfnOutput(this, 'ReportFunctionName', { value: this.report.function.functionName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarms.topic.topicArn,
+      description: 'Every alarm publishes here: subscribe ops to it (or deploy with -c alarmEmail=...)',
+    });
+    for (const [stage, failures] of Object.entries(this.failures)) {
+      new CfnOutput(this, `${stage[0]!.toUpperCase()}${stage.slice(1)}FailuresQueueUrl`, {
+        value: failures.queue.queueUrl,
+        description: `Events of the ${failures.purpose} that exhausted their retries`,
+      });
+    }
   }
 }

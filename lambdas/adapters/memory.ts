@@ -3,7 +3,7 @@
  * unit tests of the use cases.
  */
 import type { PeriodType } from '../domain/settings.ts';
-import type { Mailer, KpiStore, PeriodSummary, SendLedger, StoredKpi } from '../ports/index.ts';
+import type { Mailer, KpiStore, PeriodSummary, SendLedger, SendRecord, StoredKpi } from '../ports/index.ts';
 
 export class InMemoryKpiStore implements KpiStore {
   private readonly periods = new Map<string, { summary: PeriodSummary; kpis: StoredKpi[] }>();
@@ -26,22 +26,27 @@ export class InMemoryKpiStore implements KpiStore {
 }
 
 export class InMemorySendLedger implements SendLedger {
-  readonly records = new Map<string, { status: 'sending' | 'sent'; messageId?: string }>();
+  readonly records = new Map<string, SendRecord>();
 
-  async claim(periodId: string, recipient: string): Promise<boolean> {
+  async claim(periodId: string, recipient: string, at = '', leaseUntil?: string): Promise<boolean> {
     const k = `${periodId}|${recipient}`;
     if (this.records.has(k)) return false;
-    this.records.set(k, { status: 'sending' });
+    this.records.set(k, { status: 'sending', claimedAt: at, ...(leaseUntil ? { leaseUntil } : {}) });
     return true;
   }
 
-  async markSent(periodId: string, recipient: string, messageId: string): Promise<void> {
-    this.records.set(`${periodId}|${recipient}`, { status: 'sent', messageId });
+  async markSent(periodId: string, recipient: string, messageId: string, at = ''): Promise<void> {
+    const k = `${periodId}|${recipient}`;
+    this.records.set(k, { claimedAt: this.records.get(k)?.claimedAt ?? at, status: 'sent', messageId, sentAt: at });
   }
 
   async release(periodId: string, recipient: string): Promise<void> {
     const k = `${periodId}|${recipient}`;
     if (this.records.get(k)?.status === 'sending') this.records.delete(k);
+  }
+
+  async get(periodId: string, recipient: string): Promise<SendRecord | undefined> {
+    return this.records.get(`${periodId}|${recipient}`);
   }
 }
 

@@ -33,6 +33,11 @@ export interface Settings {
   readonly clvLifespanCapMonths: number;
   /** Gross margin applied to CLV, as a fraction; none when absent. */
   readonly grossMargin?: number;
+  /**
+   * Share of an upload's data rows (0 to 1) that may have errors and still let the upload be accepted: the rows
+   * with errors are dropped and the report says how many. @default 0 (any error rejects the file whole)
+   */
+  readonly errorTolerance?: number;
 }
 
 export const DEFAULT_SALES_SOURCED = ['outbound', 'sales', 'prospecting', 'sdr', 'bdr', 'sales generated'] as const;
@@ -97,6 +102,10 @@ export function parseSettings(raw: Readonly<Record<string, unknown>>, base: Sett
   if (!Number.isFinite(cap) || cap <= 0) throw new SettingsError(`clvLifespanCapMonths must be a positive number`);
   const margin = raw.grossMargin !== undefined && raw.grossMargin !== '' ? Number(raw.grossMargin) : base.grossMargin;
   if (margin !== undefined && !(margin > 0 && margin <= 1)) throw new SettingsError(`grossMargin must be in (0, 1]`);
+  const tolerance = raw.errorTolerance !== undefined && raw.errorTolerance !== '' ? Number(raw.errorTolerance) : base.errorTolerance;
+  if (tolerance !== undefined && !(tolerance >= 0 && tolerance <= 1)) {
+    throw new SettingsError(`errorTolerance must be a fraction of rows between 0 and 1 (0.01 = 1%), got "${String(raw.errorTolerance)}"`);
+  }
   const settings: Settings = {
     timezone,
     currency,
@@ -110,6 +119,7 @@ export function parseSettings(raw: Readonly<Record<string, unknown>>, base: Sett
     targets,
     clvLifespanCapMonths: cap,
     ...(margin !== undefined ? { grossMargin: margin } : {}),
+    ...(tolerance !== undefined && tolerance > 0 ? { errorTolerance: tolerance } : {}),
   };
   return settings;
 }
@@ -128,6 +138,7 @@ export const SETTINGS_ENV: Readonly<Record<keyof Settings, string>> = {
   targets: 'SCORECARD_TARGETS',
   clvLifespanCapMonths: 'SCORECARD_CLV_LIFESPAN_CAP_MONTHS',
   grossMargin: 'SCORECARD_GROSS_MARGIN',
+  errorTolerance: 'SCORECARD_ERROR_TOLERANCE',
 };
 
 /** Settings → environment variables (for the stack), the inverse of `settingsFromEnv`. */

@@ -1,7 +1,9 @@
 /**
  * Scheduled after each period closes: computes the period that just ended (and the trend window before it).
- * Invoked with `{ "period": "2026-10" }` it computes that period; with `{ "from": "2026-01", "to": "2026-10" }`
- * it backfills the range. Its result is the report function's input (async on-success destination).
+ * Invoked with `{ "period": "2026-10" }` it computes that period and its trend window; with
+ * `{ "from": "2026-01", "to": "2026-10" }` it backfills the range (the ids say the period type). The records are
+ * read once and every period is computed in one pass. Its result is the report function's input (async on-success
+ * destination).
  */
 import { computeAndStoreKpis } from '../use-cases/compute-kpis.ts';
 import { lastClosedPeriod, parsePeriodId, periodRange, previousPeriod, type Period } from '../domain/periods/period.ts';
@@ -38,6 +40,8 @@ export async function handler(event: ComputeKpisEvent = {}): Promise<ComputeKpis
   const rt = runtime();
   const { target, periods } = periodsToCompute(event ?? {}, rt.clock.now(), rt.settings.periodType, rt.settings.timezone);
   const results = await computeAndStoreKpis(periods, { store: rt.store, ledger: rt.table.uploads, kpis: rt.table.kpis, clock: rt.clock, settings: rt.settings });
-  rt.logger.info('KPIs computed', { period: target.id, periods: results.length });
+  const last = results.find((r) => r.period.id === target.id);
+  const missing = last ? Object.entries(last.coverage).filter(([, covered]) => !covered).map(([d]) => d) : [];
+  rt.logger.info('KPIs computed', { period: target.id, periods: results.length, missingDatasets: missing });
   return { period: target.id, computed: results.map((r) => r.period.id) };
 }

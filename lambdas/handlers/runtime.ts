@@ -1,8 +1,9 @@
 /**
  * What every handler needs, built once per container from the environment: settings, AWS clients (with the
- * endpoint overrides the local stand-ins use), the adapters and a logger.
+ * endpoint overrides the local stand-ins use and the retry policy of aws-clients.ts), the adapters, a logger
+ * and metrics (observability.ts: EMF in Lambda, recorded in memory elsewhere).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { RESOURCE_ENV } from '../domain/layout.ts';
 import { SETTINGS_ENV, settingsFromEnv, type Settings } from '../domain/settings.ts';
 import { awsConfigFromEnv, createAwsClients } from '../adapters/aws-clients.ts';
@@ -10,6 +11,7 @@ import { S3ObjectStore } from '../adapters/s3-object-store.ts';
 import { createTableAdapters, type TableAdapters } from '../adapters/dynamo-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import type { Clock } from '../ports/index.ts';
+import { createObservability, type ScorecardMetrics } from './observability.ts';
 
 export interface Runtime {
   readonly settings: Settings;
@@ -18,6 +20,7 @@ export interface Runtime {
   readonly mailer: SesMailer;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly metrics: ScorecardMetrics;
 }
 
 export class ConfigurationError extends Error {
@@ -32,13 +35,15 @@ function required(env: Readonly<Record<string, string | undefined>>, name: strin
 
 export function createRuntime(env: Readonly<Record<string, string | undefined>>, serviceName: string): Runtime {
   const clients = createAwsClients(awsConfigFromEnv(env));
+  const { logger, metrics } = createObservability(serviceName, env);
   return {
     settings: settingsFromEnv(env),
     store: new S3ObjectStore(clients.s3),
     table: createTableAdapters(clients.dynamodb, required(env, RESOURCE_ENV.table)),
     mailer: new SesMailer(clients.ses),
     clock: { now: () => new Date() },
-    logger: new Logger({ serviceName }),
+    logger,
+    metrics,
   };
 }
 

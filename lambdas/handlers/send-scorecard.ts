@@ -1,14 +1,18 @@
 /**
  * Sends the scorecard of a period. Invoked as the KPI function's on-success destination (the period is in
- * `responsePayload`), or directly with `{ "period": "2026-10" }`.
+ * `responsePayload`), or directly with `{ "period": "2026-10" }`; ops re-send a recipient whose delivery is
+ * unknown with `{ "period": "2026-10", "resend": ["cfo@example.com"] }`.
  */
+import type { Context } from 'aws-lambda';
 import { parsePeriodId } from '../domain/periods/period.ts';
-import { sendScorecard, type SendResult } from '../use-cases/send-scorecard.ts';
+import { SendIncompleteError, sendScorecard, type SendResult } from '../use-cases/send-scorecard.ts';
 import { lazyRuntime } from './runtime.ts';
 
 const runtime = lazyRuntime('send-scorecard');
 
-export type SendScorecardEvent = { readonly period?: string } | { readonly responsePayload?: { readonly period?: string } };
+export type SendScorecardEvent =
+  | { readonly period?: string; readonly resend?: readonly string[] }
+  | { readonly responsePayload?: { readonly period?: string } };
 
 export class BadEventError extends Error {
   override name = 'BadEventError';
@@ -20,10 +24,26 @@ export function periodOfEvent(event: SendScorecardEvent): string {
   return id;
 }
 
-export async function handler(event: SendScorecardEvent): Promise<SendResult> {
+/** Time kept back from the claim lease for the clock skew between this function and whoever reads the claim. */
+const LEASE_MARGIN_MS = 30_000;
+
+export async function handler(event: SendScorecardEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SendResult> {
   const rt = runtime();
   const period = parsePeriodId(periodOfEvent(event));
-  const result = await sendScorecard(period, { kpis: rt.table.kpis, sends: rt.table.sends, mailer: rt.mailer, clock: rt.clock, settings: rt.settings });
-  rt.logger.info('scorecard sent', { period: period.id, sent: result.sent.length, alreadySent: result.alreadySent.length });
-  return result;
+  const resend = 'resend' in event && Array.isArray(event.resend) ? event.resend.map(String) : [];
+  // A claim is safe to call stale once this invocation can no longer be running.
+  const remaining = context?.getRemainingTimeInMillis?.();
+  try {
+    const result = await sendScorecard(
+      period,
+      { kpis: rt.table.kpis, sends: rt.table.sends, mailer: rt.mailer, clock: rt.clock, settings: rt.settings },
+      { ...(remaining ? { claimLeaseMs: remaining + LEASE_MARGIN_MS } : {}), ...(resend.length ? { resend } : {}) },
+    );
+    if (result.uncertain.length) rt.logger.error('scorecard delivery unknown', { period: period.id, uncertain: result.uncertain });
+    rt.logger.info('scorecard sent', { period: period.id, sent: result.sent.length, alreadySent: result.alreadySent.length, held: result.held });
+    return result;
+  } catch (e) {
+    if (e instanceof SendIncompleteError) rt.logger.error('scorecard send incomplete', { period: period.id, result: e.result });
+    throw e;
+  }
 }

@@ -1,95 +1,185 @@
 /**
  * Computing KPIs: merge the accepted records of every dataset (later uploads replace earlier records with the
- * same key), compute the requested periods and store them. The trend window is recomputed with the period,
- * so a corrected upload fixes the history the scorecard shows too.
+ * same key), compute the requested periods in one pass and store them. The trend window is recomputed with the
+ * period, so a corrected upload fixes the history the scorecard shows too.
  */
+import { createHash } from 'node:crypto';
 import { DATASET_NAMES, type DatasetName } from '../domain/layout.ts';
 import type { Settings } from '../domain/settings.ts';
 import type { DatasetRecords } from '../domain/datasets/records.ts';
 import { RecordMerger } from '../domain/records/merge.ts';
+import { RecordTable } from '../domain/records/record-table.ts';
 import type { RecordSets } from '../domain/metrics/measures.ts';
-import { computePeriodKpis, type PeriodKpis } from '../domain/metrics/compute.ts';
+import { computeKpisForPeriods, type PeriodKpis } from '../domain/metrics/compute.ts';
 import { METRICS } from '../domain/metrics/registry.ts';
 import type { Period } from '../domain/periods/period.ts';
-import type { Clock, KpiStore, ObjectStore, PeriodSummary, StoredKpi, UploadLedger, UploadRecord } from '../ports/index.ts';
+import type {
+  Clock, DatasetCompleteness, KpiStore, ObjectStore, PeriodSummary, StoredKpi, UploadLedger, UploadRecord, UploadRef,
+} from '../ports/index.ts';
 
 export interface ComputeDeps {
   readonly store: ObjectStore;
   readonly ledger: UploadLedger;
   readonly kpis: KpiStore;
+  /** Not read for the values (they depend on the inputs only); kept for the handler's contract. */
   readonly clock: Clock;
   readonly settings: Settings;
 }
 
-export interface LoadedRecords {
+/** The upload outcomes a computation read. */
+export interface UploadsRead {
+  /** Per dataset, the accepted uploads, oldest first (the order their records apply in). */
+  readonly uploads: Readonly<Record<DatasetName, readonly UploadRecord[]>>;
+  readonly rejected: readonly UploadRecord[];
+  /** Per dataset, uploads that still contribute a record (any period): used when records do not say their upload. */
+  readonly contributing?: Readonly<Record<DatasetName, readonly string[]>>;
+}
+
+/** Merged records as objects (for callers that want the records themselves, like the local run's period pick). */
+export interface LoadedRecords extends UploadsRead {
   readonly records: RecordSets;
   readonly uploads: Readonly<Record<DatasetName, UploadRecord[]>>;
   readonly contributing: Readonly<Record<DatasetName, string[]>>;
   readonly rejected: UploadRecord[];
 }
 
-/** Reads and merges every accepted upload's records, dataset by dataset, oldest upload first. */
-export async function loadAcceptedRecords(deps: Pick<ComputeDeps, 'store' | 'ledger'>): Promise<LoadedRecords> {
-  const records = {} as { [N in DatasetName]: DatasetRecords[N][] };
-  const uploads = {} as Record<DatasetName, UploadRecord[]>;
-  const contributing = {} as Record<DatasetName, string[]>;
-  const rejected: UploadRecord[] = [];
-  for (const dataset of DATASET_NAMES) {
-    const all = await deps.ledger.listUploads(dataset);
-    const accepted = all.filter((u) => u.status === 'accepted' && u.recordsKey);
-    rejected.push(...all.filter((u) => u.status === 'rejected'));
-    const merger = new RecordMerger(dataset);
-    for (const u of accepted) {
-      for await (const r of deps.store.readRecords(u.bucket, u.recordsKey!)) {
-        merger.add(u.uploadId, r as DatasetRecords[typeof dataset]);
-      }
-    }
-    (records as Record<DatasetName, unknown[]>)[dataset] = merger.records();
-    uploads[dataset] = accepted;
-    contributing[dataset] = merger.contributingUploads();
-  }
-  return { records, uploads, contributing, rejected };
+/** Merged records in the KPI engine's compact form, with the upload outcomes they came from. */
+export interface AcceptedRecords extends UploadsRead {
+  readonly table: RecordTable;
 }
 
+async function listOutcomes(ledger: UploadLedger): Promise<{ accepted: Record<DatasetName, UploadRecord[]>; rejected: UploadRecord[] }> {
+  const accepted = {} as Record<DatasetName, UploadRecord[]>;
+  const rejected: UploadRecord[] = [];
+  for (const dataset of DATASET_NAMES) {
+    const all = await ledger.listUploads(dataset);
+    accepted[dataset] = all.filter((u) => u.status === 'accepted' && u.recordsKey);
+    rejected.push(...all.filter((u) => u.status === 'rejected'));
+  }
+  return { accepted, rejected };
+}
+
+/**
+ * Reads every accepted upload's records into a `RecordTable` (dates seen in `timezone`), dataset by dataset,
+ * oldest upload first, so a later upload's record replaces an earlier one with the same key. Records are
+ * streamed: only the table's columns and the merge keys stay in memory.
+ */
+export async function loadAcceptedRecordTable(deps: Pick<ComputeDeps, 'store' | 'ledger'>, timezone: string): Promise<AcceptedRecords> {
+  const { accepted, rejected } = await listOutcomes(deps.ledger);
+  const table = new RecordTable(timezone);
+  for (const dataset of DATASET_NAMES) {
+    for (const u of accepted[dataset]) {
+      for await (const r of deps.store.readRecords(u.bucket, u.recordsKey!)) table.add(dataset, u.uploadId, r as never);
+    }
+  }
+  return { table, uploads: accepted, rejected };
+}
+
+/** Reads and merges every accepted upload's records as objects, dataset by dataset, oldest upload first. */
+export async function loadAcceptedRecords(deps: Pick<ComputeDeps, 'store' | 'ledger'>): Promise<LoadedRecords> {
+  const { accepted, rejected } = await listOutcomes(deps.ledger);
+  const records = {} as { [N in DatasetName]: DatasetRecords[N][] };
+  const contributing = {} as Record<DatasetName, string[]>;
+  for (const dataset of DATASET_NAMES) {
+    const merger = new RecordMerger(dataset);
+    for (const u of accepted[dataset]) {
+      for await (const r of deps.store.readRecords(u.bucket, u.recordsKey!)) merger.add(u.uploadId, r as DatasetRecords[typeof dataset]);
+    }
+    (records as Record<DatasetName, unknown[]>)[dataset] = merger.records();
+    contributing[dataset] = merger.contributingUploads();
+  }
+  return { records, uploads: accepted, contributing, rejected };
+}
+
+/**
+ * When the values were "computed", as far as the stored items say: the newest outcome among the uploads read.
+ * Deriving it from the inputs (not the clock) makes a recompute over the same inputs write identical items.
+ */
+export function inputsAsOf(read: UploadsRead): string {
+  let latest = '';
+  for (const u of [...DATASET_NAMES.flatMap((d) => read.uploads[d]), ...read.rejected]) {
+    const t = u.processedAt || u.uploadedAt;
+    if (t > latest) latest = t;
+  }
+  return latest || new Date(0).toISOString();
+}
+
+/** A digest of what the values depend on: the upload outcomes read and the settings the formulas use. */
+export function inputsDigest(read: UploadsRead, settings: Settings): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({
+    uploads: DATASET_NAMES.map((d) => read.uploads[d].map((u) => [u.uploadId, u.recordsKey ?? '', u.processedAt])),
+    rejected: read.rejected.map((u) => [u.uploadId, u.processedAt]),
+    settings: [settings.timezone, settings.currency, settings.clvLifespanCapMonths, settings.grossMargin ?? null],
+  }));
+  return h.digest('hex').slice(0, 32);
+}
+
+const refOf = (u: UploadRecord): UploadRef => ({ uploadId: u.uploadId, key: u.key, uploadedAt: u.uploadedAt });
+
 /** The stored form of one period's KPIs. */
-export function toStoredKpis(result: PeriodKpis, loaded: LoadedRecords, computedAt: string): { summary: PeriodSummary; kpis: StoredKpi[] } {
+export function toStoredKpis(result: PeriodKpis, read: UploadsRead, computedAt: string, digest?: string): { summary: PeriodSummary; kpis: StoredKpi[] } {
+  // Per dataset, the uploads with records in the period; records that do not say their upload (the CLI reads
+  // record objects) fall back to every upload still contributing a record.
+  const inPeriod = {} as Record<DatasetName, readonly string[]>;
+  for (const d of DATASET_NAMES) {
+    const ds = result.datasets?.[d];
+    inPeriod[d] = ds?.uploads ?? (ds && ds.records === 0 ? [] : read.contributing?.[d] ?? []);
+  }
   const kpis: StoredKpi[] = METRICS.map((def) => ({
     ...result.metrics[def.id]!,
     id: def.id,
     periodId: result.period.id,
     periodType: result.period.type,
-    uploads: def.inputs.flatMap((d) => loaded.contributing[d]).sort(),
+    uploads: (result.inputs?.[def.id] ?? def.inputs).flatMap((d) => inPeriod[d]),
     computedAt,
   }));
   const uploads = {} as Record<DatasetName, { uploadId: string; key: string; uploadedAt: string; rows: number }[]>;
+  const completeness = {} as Record<DatasetName, DatasetCompleteness>;
   for (const d of DATASET_NAMES) {
-    const live = new Set(loaded.contributing[d]);
-    uploads[d] = loaded.uploads[d]
-      .filter((u) => live.has(u.uploadId))
-      .map((u) => ({ uploadId: u.uploadId, key: u.key, uploadedAt: u.uploadedAt, rows: u.acceptedRows }));
+    const live = new Set(inPeriod[d]);
+    const used = read.uploads[d].filter((u) => live.has(u.uploadId));
+    uploads[d] = used.map((u) => ({ uploadId: u.uploadId, key: u.key, uploadedAt: u.uploadedAt, rows: u.acceptedRows }));
+    const ds = result.datasets?.[d];
+    const latest = read.uploads[d].at(-1);
+    const latestIn = used.at(-1);
+    completeness[d] = {
+      records: ds?.records ?? (result.coverage[d] ? 1 : 0),
+      ...(ds?.firstDate ? { firstDate: ds.firstDate } : {}),
+      ...(ds?.lastDate ? { lastDate: ds.lastDate } : {}),
+      ...(latest ? { latestUpload: refOf(latest) } : {}),
+      ...(latestIn ? { latestUploadInPeriod: refOf(latestIn) } : {}),
+      requiredBy: METRICS.filter((def) => (result.inputs?.[def.id] ?? def.inputs).includes(d)).map((def) => def.id),
+    };
   }
   const summary: PeriodSummary = {
     periodId: result.period.id, periodType: result.period.type, timezone: result.timezone, currency: result.currency,
     coverage: result.coverage, uploads,
-    rejected: loaded.rejected.map((u) => ({
+    rejected: read.rejected.map((u) => ({
       key: u.key, dataset: u.dataset, uploadedAt: u.uploadedAt,
       errors: Object.values(u.errorCounts).reduce((a, b) => a + (b ?? 0), 0),
     })),
+    completeness,
+    missing: DATASET_NAMES.filter((d) => !result.coverage[d]),
+    ...(digest ? { inputsDigest: digest } : {}),
     computedAt,
   };
   return { summary, kpis };
 }
 
-/** Computes and stores the given periods; returns what was computed, oldest first. */
+/**
+ * Computes and stores the given periods; returns what was computed, oldest first. The records are read once and
+ * every period is computed in the same pass over them. Same inputs, same items: nothing stored depends on the
+ * clock (see `inputsAsOf`).
+ */
 export async function computeAndStoreKpis(periods: readonly Period[], deps: ComputeDeps): Promise<PeriodKpis[]> {
-  const loaded = await loadAcceptedRecords(deps);
-  const computedAt = deps.clock.now().toISOString();
-  const results: PeriodKpis[] = [];
-  for (const period of periods) {
-    const result = computePeriodKpis(loaded.records, period, deps.settings);
-    const { summary, kpis } = toStoredKpis(result, loaded, computedAt);
+  const read = await loadAcceptedRecordTable(deps, deps.settings.timezone);
+  const computedAt = inputsAsOf(read);
+  const digest = inputsDigest(read, deps.settings);
+  const results = computeKpisForPeriods(read.table, periods, deps.settings);
+  for (const result of results) {
+    const { summary, kpis } = toStoredKpis(result, read, computedAt, digest);
     await deps.kpis.putPeriod(summary, kpis);
-    results.push(result);
   }
   return results;
 }

@@ -1,14 +1,30 @@
 import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BUCKET_PREFIX, HANDLER_ENTRIES } from '../../lambdas/domain/layout.ts';
 import type { Settings } from '../../lambdas/domain/settings.ts';
-import { ScorecardFunction } from './scorecard-function.ts';
+import { FUNCTION_ACCESS } from '../permissions.ts';
+import { InvokeFunctionDestination, ScorecardFunction } from './scorecard-function.ts';
+
+/**
+ * Scheduler's Lambda target, allowed to invoke exactly the function (CDK's `LambdaInvoke` also grants
+ * `<arn>:*`, its versions and aliases, which these functions do not have).
+ */
+class InvokeExactFunction extends targets.LambdaInvoke {
+  constructor(private readonly fn: lambda.IFunction, props: targets.ScheduleTargetBaseProps) {
+    super(fn, props);
+  }
+
+  protected override addTargetActionToRole(role: iam.IRole): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.fn.functionArn] }));
+  }
+}
 
 export interface KpiScheduleProps {
   /** The bucket whose `accepted/` records the KPIs are computed from. */
@@ -25,11 +41,21 @@ export interface KpiScheduleProps {
    * @default - nothing is chained
    */
   readonly onComputed?: lambda.IFunction;
+  /** Where a KPI run goes after Lambda's retries failed. */
+  readonly failureQueue: sqs.IQueue;
+  /** Where the schedule's event goes when Scheduler itself could not hand it to Lambda. */
+  readonly scheduleDeadLetterQueue: sqs.IQueue;
   /** Handler file. @default HANDLER_ENTRIES.computeKpis */
   readonly entry?: string;
-  /** To be revisited from benchmarks (every accepted record of the period and the year before). @default 2048 */
+  /**
+   * The run merges every accepted record of every dataset in memory (a later upload replaces a record with
+   * the same key), so memory grows with the whole history kept in `accepted/`. `npm run bench -- kpis` merges and
+   * computes 1M leads for 14 periods in ~6 s at 324 MB peak RSS (~220 B a record): 2048 MB holds ~7M records,
+   * years at 10k rows a month but only ~7 months at 1M rows a month (docs/cost.md). Benchmarks on Lambda will
+   * refine it. @default 2048
+   */
   readonly memorySize?: number;
-  /** To be revisited from benchmarks. @default Duration.minutes(15) */
+  /** Lambda's maximum: the run reads the whole history once a month, and a slow run must not be cut short. @default Duration.minutes(15) */
   readonly timeout?: Duration;
   /** Whether the schedule runs. @default true */
   readonly enabled?: boolean;
@@ -45,6 +71,8 @@ export interface KpiScheduleProps {
 export class KpiSchedule extends Construct {
   readonly function: ScorecardFunction;
   readonly schedule: scheduler.Schedule;
+  /** The schedule's own group, so Scheduler's metrics (attempts, drops) are about this schedule alone. */
+  readonly scheduleGroup: scheduler.ScheduleGroup;
 
   constructor(scope: Construct, id: string, props: KpiScheduleProps) {
     super(scope, id);
@@ -54,23 +82,28 @@ export class KpiSchedule extends Construct {
       settings: props.settings,
       memorySize: props.memorySize ?? 2048,
       timeout: props.timeout ?? Duration.minutes(15),
-      // Lambda's own retries of a failed run; the result is idempotent (KPI items are overwritten).
+      // Lambda's own retries of a failed run; the result is idempotent (KPI items are overwritten). Then the queue.
       retryAttempts: 2,
-      onSuccess: props.onComputed ? new destinations.LambdaDestination(props.onComputed) : undefined,
+      onSuccess: props.onComputed ? new InvokeFunctionDestination(props.onComputed) : undefined,
+      onFailure: props.failureQueue,
       logRemovalPolicy: props.logRemovalPolicy,
     })
-      .bindBucket(props.bucket, { read: [`${BUCKET_PREFIX.accepted}*`] })
-      .bindTable(props.table, 'readWrite');
+      .bindBucket(props.bucket, { read: [`${BUCKET_PREFIX.accepted}*`], actions: FUNCTION_ACCESS.computeKpis.s3 })
+      .bindTable(props.table, FUNCTION_ACCESS.computeKpis.dynamodb);
 
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Group', {});
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: 'Computes the KPIs of the period that just closed',
       schedule: scheduler.ScheduleExpression.expression(props.schedule, TimeZone.of(props.settings.timezone)),
+      scheduleGroup: this.scheduleGroup,
       enabled: props.enabled ?? true,
-      target: new targets.LambdaInvoke(this.function, {
+      target: new InvokeExactFunction(this.function, {
         input: scheduler.ScheduleTargetInput.fromObject({}),
-        // Covers Scheduler failing to hand the event to Lambda (throttling, a brief outage).
+        // Covers Scheduler failing to hand the event to Lambda (throttling, a brief outage); after that the
+        // event goes to the dead-letter queue instead of being dropped.
         retryAttempts: 10,
         maxEventAge: Duration.hours(12),
+        deadLetterQueue: props.scheduleDeadLetterQueue,
       }),
     });
   }

@@ -2,13 +2,16 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { RESOURCE_ENV } from '../../lambdas/domain/layout.ts';
+import { RESOURCE_ENV, TABLE_SCHEMA } from '../../lambdas/domain/layout.ts';
 import { settingsToEnv, type Settings } from '../../lambdas/domain/settings.ts';
 import { PROJECT_ROOT, projectPath } from '../paths.ts';
+import type { FunctionAccess } from '../permissions.ts';
 
 /**
  * Prepended to the ESM bundle: CommonJS dependencies bundled into an ES module still call `require` for
@@ -36,10 +39,23 @@ export interface ScorecardFunctionProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /** @default lambda.Tracing.ACTIVE */
   readonly tracing?: lambda.Tracing;
-  /** Async invocation retries (Lambda's own, after a function error). @default 2 */
+  /** @default lambda.Architecture.ARM_64 */
+  readonly architecture?: lambda.Architecture;
+  /**
+   * Async invocation retries (Lambda's own, after a function error; throttled events are retried until
+   * `maxEventAge` regardless). Every function here is invoked asynchronously (by S3, Scheduler or a destination).
+   * @default 2 (Lambda's maximum)
+   */
   readonly retryAttempts?: number;
+  /** How long Lambda keeps an async event it could not run yet (throttling) before giving up. @default Duration.hours(6) */
+  readonly maxEventAge?: Duration;
   /** Where a successful async invocation's result goes. @default - nowhere */
   readonly onSuccess?: lambda.IDestination;
+  /**
+   * Where an async event goes once its retries or its age are exhausted: the record holds the event, the
+   * error and the attempt count, which a dead-letter queue would not. Required: no async failure is silent.
+   */
+  readonly onFailure: sqs.IQueue;
   /** Bundling options merged over the house defaults (e.g. `nodeModules`, `commandHooks`). @default - none */
   readonly bundling?: BundlingOptions;
 }
@@ -52,40 +68,73 @@ export interface ScorecardFunctionProps {
 export const HOUSE_RUNTIME = lambda.Runtime.NODEJS_22_X;
 const HOUSE_TARGET = 'node22';
 
-/** Read or write access to key patterns of the bucket, e.g. `incoming/leads/*`. */
+/** Key patterns of the bucket, e.g. `incoming/leads/*`, with the actions allowed on them. */
 export interface BucketAccess {
-  /** Key patterns the function may read (GetObject*, and list the bucket). @default - none */
+  /** Key patterns the function may read. @default - none */
   readonly read?: readonly string[];
-  /** Key patterns the function may write (PutObject, no delete). @default - none */
+  /** Key patterns the function may write (never delete). @default - none */
   readonly write?: readonly string[];
+  /** The actions: `FUNCTION_ACCESS.<function>.s3`. */
+  readonly actions: NonNullable<FunctionAccess['s3']>;
 }
 
 /**
- * A Lambda function with the house defaults: Node 20 on ARM64, bundled by the local esbuild (no Docker) as
- * an ES module with source maps, its own log group, the settings in its environment. Resources are bound
- * with `bindBucket` / `bindTable` / `allowSending`, which set the environment variable the handler reads and
- * grant the matching access in one call, so no variable name is written twice.
+ * A Lambda destination that may invoke exactly the target function. CDK's `LambdaDestination` grants the
+ * function's versions and aliases too (`<arn>:*`); these functions have none, so the wildcard would only widen.
+ */
+export class InvokeFunctionDestination implements lambda.IDestination {
+  constructor(private readonly target: lambda.IFunction) {}
+
+  bind(_scope: Construct, fn: lambda.IFunction): lambda.DestinationConfig {
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.target.functionArn] }));
+    return { destination: this.target.functionArn };
+  }
+}
+
+/**
+ * A Lambda function with the house defaults: Node 22 on ARM64, bundled by the local esbuild (no Docker) as
+ * an ES module with source maps, its own log group, the settings in its environment, bounded async retries
+ * ending in a failure queue. Its role starts empty (no managed policy): it may write to its own log group and
+ * X-Ray, and resources are bound with `bindBucket` / `bindTable` / `allowSending`, which set the environment
+ * variable the handler reads and grant the actions of `FUNCTION_ACCESS` in one call, so no variable name is
+ * written twice.
  */
 export class ScorecardFunction extends NodejsFunction {
+  /** The key patterns `bindBucket` granted, for the nag acknowledgements of prefix ARNs. */
+  readonly bucketPatterns: { readonly read: string[]; readonly write: string[] } = { read: [], write: [] };
+
   constructor(scope: Construct, id: string, props: ScorecardFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
+    // Instead of AWSLambdaBasicExecutionRole (logs:CreateLogGroup/CreateLogStream/PutLogEvents on every log
+    // group of the account): writing to its own log group only.
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${id}`,
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }));
     super(scope, id, {
       entry: projectPath(props.entry),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: projectPath('package-lock.json'),
       runtime: HOUSE_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: props.architecture ?? lambda.Architecture.ARM_64,
       description: props.description,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.minutes(1),
       tracing: props.tracing ?? lambda.Tracing.ACTIVE,
       logGroup,
-      retryAttempts: props.retryAttempts,
+      role,
+      retryAttempts: props.retryAttempts ?? 2,
+      maxEventAge: props.maxEventAge ?? Duration.hours(6),
       onSuccess: props.onSuccess,
+      onFailure: new destinations.SqsDestination(props.onFailure),
       environment: {
         ...settingsToEnv(props.settings),
         // Stack traces point at the TypeScript sources through the bundled source maps.
@@ -111,19 +160,39 @@ export class ScorecardFunction extends NodejsFunction {
     });
   }
 
-  /** Sets `SCORECARD_BUCKET` and grants read / write on the given key patterns only. */
+  /**
+   * Sets `SCORECARD_BUCKET` and grants the given actions on the given key patterns only: object actions, never
+   * `s3:ListBucket` or a delete (a missing key then reads as AccessDenied rather than NoSuchKey; the handlers
+   * treat both as a failure).
+   */
   bindBucket(bucket: s3.IBucket, access: BucketAccess): this {
     this.addEnvironment(RESOURCE_ENV.bucket, bucket.bucketName);
-    for (const pattern of access.read ?? []) bucket.grantRead(this, pattern);
-    for (const pattern of access.write ?? []) bucket.grantPut(this, pattern);
+    const objects = (patterns: readonly string[] | undefined): string[] => (patterns ?? []).map((p) => bucket.arnForObjects(p));
+    this.bucketPatterns.read.push(...(access.read ?? []));
+    this.bucketPatterns.write.push(...(access.write ?? []));
+    if (access.read?.length) {
+      this.addToRolePolicy(new iam.PolicyStatement({ actions: [...access.actions.read], resources: objects(access.read) }));
+    }
+    if (access.write?.length) {
+      if (!access.actions.write?.length) throw new Error(`${this.node.path}: write patterns given without write actions`);
+      this.addToRolePolicy(new iam.PolicyStatement({ actions: [...access.actions.write], resources: objects(access.write) }));
+    }
     return this;
   }
 
-  /** Sets `SCORECARD_TABLE` and grants data access to the table and its indexes. */
-  bindTable(table: dynamodb.ITable, access: 'read' | 'readWrite'): this {
+  /**
+   * Sets `SCORECARD_TABLE` and grants the given actions on the table, and the index actions on the KPI-history
+   * index by name (not `index/*`).
+   */
+  bindTable(table: dynamodb.ITable, actions: NonNullable<FunctionAccess['dynamodb']>): this {
     this.addEnvironment(RESOURCE_ENV.table, table.tableName);
-    if (access === 'read') table.grantReadData(this);
-    else table.grantReadWriteData(this);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: [...actions.table], resources: [table.tableArn] }));
+    if (actions.index?.length) {
+      this.addToRolePolicy(new iam.PolicyStatement({
+        actions: [...actions.index],
+        resources: [`${table.tableArn}/index/${TABLE_SCHEMA.kpiHistoryIndex.name}`],
+      }));
+    }
     return this;
   }
 

@@ -6,12 +6,18 @@ import { TABLE_SCHEMA } from '../../lambdas/domain/layout.ts';
 export interface ScorecardTableProps {
   /** What `cdk destroy` does to the table. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Whether DynamoDB refuses to delete the table (a replacing stack update, `cdk destroy` with `DESTROY`, a
+   * console click) until the flag is turned off. @default true
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /**
  * Stateful: the single table of upload records, KPI values, period summaries and send records, keyed as
  * `TABLE_SCHEMA` says, with the KPI-history index. On demand (a few thousand writes a month do not justify
- * provisioned capacity) and with point-in-time recovery, since the upload history is the source of truth.
+ * provisioned capacity), with point-in-time recovery (35 days of restorable history) and deletion protection,
+ * since the upload history is the source of truth.
  */
 export class ScorecardTable extends Construct {
   readonly table: dynamodb.Table;
@@ -24,6 +30,7 @@ export class ScorecardTable extends Construct {
       sortKey: str(TABLE_SCHEMA.sortKey),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: props.deletionProtection ?? true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.table.addGlobalSecondaryIndex({

@@ -2,9 +2,11 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BUCKET_PREFIX, DATASET_NAMES, HANDLER_ENTRIES, incomingPrefix, type DatasetName } from '../../lambdas/domain/layout.ts';
 import type { Settings } from '../../lambdas/domain/settings.ts';
+import { FUNCTION_ACCESS } from '../permissions.ts';
 import { ScorecardFunction } from './scorecard-function.ts';
 
 /** Environment variable naming the dataset a validation function handles. */
@@ -19,13 +21,24 @@ export interface UploadValidationProps {
   readonly settings: Settings;
   /** SES identity ARNs the rejection notice to ops may be sent as. */
   readonly sendingIdentityArns: readonly string[];
+  /** Where an upload event goes after Lambda's retries failed (one queue for every dataset). */
+  readonly failureQueue: sqs.IQueue;
   /** Datasets to validate, one function each. @default DATASET_NAMES */
   readonly datasets?: readonly DatasetName[];
   /** Handler file. @default HANDLER_ENTRIES.validateUpload */
   readonly entry?: string;
-  /** To be revisited from benchmarks (a large export parsed in memory). @default 2048 */
+  /**
+   * The file is streamed (records are written as they are validated); what grows with the file is the set of
+   * record keys kept to detect duplicates. Lambda's CPU share grows with memory: 2048 MB is a little over one
+   * vCPU. Measured here: `smarketing validate` on 98k leads rows (14.6 MB) takes ~1.9 s of work at ~215 MB RSS;
+   * `npm run bench -- validate` ingests ~52k rows/s at 168 MB peak RSS (docs/cost.md). Benchmarks on Lambda will
+   * refine it. @default 2048
+   */
   readonly memorySize?: number;
-  /** To be revisited from benchmarks. @default Duration.minutes(15) */
+  /**
+   * Lambda's maximum, so a very large export (a few million rows) still completes; a normal export takes
+   * seconds, so the ceiling costs nothing. @default Duration.minutes(15)
+   */
   readonly timeout?: Duration;
   /** @default RemovalPolicy.RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
@@ -53,14 +66,17 @@ export class UploadValidation extends Construct {
         timeout: props.timeout ?? Duration.minutes(15),
         environment: { [DATASET_ENV]: dataset },
         logRemovalPolicy: props.logRemovalPolicy,
+        // S3 invokes asynchronously: a failed validation is retried twice, then its event goes to the queue.
+        onFailure: props.failureQueue,
       });
       fn.bindBucket(props.bucket, {
         read: [`${incomingPrefix(dataset)}*`],
         write: [BUCKET_PREFIX.accepted, BUCKET_PREFIX.rejected, BUCKET_PREFIX.reports].map((p) => `${p}${dataset}/*`),
+        actions: FUNCTION_ACCESS.validateUpload.s3,
       })
-        .bindTable(props.table, 'readWrite')
+        .bindTable(props.table, FUNCTION_ACCESS.validateUpload.dynamodb)
         // The rejection notice is composed as MIME and sent with SendRawEmail, like the scorecard.
-        .allowSending(props.sendingIdentityArns, ['ses:SendRawEmail']);
+        .allowSending(props.sendingIdentityArns, FUNCTION_ACCESS.validateUpload.ses);
       props.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn), {
         prefix: incomingPrefix(dataset),
       });

@@ -1,9 +1,25 @@
 /**
  * Scorecard fixtures: a realistic October 2026 view (24 KPIs in 5 sections, a 9-source table), a hostile
- * variant whose data tries to become markup, and a tiny PNG maker for the inline sparkline images.
+ * variant whose data tries to become markup, a tiny PNG maker for the inline sparkline images, the samples'
+ * stored KPIs, and stored-KPI builders for the commentary rules' tests.
  */
 import { deflateSync } from 'node:zlib';
-import type { InlineImage, KpiSectionView, KpiView, ScorecardView, SourceRowView, Tone, Trend } from '../../lambdas/domain/scorecard/view.ts';
+import { fileURLToPath } from 'node:url';
+import type { InMemoryKpiStore } from '../../lambdas/adapters/memory.ts';
+import { parsePeriodId, type Period } from '../../lambdas/domain/periods/period.ts';
+import { commentaryContext, scorecardPeriods } from '../../lambdas/domain/scorecard/view-model.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../../lambdas/domain/settings.ts';
+import type { KpisByPeriod } from '../../lambdas/domain/commentary/facts.ts';
+import type { CommentaryContext, KpiFacts } from '../../lambdas/domain/commentary/types.ts';
+import type { PeriodSummary, StoredKpi } from '../../lambdas/ports/index.ts';
+import type { InlineImage, KpiSectionView, KpiView, ScorecardView, Sentence, SourceRowView, Tone, Trend } from '../../lambdas/domain/scorecard/view.ts';
+
+/** A fixture sentence: an action when it reads like one, else a movement. */
+export const sentence = (text: string, tone?: Tone): Sentence => ({
+  rule: text.startsWith('Recommended: ') ? 'action' : 'movement',
+  text,
+  ...(tone ? { tone } : {}),
+});
 
 type KpiInput = Omit<KpiView, 'sparkline' | 'commentary'> & {
   readonly commentary?: readonly string[];
@@ -17,7 +33,7 @@ function kpi(input: KpiInput): KpiView {
   const { spark = true, commentary = [], ...rest } = input;
   return {
     ...rest,
-    commentary,
+    commentary: commentary.map((c) => sentence(c)),
     ...(spark
       ? {
           sparkline: {
@@ -52,7 +68,7 @@ const acquisition: KpiSectionView = {
       previous: '398',
       change: '+3.5%',
       ...up(),
-      benchmark: { text: 'Below the 5–10% growth target', position: 'below' },
+      benchmark: { text: 'Below the 5–10% growth target', position: 'below', tone: 'bad', off: true },
       commentary: [
         'MQLs grew 3.5% to 412, below the 5–10% monthly growth target.',
         'Referral leads qualified best; paid social (LinkedIn) worst.',
@@ -75,7 +91,7 @@ const acquisition: KpiSectionView = {
       previous: '$171',
       change: '+7.6%',
       ...up('bad'),
-      benchmark: { text: 'Above the $150 B2B benchmark', position: 'above' },
+      benchmark: { text: 'Above the $150 B2B benchmark', position: 'above', tone: 'bad', off: true },
       commentary: [
         'Cost per lead rose 7.6% to $184, above the $150 B2B benchmark.',
         'Paid social drove most of the increase: $61,200 of spend for 214 leads.',
@@ -129,7 +145,7 @@ const conversion: KpiSectionView = {
       previous: '81.5%',
       change: '−6.5 pts',
       ...down(),
-      benchmark: { text: 'Below the 80% benchmark', position: 'below' },
+      benchmark: { text: 'Below the 80% benchmark', position: 'below', tone: 'bad', off: true },
       commentary: [
         'SQL acceptance 75.0% is below the 80% benchmark: 25 of 100 SQLs were rejected.',
         'Acceptance has fallen three months running.',
@@ -153,7 +169,7 @@ const conversion: KpiSectionView = {
       previous: '4.6%',
       change: '+0.4 pts',
       ...up(),
-      benchmark: { text: 'Above the 2–5% B2B benchmark', position: 'above' },
+      benchmark: { text: 'Above the 2–5% B2B benchmark', position: 'above', tone: 'good' },
       commentary: ['5.0% of leads became customers: 50 of 1,000.'],
     }),
   ],
@@ -248,7 +264,7 @@ const efficiency: KpiSectionView = {
       previous: '0.7 : 1',
       change: '+0.1',
       ...up(),
-      benchmark: { text: 'Below the 3 : 1 benchmark', position: 'below' },
+      benchmark: { text: 'Below the 3 : 1 benchmark', position: 'below', tone: 'bad', off: true },
       commentary: [
         'CLV : CAC of 0.8 : 1 is far below the 3 : 1 benchmark: each customer costs more than they return.',
         'Recommended: raise prices or cut acquisition cost before scaling spend.',
@@ -261,7 +277,7 @@ const efficiency: KpiSectionView = {
       previous: '188%',
       change: '+24 pts',
       ...up(),
-      benchmark: { text: 'Above the 200% benchmark', position: 'above' },
+      benchmark: { text: 'Above the 200% benchmark', position: 'above', tone: 'good' },
       commentary: ['Marketing ROI rose 24 points to 212%, above the 200% benchmark.'],
     }),
     kpi({
@@ -390,9 +406,9 @@ export function sampleView(overrides: Partial<ScorecardView> = {}): ScorecardVie
     periodId: '2026-10',
     previousPeriodLabel: PREV,
     headline: [
-      'SQLs grew 8.7% to 100, inside the 5–10% monthly growth target.',
-      'SQL acceptance 75.0% is below the 80% benchmark: 25 of 100 SQLs were rejected.',
-      'Average deal size fell 7.4% to $5,000, the third fall in a row.',
+      { rule: 'headline', text: 'SQLs grew 8.7% to 100, inside the 5–10% monthly growth target.', tone: 'good' },
+      { rule: 'headline', text: 'SQL acceptance 75.0% is below the 80% benchmark: 25 of 100 SQLs were rejected.', tone: 'bad' },
+      { rule: 'headline', text: 'Average deal size fell 7.4% to $5,000, the third fall in a row.', tone: 'bad' },
     ],
     sections: [acquisition, conversion, revenue, efficiency, web],
     sourceTable: {
@@ -404,7 +420,7 @@ export function sampleView(overrides: Partial<ScorecardView> = {}): ScorecardVie
       'Numbers from leads-2026-10.csv (1,214 rows, 3 rejected), opportunities-2026-10.csv (486 rows), spend-2026-10.csv (42 rows) and web_traffic-2026-10.csv (31 rows).',
       'No customers upload for October 2026: net revenue retention is not shown.',
       '3 lead rows were rejected for an invalid email; see the validation report.',
-    ],
+    ].map((text): Sentence => ({ rule: 'uploads', text })),
     definitions: DEFINITIONS,
     generatedAt: 'Generated 1 November 2026 06:00 UTC',
     ...overrides,
@@ -433,7 +449,7 @@ export function hostileView(): ScorecardView {
     ...base,
     title: `Scorecard for ${HOSTILE.amp} ${HOSTILE.script}`,
     banner: `Missing upload ${HOSTILE.img} ${HOSTILE.quotes}`,
-    headline: [...base.headline, `Best source ${HOSTILE.script}`],
+    headline: [...base.headline, sentence(`Best source ${HOSTILE.script}`, 'good')],
     sections: [
       {
         ...first,
@@ -443,7 +459,7 @@ export function hostileView(): ScorecardView {
             ...firstKpi,
             label: `Leads ${HOSTILE.img}`,
             value: `1,000 ${HOSTILE.amp}`,
-            commentary: [`Leads from ${HOSTILE.script} grew.`, `Source ${HOSTILE.quotes} ${HOSTILE.single}.`],
+            commentary: [sentence(`Leads from ${HOSTILE.script} grew.`), sentence(`Recommended: Source ${HOSTILE.quotes} ${HOSTILE.single}.`)],
             sparkline: { cid: 'spark-x"onerror="alert(1)@scorecard', alt: `alt ${HOSTILE.quotes} ${HOSTILE.img}` },
           },
           ...otherKpis,
@@ -462,7 +478,7 @@ export function hostileView(): ScorecardView {
         { source: HOSTILE.single, mqls: '10', sqls: '2', rate: '20.0%', tone: 'neutral' },
       ],
     },
-    dataNotes: [`Upload ${HOSTILE.script}.csv had ${HOSTILE.img} in a cell`, `Owner ${HOSTILE.amp} ${HOSTILE.quotes} ${HOSTILE.single}`],
+    dataNotes: [sentence(`Upload ${HOSTILE.script}.csv had ${HOSTILE.img} in a cell`), sentence(`Owner ${HOSTILE.amp} ${HOSTILE.quotes} ${HOSTILE.single}`)],
     definitions: [{ label: `Leads ${HOSTILE.single}`, definition: `Defined by ${HOSTILE.script}` }],
   };
 }
@@ -562,4 +578,90 @@ export function sampleImages(view: ScorecardView): InlineImage[] {
       },
     ];
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The real thing: the scorecard of the shipped samples, through the same code as `smarketing report`.
+
+/** Stored KPIs of the samples for the periods a scorecard reads (October 2026 and the 12 months before it). */
+export async function sampleKpiStore(periodId = '2026-10', settings = DEFAULT_SETTINGS, now = new Date('2026-11-01T06:00:00Z')): Promise<InMemoryKpiStore> {
+  // Imported here, not at the top: the unit tests that only need the fixtures above stay clear of validation and KPI code.
+  const [{ InMemoryKpiStore }, { loadExportFolder }, { computePeriodKpis }, { toStoredKpis }] = await Promise.all([
+    import('../../lambdas/adapters/memory.ts'), import('../../lambdas/cli/folder.ts'),
+    import('../../lambdas/domain/metrics/compute.ts'), import('../../lambdas/use-cases/compute-kpis.ts'),
+  ]);
+  const folder = await loadExportFolder(fileURLToPath(new URL('../../samples/', import.meta.url)), settings, now);
+  const period = parsePeriodId(periodId);
+  const store = new InMemoryKpiStore();
+  for (const p of scorecardPeriods(period).all) {
+    const { summary, kpis } = toStoredKpis(computePeriodKpis(folder.loaded.records, p, settings), folder.loaded, now.toISOString());
+    await store.putPeriod(summary, kpis);
+  }
+  return store;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Commentary fixtures: stored KPIs for October 2026 and the months before it, built from short series.
+
+export const OCTOBER = parsePeriodId('2026-10');
+
+/**
+ * Stored KPIs by period for October 2026's scorecard window. `series[kpiId]` lists values oldest first, the last
+ * one October's (a shorter list fills only the latest months; null stores a KPI with no value). `current[kpiId]`
+ * adds fields (numerator, segments, reason, note, uploads…) to October's stored KPI.
+ */
+export function storedKpis(
+  series: Readonly<Record<string, readonly (number | null)[]>>,
+  current: Readonly<Record<string, Partial<StoredKpi>>> = {},
+  period: Period = OCTOBER,
+): KpisByPeriod {
+  const periods = scorecardPeriods(period).all;
+  const out = new Map<string, Map<string, StoredKpi>>(periods.map((p) => [p.id, new Map()]));
+  for (const [id, values] of Object.entries(series)) {
+    values.forEach((value, i) => {
+      const p = periods[periods.length - values.length + i]!;
+      const extra = p.id === period.id ? current[id] ?? {} : {};
+      out.get(p.id)!.set(id, {
+        id, periodId: p.id, periodType: p.type, value, uploads: [], computedAt: '2026-11-01T06:00:00Z',
+        ...(value === null ? { reason: `no value in ${p.id}` } : {}), ...extra,
+      });
+    });
+  }
+  for (const [id, extra] of Object.entries(current)) {
+    if (!series[id]) out.get(period.id)!.set(id, { id, periodId: period.id, periodType: period.type, value: null, uploads: [], computedAt: '', ...extra });
+  }
+  return out;
+}
+
+/** The commentary context for October 2026 over `storedKpis(series, current)`. */
+export function contextFor(
+  series: Readonly<Record<string, readonly (number | null)[]>>,
+  current: Readonly<Record<string, Partial<StoredKpi>>> = {},
+  options: { summary?: PeriodSummary; settings?: Settings; period?: Period } = {},
+): CommentaryContext {
+  const period = options.period ?? OCTOBER;
+  return commentaryContext({
+    period, kpis: storedKpis(series, current, period), settings: options.settings ?? DEFAULT_SETTINGS,
+    generatedAt: new Date('2026-11-01T06:00:00Z'), ...(options.summary ? { summary: options.summary } : {}),
+  });
+}
+
+/** A KPI's facts in a context. */
+export const factsOf = (ctx: CommentaryContext, id: string): KpiFacts => {
+  const f = ctx.kpis.find((k) => k.def.id === id);
+  if (!f) throw new Error(`no KPI ${id} in the registry`);
+  return f;
+};
+
+/** A period summary: every dataset covered and uploaded once, unless told otherwise. */
+export function summaryFor(overrides: Partial<PeriodSummary> = {}, period: Period = OCTOBER): PeriodSummary {
+  const upload = (d: string) => [{ uploadId: `${d}-1`, key: `incoming/${d}/${d}-${period.id}.csv`, uploadedAt: '2026-11-01T05:00:00.000Z', rows: 100 }];
+  return {
+    periodId: period.id, periodType: period.type, timezone: 'UTC', currency: 'USD',
+    coverage: { leads: true, opportunities: true, spend: true, customers: true, web_traffic: true },
+    uploads: { leads: upload('leads'), opportunities: upload('opportunities'), spend: upload('spend'), customers: upload('customers'), web_traffic: upload('web_traffic') },
+    rejected: [],
+    computedAt: '2026-11-01T06:00:00.000Z',
+    ...overrides,
+  };
 }

@@ -1,6 +1,7 @@
 /**
- * Infrastructure tests: what the stack promises (triggers, keys, schedule, least-privilege IAM), asserted on
- * the synthesized template. One file, because loading aws-cdk-lib costs seconds; bundling is skipped.
+ * Infrastructure tests: what the stack promises (triggers, keys, schedule, least-privilege IAM, failure paths,
+ * alarms, cdk-nag), asserted on the synthesized template. One file, because loading aws-cdk-lib costs seconds;
+ * bundling is skipped. The stack is synthesized with the cdk-nag plugins, as `cdk synth` does.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DATASET_NAMES, incomingPrefix, RESOURCE_ENV } from '../../lambdas/domain/layout.ts';
 import { SETTINGS_ENV } from '../../lambdas/domain/settings.ts';
 import { buildStackConfig, ConfigError, readStackConfig } from '../../lib/config.ts';
+import { addNagChecks, listAcknowledgements, NAG_REASONS } from '../../lib/nag.ts';
 import { PROJECT_ROOT } from '../../lib/paths.ts';
+import { FUNCTION_ACCESS } from '../../lib/permissions.ts';
 import { ScorecardStack } from '../../lib/scorecard-stack.ts';
 
 const ACCOUNT = '123456789012';
@@ -30,13 +33,41 @@ const CONTEXT = {
   opsEmail: 'ops@acme.example',
 };
 
-function synth(context: Record<string, unknown>): { stack: ScorecardStack; template: Template } {
+interface Synthesized {
+  app: App;
+  stack: ScorecardStack;
+  template: Template;
+  /** cdk.out/validation-report.json of the synth (cdk-nag's findings, failing and acknowledged). */
+  report: Json;
+}
+
+/** Synthesizes the app with the cdk-nag plugins, as bin/app.ts does; a failing finding throws here. */
+function synth(context: Record<string, unknown>): Synthesized {
   const app = new App({ context: { ...CDK_JSON_CONTEXT, ...SKIP_BUNDLING, ...context } });
   const stack = new ScorecardStack(app, 'SmarketingScorecard', {
     env: { account: ACCOUNT, region: REGION },
     config: readStackConfig(app.node),
   });
-  return { stack, template: Template.fromStack(stack) };
+  addNagChecks(app);
+  const assembly = app.synth();
+  const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'));
+  return { app, stack, template: Template.fromStack(stack), report };
+}
+
+/** Acknowledgements recorded in the tree that no finding used: stale ones, to be deleted from lib/nag.ts. */
+function unusedAcknowledgements(app: App, report: Json): string[] {
+  const used = new Set<string>();
+  for (const r of report.pluginReports as Json[]) {
+    for (const v of (r.suppressedViolations ?? []) as Json[]) used.add(`${v.acknowledgedId} @ ${v.acknowledgedAt}`);
+  }
+  const unused: string[] = [];
+  for (const c of app.node.findAll()) {
+    for (const entry of c.node.metadata) {
+      if (entry.type !== 'aws:cdk:acknowledged-rules') continue;
+      for (const id of Object.keys(entry.data as object)) if (!used.has(`${id} @ ${c.node.path}`)) unused.push(`${id} @ ${c.node.path}`);
+    }
+  }
+  return unused;
 }
 
 // ---- template helpers ----------------------------------------------------------------------------------
@@ -101,13 +132,15 @@ const objectArns = (s: Statement[], action: string): string[] =>
 // ---- the stack built from plain context ----------------------------------------------------------------
 
 describe('SmarketingScorecard stack', () => {
+  let app: App;
   let stack: ScorecardStack;
   let template: Template;
+  let report: Json;
   let bucketId: string;
   let tableId: string;
 
   beforeAll(() => {
-    ({ stack, template } = synth(CONTEXT));
+    ({ app, stack, template, report } = synth(CONTEXT));
     bucketId = stack.getLogicalId(stack.data.bucket.bucket.node.defaultChild as Json);
     tableId = stack.getLogicalId(stack.data.table.table.node.defaultChild as Json);
   });
@@ -202,7 +235,7 @@ describe('SmarketingScorecard stack', () => {
     });
     expect(Object.keys(functions)).toHaveLength(7);
     for (const fn of Object.values(functions) as Json[]) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler' });
       expect(fn.Properties.Environment.Variables).toMatchObject({
         SCORECARD_TIMEZONE: 'Europe/Paris',
         SCORECARD_SENDER: 'scorecard@acme.example',
@@ -231,7 +264,11 @@ describe('SmarketingScorecard stack', () => {
       [RESOURCE_ENV.table]: { Ref: tableId },
     });
     const reportId = logicalId(stack, stack.report.function);
-    expect(functions[reportId]!.Properties).toMatchObject({ MemorySize: 512, Timeout: 120 });
+    // x86_64: resvg's native binary is the Linux x64 one npm installs on the build machine (report-sender.ts).
+    expect(functions[reportId]!.Properties).toMatchObject({ MemorySize: 512, Timeout: 120, Architectures: ['x86_64'] });
+    for (const fn of [...Object.values(stack.validation.functions), stack.kpis.function]) {
+      expect(functions[logicalId(stack, fn)]!.Properties.Architectures).toEqual(['arm64']);
+    }
     // Sending reads no object: the report function is not bound to the bucket at all.
     expect(envOf(template, reportId)).toMatchObject({ [RESOURCE_ENV.table]: { Ref: tableId } });
     expect(Object.keys(envOf(template, reportId))).not.toContain(RESOURCE_ENV.bucket);
@@ -241,33 +278,38 @@ describe('SmarketingScorecard stack', () => {
     }
   });
 
-  it('runs the KPI function with {} on the monthly schedule, in the configured time zone, with retries', () => {
+  it('runs the KPI function with {} on the monthly schedule, in the configured time zone, with retries and a dead-letter queue', () => {
     const kpiId = logicalId(stack, stack.kpis.function);
+    const dlqId = stack.getLogicalId(stack.failures.schedule.queue.node.defaultChild as Json);
     template.resourceCountIs('AWS::Scheduler::Schedule', 1);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 6 1 * ? *)',
       ScheduleExpressionTimezone: 'Europe/Paris',
       State: 'ENABLED',
       FlexibleTimeWindow: { Mode: 'OFF' },
+      // Its own group, so Scheduler's per-group metrics (the "scorecard due" signal) are about it alone.
+      GroupName: stack.resolve(stack.kpis.scheduleGroup.scheduleGroupName),
       Target: {
         Arn: { 'Fn::GetAtt': [kpiId, 'Arn'] },
         Input: '{}',
         RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 12 * 3600 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
         RoleArn: Match.anyValue(),
       },
     });
-    // Scheduler's role may invoke the KPI function and nothing else.
+    // Scheduler's role may invoke exactly the KPI function (not its versions, `:*`) and send to its DLQ.
     const [schedule] = Object.values(template.findResources('AWS::Scheduler::Schedule')) as Json[];
     const schedulerRole = schedule.Properties.Target.RoleArn['Fn::GetAtt'][0] as string;
-    const invoke = statements(template).filter((s) => s.roles.includes(`<Ref ${schedulerRole}>`));
-    expect(invoke.flatMap((s) => s.actions)).toEqual(['lambda:InvokeFunction']);
-    expect(invoke.flatMap((s) => s.resources).every((r) => r.startsWith(`<${kpiId}.Arn>`))).toBe(true);
+    const allowed = statements(template).filter((s) => s.roles.includes(`<Ref ${schedulerRole}>`));
+    expect(allowed.map((s) => [s.actions, s.resources])).toEqual([
+      [['lambda:InvokeFunction'], [`<${kpiId}.Arn>`]],
+      [['sqs:SendMessage'], [`<${dlqId}.Arn>`]],
+    ]);
   });
 
   it('chains the report function after each successful KPI run as its on-success destination', () => {
     const kpiId = logicalId(stack, stack.kpis.function);
     const reportId = logicalId(stack, stack.report.function);
-    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: kpiId },
       Qualifier: '$LATEST',
@@ -277,7 +319,7 @@ describe('SmarketingScorecard stack', () => {
     const kpiInvokes = statementsOf(template, stack, stack.kpis.function).filter((s) =>
       s.actions.includes('lambda:InvokeFunction'),
     );
-    expect(kpiInvokes.flatMap((s) => s.resources).every((r) => r.startsWith(`<${reportId}.Arn>`))).toBe(true);
+    expect(kpiInvokes.flatMap((s) => s.resources)).toEqual([`<${reportId}.Arn>`]);
   });
 
   it('lets functions send email only as the SES identity, never on *', () => {
@@ -301,33 +343,238 @@ describe('SmarketingScorecard stack', () => {
     const b = `<${bucketId}.Arn>`;
     for (const dataset of DATASET_NAMES) {
       const s = statementsOf(template, stack, stack.validation.functions[dataset]!);
-      expect(objectArns(s, 's3:GetObject*')).toEqual([`${b}/incoming/${dataset}/*`]);
-      expect(objectArns(s, 's3:PutObject')).toEqual(
-        ['accepted', 'rejected', 'reports'].map((p) => `${b}/${p}/${dataset}/*`).sort(),
+      // Reads the exact object version the event names, and copies it to rejected/.
+      expect(objectArns(s, 's3:GetObject')).toEqual([`${b}/incoming/${dataset}/*`]);
+      expect(objectArns(s, 's3:GetObjectVersion')).toEqual([`${b}/incoming/${dataset}/*`]);
+      const outputs = ['accepted', 'rejected', 'reports'].map((p) => `${b}/${p}/${dataset}/*`).sort();
+      expect(objectArns(s, 's3:PutObject')).toEqual(outputs);
+      expect(objectArns(s, 's3:AbortMultipartUpload')).toEqual(outputs);
+      expect(s.flatMap((x) => x.actions).filter((a) => a.startsWith('s3:')).sort()).toEqual(
+        ['s3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
       );
-      expect(s.flatMap((x) => x.actions).filter((a) => a.startsWith('s3:Delete'))).toEqual([]);
     }
     const kpi = statementsOf(template, stack, stack.kpis.function);
-    expect(objectArns(kpi, 's3:GetObject*')).toEqual([`${b}/accepted/*`]);
-    expect(objectArns(kpi, 's3:PutObject')).toEqual([]);
+    expect(objectArns(kpi, 's3:GetObject')).toEqual([`${b}/accepted/*`]);
+    expect(kpi.flatMap((x) => x.actions).filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObject']);
     const report = statementsOf(template, stack, stack.report.function);
     expect(report.flatMap((x) => x.actions).filter((a) => a.startsWith('s3:'))).toEqual([]);
   });
 
-  it('grants no wildcard actions on data and nothing on Resource * for S3, DynamoDB or SES', () => {
+  it('grants no wildcard actions on data and nothing on Resource * for S3 or DynamoDB; * only for X-Ray', () => {
     const all = statements(template).filter((s) => s.effect === 'Allow');
     expect(all.length).toBeGreaterThan(0);
     for (const s of all) {
-      for (const a of s.actions) expect(['*', 's3:*', 'dynamodb:*', 'ses:*']).not.toContain(a);
+      for (const a of s.actions) expect(['*', 's3:*', 'dynamodb:*', 'ses:*', 'sqs:*', 'lambda:*']).not.toContain(a);
       const dataActions = s.actions.filter((a) => /^(s3|dynamodb|ses):/.test(a));
-      if (dataActions.length > 0) expect(s.resources, `${s.policy}: ${dataActions.join(',')}`).not.toContain('*');
+      if (dataActions.length > 0) {
+        expect(s.resources, `${s.policy}: ${dataActions.join(',')}`).not.toContain('*');
+        // Never the whole bucket or every table: an object prefix, the table or its named index.
+        for (const r of s.resources) expect(r, `${s.policy}`).not.toMatch(/^arn:aws:(s3|dynamodb):[^/]*\*|^\*$/);
+      }
     }
-    // DynamoDB access names the table and its indexes only.
+    // The pipeline functions' only statement on * is X-Ray's (acknowledged in lib/nag.ts on that ground).
+    const functions = [...Object.values(stack.validation.functions), stack.kpis.function, stack.report.function];
+    for (const fn of functions) {
+      const star = statementsOf(template, stack, fn).filter((s) => s.resources.includes('*'));
+      expect(star.flatMap((s) => s.actions).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    }
+    // DynamoDB access names the table, and the KPI-history index by name for the report only.
     const dynamo = all.filter((s) => s.actions.some((a) => a.startsWith('dynamodb:')));
     expect(new Set(dynamo.map((s) => s.policy)).size).toBe(7);
     for (const s of dynamo) {
-      expect(s.resources.every((r) => r === `<${tableId}.Arn>` || r === `<${tableId}.Arn>/index/*`)).toBe(true);
+      expect(s.resources.every((r) => r === `<${tableId}.Arn>` || r === `<${tableId}.Arn>/index/gsi1`)).toBe(true);
     }
+    const indexUsers = dynamo.filter((s) => s.resources.some((r) => r.includes('/index/'))).map((s) => s.policy);
+    expect(indexUsers).toEqual([stack.getLogicalId((stack.report.function.role as Json).node.findChild('DefaultPolicy').node.defaultChild)]);
+  });
+
+  it('grants each function exactly the DynamoDB actions of lib/permissions.ts, and no managed policy', () => {
+    const expected: [Construct, readonly string[]][] = [
+      ...Object.values(stack.validation.functions).map((fn): [Construct, readonly string[]] => [fn, FUNCTION_ACCESS.validateUpload.dynamodb.table]),
+      [stack.kpis.function, FUNCTION_ACCESS.computeKpis.dynamodb.table],
+      [stack.report.function, FUNCTION_ACCESS.sendScorecard.dynamodb.table],
+    ];
+    for (const [fn, actions] of expected) {
+      const onTable = statementsOf(template, stack, fn).filter((s) => s.resources.includes(`<${tableId}.Arn>`));
+      expect(onTable.flatMap((s) => s.actions).sort()).toEqual([...actions].sort());
+    }
+    // Function roles carry no AWS-managed policy (no AWSLambdaBasicExecutionRole): logs go to their own group only.
+    for (const fn of [...Object.values(stack.validation.functions), stack.kpis.function, stack.report.function]) {
+      const roleId = stack.getLogicalId((fn.role as Json).node.defaultChild);
+      expect(template.toJSON().Resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
+      const logs = statementsOf(template, stack, fn).filter((s) => s.actions.some((a) => a.startsWith('logs:')));
+      const logGroupId = stack.getLogicalId(fn.node.scope!.node.findChild(`${fn.node.id}Logs`).node.defaultChild as Json);
+      expect(logs.map((s) => [s.actions.sort(), s.resources])).toEqual([[['logs:CreateLogStream', 'logs:PutLogEvents'], [`<${logGroupId}.Arn>`]]]);
+    }
+  });
+
+  it('expires old versions and rejected copies, aborts stale multipart uploads and logs access to a TLS-only bucket', () => {
+    const buckets = template.findResources('AWS::S3::Bucket') as Record<string, Json>;
+    expect(Object.keys(buckets)).toHaveLength(2);
+    const logsId = stack.getLogicalId(stack.data.bucket.accessLogs.node.defaultChild as Json);
+    expect(buckets[bucketId].Properties.LoggingConfiguration).toEqual({
+      DestinationBucketName: { Ref: logsId },
+      LogFilePrefix: 'uploads/',
+    });
+    expect(buckets[bucketId].Properties.LifecycleConfiguration.Rules).toEqual([
+      {
+        Id: 'expire-old-versions',
+        Status: 'Enabled',
+        NoncurrentVersionExpiration: { NoncurrentDays: 90 },
+        ExpiredObjectDeleteMarker: true,
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      },
+      { Id: 'expire-rejected', Status: 'Enabled', Prefix: 'rejected/', ExpirationInDays: 90 },
+    ]);
+    expect(buckets[logsId]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        LifecycleConfiguration: { Rules: [{ ExpirationInDays: 365, Status: 'Enabled' }] },
+      },
+    });
+    // Every bucket's policy denies any request not made over TLS.
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')) as Json[];
+    expect(policies.map((p) => p.Properties.Bucket.Ref).sort()).toEqual([bucketId, logsId].sort());
+    for (const p of policies) {
+      expect(p.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
+        Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }));
+    }
+  });
+
+  it('protects the table from deletion', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
+  });
+
+  it('gives every asynchronously invoked function bounded retries and an encrypted, TLS-only, watched failure queue', () => {
+    const functions = [...Object.values(stack.validation.functions), stack.kpis.function, stack.report.function];
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')) as Json[];
+    expect(configs).toHaveLength(functions.length);
+    const queueOf = new Map<Construct, Json>([
+      ...Object.values(stack.validation.functions).map((fn): [Construct, Json] => [fn, stack.failures.validation.queue]),
+      [stack.kpis.function, stack.failures.kpis.queue],
+      [stack.report.function, stack.failures.report.queue],
+    ]);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Json[];
+    const topicId = stack.getLogicalId(stack.alarms.topic.node.defaultChild as Json);
+    for (const fn of functions) {
+      const config = configs.find((c) => c.Properties.FunctionName.Ref === logicalId(stack, fn));
+      const queueId = stack.getLogicalId(queueOf.get(fn).node.defaultChild);
+      expect(config?.Properties, fn.node.path).toMatchObject({
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 6 * 3600,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      });
+    }
+    // The schedule's dead-letter queue too: every queue is encrypted, TLS-only, kept 14 days and alarmed on.
+    const queues = template.findResources('AWS::SQS::Queue') as Record<string, Json>;
+    expect(Object.keys(queues)).toHaveLength(4);
+    const queuePolicies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as Json[];
+    for (const [id, q] of Object.entries(queues)) {
+      expect(q.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+      const policy = queuePolicies.find((p) => p.Properties.Queues[0].Ref === id);
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
+        Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }));
+      const depth = alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible'
+        && a.Properties.Dimensions[0].Value['Fn::GetAtt'][0] === id);
+      expect(depth.map((a) => [a.Properties.Threshold, a.Properties.ComparisonOperator, a.Properties.AlarmActions]))
+        .toEqual([[1, 'GreaterThanOrEqualToThreshold', [{ Ref: topicId }]]]);
+    }
+  });
+
+  it('alarms on every function\'s errors and throttles and on a missing scorecard, all to one encrypted topic', () => {
+    const topicId = stack.getLogicalId(stack.alarms.topic.node.defaultChild as Json);
+    const keyId = stack.getLogicalId(stack.alarms.key.node.defaultChild as Json);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+        ]),
+      },
+    });
+    // No email configured here: no subscription (see the configuration test).
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+
+    const alarms = template.findResources('AWS::CloudWatch::Alarm') as Record<string, Json>;
+    const functions = [...Object.values(stack.validation.functions), stack.kpis.function, stack.report.function];
+    for (const fn of functions) {
+      for (const metric of ['Errors', 'Throttles']) {
+        const found = Object.values(alarms).filter((a) => a.Properties.MetricName === metric
+          && a.Properties.Dimensions?.[0]?.Value?.Ref === logicalId(stack, fn));
+        expect(found.map((a) => [a.Properties.Namespace, a.Properties.Statistic, a.Properties.Period, a.Properties.Threshold, a.Properties.AlarmActions]), `${fn.node.path} ${metric}`)
+          .toEqual([['AWS/Lambda', 'Sum', 300, 1, [{ Ref: topicId }]]]);
+      }
+    }
+    // Every alarm notifies the topic, except the two signals the missing-scorecard composite is built from.
+    const signals = ['ScorecardDue', 'ScorecardDelivered'].map((id) => stack.getLogicalId(stack.alarms.node.findChild(id).node.defaultChild as Json));
+    for (const [id, a] of Object.entries(alarms)) {
+      expect(a.Properties.AlarmActions, id).toEqual(signals.includes(id) ? undefined : [{ Ref: topicId }]);
+    }
+    expect(Object.keys(alarms)).toHaveLength(functions.length * 2 + 4 + 2);
+
+    // The scorecard is missing when the schedule fired (its group's attempts) and no report run succeeded
+    // within 6 hours: the composite waits that long for the "delivered" signal, its actions suppressor.
+    const [composite] = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm')) as Json[];
+    expect(composite.Properties).toMatchObject({
+      AlarmActions: [{ Ref: topicId }],
+      ActionsSuppressor: { 'Fn::GetAtt': [signals[1], 'Arn'] },
+      ActionsSuppressorWaitPeriod: 6 * 3600,
+    });
+    expect(flat(composite.Properties.AlarmRule)).toBe(`(ALARM("<${signals[0]}.Arn>") AND (NOT (ALARM("<${signals[1]}.Arn>"))))`);
+    expect(alarms[signals[0]!].Properties).toMatchObject({
+      Namespace: 'AWS/Scheduler', MetricName: 'InvocationAttemptCount', Period: 86400, Threshold: 1,
+      Dimensions: [{ Name: 'ScheduleGroup', Value: stack.resolve(stack.kpis.scheduleGroup.scheduleGroupName) }],
+    });
+    const delivered = alarms[signals[1]!].Properties;
+    expect(delivered.Metrics.find((m: Json) => m.ReturnData).Expression).toBe('FILL(invocations, 0) - FILL(errors, 0)');
+    for (const m of delivered.Metrics.filter((x: Json) => x.MetricStat)) {
+      expect(m.MetricStat.Metric.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: logicalId(stack, stack.report.function) } }]);
+      expect(m.MetricStat.Period).toBe(86400);
+    }
+  });
+
+  it('passes cdk-nag (AWS Solutions and Serverless) with only the acknowledged findings, none of them stale', () => {
+    const plugins = (report.pluginReports as Json[]).map((r) => [r.pluginName, r.conclusion, r.violations.length]);
+    expect(plugins).toEqual(expect.arrayContaining([['AwsSolutions', 'success', 0], ['Serverless', 'success', 0]]));
+    expect(unusedAcknowledgements(app, report)).toEqual([]);
+  });
+
+  it('acknowledges exactly these cdk-nag findings, for these reasons (a new one must be added here)', () => {
+    const bucket = '<UploadsBucketC4B27CC7.Arn>';
+    const prefixes = [
+      'accepted/*',
+      ...['accepted', 'incoming', 'rejected', 'reports'].flatMap((p) =>
+        ['customers', 'leads', 'opportunities', 'spend', 'web_traffic'].map((d) => `${p}/${d}/*`)),
+    ];
+    expect(listAcknowledgements(app)).toEqual([
+      { id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: NAG_REASONS.cdkNotificationsHandler },
+      { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: NAG_REASONS.xray },
+      ...prefixes.map((p) => ({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucket}/${p}]`, reason: NAG_REASONS.s3Prefix })),
+      { id: 'AwsSolutions::AwsSolutions-L1', reason: NAG_REASONS.runtime },
+      { id: 'AwsSolutions::AwsSolutions-SQS3', reason: NAG_REASONS.failureQueue },
+      { id: 'Serverless::Serverless-LambdaDLQ', reason: NAG_REASONS.lambdaDlq },
+      { id: 'Serverless::Serverless-LambdaLatestVersion', reason: NAG_REASONS.runtime },
+      { id: 'Serverless::Serverless-SQSRedrivePolicy', reason: NAG_REASONS.failureQueue },
+    ]);
+    // The reasons themselves, so rewording one is visible in review too.
+    expect(NAG_REASONS).toMatchInlineSnapshot(`
+      {
+        "alarmEmail": "The alarm email subscription: SNS retries email delivery itself, and a message that still fails has no consumer to redrive it to; the alarm stays visible in CloudWatch either way.",
+        "cdkNotificationsHandler": "aws-cdk-lib's own BucketNotificationsHandler (applies the bucket's event notifications at deploy time, never at run time); CDK creates its role with the basic execution policy and offers no way to replace it.",
+        "failureQueue": "This queue is the end of a failure path (Lambda on-failure destination or Scheduler dead-letter queue): nothing consumes it, so a redrive policy would never apply. Its first message raises an alarm; ops replay by hand.",
+        "lambdaDlq": "Every function is invoked asynchronously and has an on-failure destination (an encrypted SQS queue with a depth alarm), whose record carries the error and attempt count with the event; a dead-letter queue as well would deliver each failure twice.",
+        "runtime": "The runtime is pinned (HOUSE_RUNTIME, nodejs22.x, maintained upstream until April 2027) so it changes only with a tested upgrade, not whenever Lambda ships a newer one.",
+        "s3Prefix": "Object ARNs under a key prefix: export names and upload ids are only known at run time, so access is scoped to the prefix of the function's own dataset (or accepted/ for the KPI run), with object-level actions only (lib/permissions.ts): no ListBucket, no delete.",
+        "xray": "X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions; it is the only statement on Resource * in the function roles (asserted in test/infra).",
+      }
+    `);
   });
 
   it('warns about no placeholder address when real addresses are configured', () => {
@@ -353,9 +600,12 @@ describe('stack configuration', () => {
         sesSandbox: true,
         removalPolicy: 'destroy',
         targets: { sql_acceptance_rate: 0.85 },
+        alarmEmail: 'oncall@acme.example',
+        noncurrentVersionDays: 30,
+        rejectedRetentionDays: '14',
       }),
     );
-    const { stack, template } = synth({ config: file, recipients: 'ceo@acme.example,cfo@acme.example' });
+    const { app, stack, template, report } = synth({ config: file, recipients: 'ceo@acme.example,cfo@acme.example' });
 
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(30 7 2 * ? *)',
@@ -387,10 +637,27 @@ describe('stack configuration', () => {
 
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
-    template.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email', Endpoint: 'oncall@acme.example', TopicArn: { Ref: stack.getLogicalId(stack.alarms.topic.node.defaultChild as Json) },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+          Match.objectLike({ Prefix: 'rejected/', ExpirationInDays: 14 }),
+        ],
+      },
+    });
+    // This variant passes cdk-nag too (the email subscription's finding is acknowledged; no stale acknowledgement).
+    expect((report.pluginReports as Json[]).every((r) => r.conclusion === 'success')).toBe(true);
+    expect(unusedAcknowledgements(app, report)).toEqual([]);
+    expect(listAcknowledgements(app).map((a) => a.id)).toContain('Serverless::Serverless-SNSRedrivePolicy');
+    // Both buckets (uploads and their access logs) are emptied by `cdk destroy` in a throw-away stack.
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
+    template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
   });
 
-  it('defaults to a monthly 06:00 UTC run, the sender domain as identity, and retained data', () => {
+  it('defaults to a monthly 06:00 UTC run, the sender domain as identity, and retained, protected data', () => {
     const config = buildStackConfig({ sender: 'kpi@reports.acme.example' });
     expect(config).toMatchObject({
       schedule: 'cron(0 6 1 * ? *)',
@@ -398,7 +665,13 @@ describe('stack configuration', () => {
       sesSandbox: false,
       dataRemoval: 'retain',
       removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
+      noncurrentVersionDays: 90,
+      rejectedRetentionDays: 90,
     });
+    expect(config.alarmEmail).toBeUndefined();
+    // A throw-away stack turns deletion protection off, or `cdk destroy` could not delete the table.
+    expect(buildStackConfig({ removalPolicy: 'destroy' }).deletionProtection).toBe(false);
     expect(config.settings.timezone).toBe('UTC');
   });
 
@@ -422,6 +695,10 @@ describe('stack configuration', () => {
     [{ sesIdentity: '*' }, /sesIdentity "\*" must be one verified domain or address/],
     [{ removalPolicy: 'snapshot' }, /removalPolicy must be retain or destroy/],
     [{ sesSandbox: 'maybe' }, /sesSandbox must be true or false/],
+    [{ removalPolicy: 'destroy', deletionProtection: 'true' }, /deletionProtection=true contradicts removalPolicy=destroy/],
+    [{ noncurrentVersionDays: '0' }, /noncurrentVersionDays must be a whole number of days/],
+    [{ rejectedRetentionDays: 'soon' }, /rejectedRetentionDays must be a whole number of days/],
+    [{ alarmEmail: 'ops-at-acme' }, /alarmEmail "ops-at-acme" is not an email address/],
   ])('rejects %j with a ConfigError naming the key', (raw, message) => {
     expect(() => buildStackConfig(raw)).toThrow(ConfigError);
     expect(() => buildStackConfig(raw)).toThrow(message);

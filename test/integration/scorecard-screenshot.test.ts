@@ -16,7 +16,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderScorecard } from '../../lambdas/domain/scorecard/render.ts';
 import type { InlineImage, ScorecardView } from '../../lambdas/domain/scorecard/view.ts';
-import { allKpis, hostileView, SAMPLE_BANNER, sampleImages, sampleView } from '../helpers/sample-view.ts';
+import { parsePeriodId } from '../../lambdas/domain/periods/period.ts';
+import { DEFAULT_SETTINGS } from '../../lambdas/domain/settings.ts';
+import { renderStoredScorecard } from '../../lambdas/use-cases/send-scorecard.ts';
+import { allKpis, hostileView, SAMPLE_BANNER, sampleImages, sampleKpiStore, sampleView } from '../helpers/sample-view.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../../out/screenshots/', import.meta.url));
@@ -188,14 +191,15 @@ describe('scorecard in a browser', () => {
     if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   });
 
-  /** Loads `view` in a fresh tab at `width` px, measures it and, when asked, saves a full-page screenshot. */
+  /** Loads `view` (or a rendered email) in a fresh tab at `width` px, measures it and, when asked, saves a full-page screenshot. */
   async function open(
-    view: ScorecardView,
+    view: ScorecardView | { html: string; images: readonly InlineImage[] },
     width: number,
     options: { screenshot?: string; dark?: boolean; onDialog?: (message: string) => void } = {},
   ): Promise<PageMetrics> {
     const file = join(dir, `${options.screenshot ?? 'page'}-${width}.html`);
-    writeFileSync(file, inlineImages(renderScorecard(view).html, sampleImages(view)));
+    const email = 'html' in view ? view : { html: renderScorecard(view).html, images: sampleImages(view) };
+    writeFileSync(file, inlineImages(email.html, email.images));
     const { targetId } = (await browser.send('Target.createTarget', { url: 'about:blank' })) as { targetId: string };
     const { sessionId } = (await browser.send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
     let loaded!: () => void;
@@ -258,6 +262,36 @@ describe('scorecard in a browser', () => {
   it('stays within the screen in forced dark mode (screenshot for review)', async () => {
     const m = await open(view, 375, { screenshot: 'scorecard', dark: true });
     expect(m.scrollWidth).toBeLessThanOrEqual(375);
+  });
+
+  describe('the samples’ scorecard, as `smarketing report` renders it', () => {
+    let samples: Awaited<ReturnType<typeof renderStoredScorecard>>;
+    beforeAll(async () => {
+      const store = await sampleKpiStore();
+      samples = await renderStoredScorecard(parsePeriodId('2026-10'), {
+        kpis: store, clock: { now: () => new Date('2026-11-01T06:00:00Z') }, settings: DEFAULT_SETTINGS,
+      });
+    });
+
+    for (const width of [375, 600]) {
+      it(`fits a ${width} px screen with every sparkline loaded`, async () => {
+        const m = await open(samples, width, { screenshot: 'samples' });
+        const kpis = allKpis(samples.view);
+        expect(m.scrollWidth, 'horizontal overflow').toBeLessThanOrEqual(width);
+        expect(m.overflowing, 'elements past the right edge').toEqual([]);
+        expect(m.images).toBe(kpis.filter((k) => k.sparkline).length);
+        expect(m.images).toBe(samples.images.length);
+        expect(m.broken, 'images that did not load').toEqual([]);
+        expect(m.smallestFontPx).toBeGreaterThanOrEqual(12);
+        expect(m.kpiCards).toBe(kpis.length);
+      });
+    }
+
+    it('stays legible in forced dark mode (screenshot for review)', async () => {
+      const m = await open(samples, 375, { screenshot: 'samples', dark: true });
+      expect(m.scrollWidth).toBeLessThanOrEqual(375);
+      expect(m.broken).toEqual([]);
+    });
   });
 
   it('runs none of the markup hidden in hostile data', async () => {

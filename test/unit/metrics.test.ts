@@ -6,8 +6,10 @@ import type {
 import { computePeriodKpis, type PeriodKpis } from '../../lambdas/domain/metrics/compute.ts';
 import type { RecordSets } from '../../lambdas/domain/metrics/measures.ts';
 import { METRICS, METRIC_BY_ID, benchmarkFor, type MetricValue } from '../../lambdas/domain/metrics/registry.ts';
-import { parsePeriodId } from '../../lambdas/domain/periods/period.ts';
+import { parsePeriodId, periodRange } from '../../lambdas/domain/periods/period.ts';
 import { RecordMerger } from '../../lambdas/domain/records/merge.ts';
+import { RecordTable } from '../../lambdas/domain/records/record-table.ts';
+import { computeKpisForPeriods } from '../../lambdas/domain/metrics/compute.ts';
 import type { DatasetName } from '../../lambdas/domain/layout.ts';
 import { settingsWith } from '../helpers/export-builders.ts';
 
@@ -211,7 +213,7 @@ describe('formulas', () => {
     expect(kpi(m, 'clv').value).toBeCloseTo(3000, 6);
   });
 
-  it('retention: customers at the end minus new ones, over customers at the start', () => {
+  it('retention: customers at the start still active at the end (seed 000 (E − N) / S when no new customer churns)', () => {
     const customers = [
       ...times(100, (i) => customer(`S${i}`, '2025-01-01', i < 5 ? { churned_at: oct(20) } : {})), // 100 at the start, 5 leave
       ...times(10, (i) => customer(`N${i}`, oct(1 + i))), // 10 new
@@ -375,7 +377,7 @@ const recordSetsArb = fc.record({
 const periodArb = fc.constantFrom('2026-09', '2026-10', '2026-11', '2026-Q4', '2026-W43', '2026-W40').map(parsePeriodId);
 
 /** Shares of a whole: always between 0 and 1, whatever the records. */
-const SHARE_RATES = ['sql_acceptance_rate', 'win_rate', 'marketing_sourced_pipeline_pct', 'marketing_sourced_revenue_pct', 'bounce_rate'];
+const SHARE_RATES = ['sql_acceptance_rate', 'win_rate', 'marketing_sourced_pipeline_pct', 'marketing_sourced_revenue_pct', 'bounce_rate', 'customer_retention_rate'];
 
 describe('properties', () => {
   it('every value is a finite number or null with a reason', () => {
@@ -478,6 +480,49 @@ describe('properties', () => {
       const ab = computePeriodKpis(mergeAll([a, b]), period, settingsWith());
       const ba = computePeriodKpis(mergeAll([b, a]), period, settingsWith());
       expect(ba).toEqual(ab);
+    }));
+  });
+
+  it('computing many periods in one pass gives what each period gives alone', () => {
+    const periods = [
+      ...periodRange(parsePeriodId('2026-08'), parsePeriodId('2026-12')),
+      ...periodRange(parsePeriodId('2026-W35'), parsePeriodId('2026-W50')),
+      parsePeriodId('2026-Q3'), parsePeriodId('2026-Q4'),
+    ];
+    fc.assert(fc.property(recordSetsArb, fc.constantFrom('UTC', 'Asia/Tokyo', 'America/Los_Angeles'), (records, timezone) => {
+      const s = settingsWith({ timezone });
+      const table = new RecordTable(timezone);
+      for (const name of ['leads', 'opportunities', 'spend', 'customers', 'web_traffic'] as const) {
+        for (const r of records[name]) table.append(name, '', r as never);
+      }
+      const together = computeKpisForPeriods(table, periods, s);
+      periods.forEach((p, i) => expect(together[i]).toEqual(computePeriodKpis(records, p, s)));
+    }), { numRuns: 40 });
+  });
+
+  it('merging uploads in the record table gives what merging record objects gives', () => {
+    fc.assert(fc.property(fc.array(recordSetsArb, { minLength: 1, maxLength: 3 }), periodArb, (uploads, period) => {
+      const table = new RecordTable('UTC');
+      uploads.forEach((u, i) => {
+        for (const name of ['leads', 'opportunities', 'spend', 'customers', 'web_traffic'] as const) {
+          for (const r of u[name]) table.add(name, `upload-${i}`, r as never);
+        }
+      });
+      const viaTable = computeKpisForPeriods(table, [period], settingsWith())[0]!;
+      const viaObjects = computePeriodKpis(mergeAll(uploads), period, settingsWith());
+      expect(viaTable.metrics).toEqual(viaObjects.metrics);
+      expect(viaTable.coverage).toEqual(viaObjects.coverage);
+    }));
+  });
+
+  it('CPL segments match spend channels to lead sources by name, and never sum past the total', () => {
+    fc.assert(fc.property(recordSetsArb, periodArb, (records, period) => {
+      const cpl = computePeriodKpis(records, period, settingsWith()).metrics.cost_per_lead!;
+      if (cpl.value === null) return;
+      const segs = Object.values(cpl.segments ?? {});
+      const spent = segs.reduce((a, s) => a + Math.round((s.numerator ?? 0) * 100), 0);
+      expect(spent).toBeLessThanOrEqual(Math.round(cpl.numerator! * 100));
+      for (const sgm of segs) if (sgm.value === null) expect(sgm.denominator).toBe(0);
     }));
   });
 });

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
-  PeriodError, inPeriod, lastClosedPeriod, parsePeriodId, periodContaining, periodLabel, periodRange, previousPeriod,
-  samePeriodLastYear, toLocalDate,
+  PeriodError, dayToIsoDate, inPeriod, isoDateToDay, lastClosedPeriod, localDayNumber, parsePeriodId, periodContaining, periodDays,
+  periodLabel, periodRange, previousPeriod, samePeriodLastYear, toLocalDate,
 } from '../../lambdas/domain/periods/period.ts';
 
 describe('parsePeriodId', () => {
@@ -179,5 +181,35 @@ describe('toLocalDate', () => {
     expect(toLocalDate('2026-11-01T04:00:00Z', 'America/New_York')).toBe('2026-11-01'); // 00:00 EDT
     expect(toLocalDate('2026-11-02T04:30:00Z', 'America/New_York')).toBe('2026-11-01'); // 23:30 EST
     expect(toLocalDate('2026-11-02T05:00:00Z', 'America/New_York')).toBe('2026-11-02'); // 00:00 EST
+  });
+});
+
+describe('local day numbers', () => {
+  const ZONES = ['UTC', 'Europe/Paris', 'America/Los_Angeles', 'Asia/Tokyo', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham', 'Pacific/Apia'];
+
+  it('agree with luxon for any instant in any zone, half-hour and 45-minute offsets and DST included', () => {
+    const instant = fc.integer({ min: Date.UTC(1990, 0, 1) / 1000, max: Date.UTC(2040, 0, 1) / 1000 })
+      .map((s) => new Date(s * 1000).toISOString().slice(0, 19) + 'Z');
+    fc.assert(fc.property(instant, fc.constantFrom(...ZONES), (v, zone) => {
+      expect(toLocalDate(v, zone)).toBe(DateTime.fromISO(v, { zone: 'utc' }).setZone(zone).toISODate());
+    }), { numRuns: 2000 });
+  });
+
+  it('agree with luxon on every minute around a DST change', () => {
+    for (const [zone, from] of [['Europe/Paris', '2026-10-25T00:00:00Z'], ['America/New_York', '2026-03-08T05:00:00Z'], ['Australia/Lord_Howe', '2026-04-04T14:00:00Z']] as const) {
+      for (let m = 0; m < 240; m++) {
+        const v = new Date(Date.parse(from) + m * 60_000).toISOString().slice(0, 19) + 'Z';
+        expect(toLocalDate(v, zone), `${v} ${zone}`).toBe(DateTime.fromISO(v, { zone: 'utc' }).setZone(zone).toISODate());
+      }
+    }
+  });
+
+  it('count days from 1970-01-01 and round-trip', () => {
+    expect(isoDateToDay('1970-01-01')).toBe(0);
+    expect(isoDateToDay('2026-10-01')).toBe(Date.UTC(2026, 9, 1) / 86_400_000);
+    expect(localDayNumber('2026-10', 'Asia/Tokyo')).toBe(isoDateToDay('2026-10-01'));
+    expect(localDayNumber('2026-10-31T23:30:00', 'Asia/Tokyo')).toBe(isoDateToDay('2026-10-31'));
+    for (let d = -25_000; d < 50_000; d += 37) expect(isoDateToDay(dayToIsoDate(d))).toBe(d);
+    expect(periodDays(parsePeriodId('2026-W43'))).toEqual({ startDay: isoDateToDay('2026-10-19'), endDay: isoDateToDay('2026-10-26') });
   });
 });

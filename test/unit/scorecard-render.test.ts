@@ -109,7 +109,7 @@ describe('renderScorecard', () => {
       if (k.change) expect(html).toContain(esc(k.change));
       if (k.previous) expect(html).toContain(esc(`vs ${k.previous} in ${view.previousPeriodLabel}`));
       if (k.benchmark) expect(html).toContain(esc(k.benchmark.text));
-      for (const c of k.commentary) expect(html).toContain(esc(c));
+      for (const c of k.commentary) expect(html).toContain(esc(c.rule === 'action' ? c.text.replace(/^Recommended: /, '') : c.text));
     }
   });
 
@@ -120,7 +120,7 @@ describe('renderScorecard', () => {
       expect(t).toContain(k.value);
       if (k.change) expect(t).toContain(k.change);
       if (k.benchmark) expect(t).toContain(k.benchmark.text);
-      for (const c of k.commentary) expect(t).toContain(c);
+      for (const c of k.commentary) expect(t).toContain(c.text);
     }
   });
 
@@ -142,15 +142,25 @@ describe('renderScorecard', () => {
     expect(colours.bad.size).toBe(1);
     expect(colours.neutral.size).toBe(1);
     expect(new Set([...colours.good, ...colours.bad, ...colours.neutral]).size).toBe(3);
-    const tagged = html.match(/class="(?:chg )?(?:good|bad|neutral)"/g) ?? [];
+    const tagged = html.match(/<(?:p|td) class="(?:chg )?(?:good|bad|neutral)"/g) ?? [];
     const rows = view.sourceTable!.rows.length;
     expect(tagged).toHaveLength(allKpis(view).filter((k) => k.change !== null).length + rows);
+  });
+
+  it('opens with every KPI at a glance: value and change in its tone colour, a warning for one off its benchmark', () => {
+    const glance = html.slice(html.indexOf('At a glance'), html.indexOf(`>${esc(view.sections[0]!.title)}</h2>`));
+    const cells = [...glance.matchAll(/<td class="gc (good|bad|neutral)"[^>]*>(?:<b>)?([^<]*)</g)];
+    const kpis = allKpis(view);
+    expect(cells.map((c) => c[1])).toEqual(kpis.map((k) => k.tone));
+    expect(cells.map((c) => c[2])).toEqual(kpis.map((k) => (k.change === null ? '' : esc(`${{ up: '▲', down: '▼', flat: '–', none: '' }[k.trend]} ${k.change}`))));
+    expect((glance.match(/&#9888;|⚠/g) ?? []).length - 1).toBe(kpis.filter((k) => k.benchmark?.off).length);
+    expect(flat(text)).toContain('AT A GLANCE');
   });
 
   it('shows the headline, source table, notes, definitions and generation time in both parts', () => {
     const t = flat(text);
     const table = view.sourceTable!;
-    for (const s of [...view.headline, ...view.dataNotes, view.generatedAt, table.title]) {
+    for (const s of [...view.headline.map((h) => h.text), ...view.dataNotes.map((n) => n.text), view.generatedAt, table.title]) {
       expect(html).toContain(esc(s));
       expect(t.toUpperCase()).toContain(s.toUpperCase());
     }

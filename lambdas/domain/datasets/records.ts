@@ -66,3 +66,22 @@ export interface DatasetRecords {
 }
 
 export type AnyRecord = DatasetRecords[keyof DatasetRecords];
+
+/**
+ * Every field of each stored record type, in the order they are written. The fast JSON-lines writer
+ * (`record-lines.ts`) serializes exactly these; the checks below fail compilation when a field is added to
+ * a record type and not listed here, so no field can be silently left out of the stored files.
+ */
+export const RECORD_FIELDS = {
+  leads: ['lead_id', 'created_at', 'source', 'campaign', 'mql_at', 'sql_at', 'sql_status', 'customer_at', 'marketing_sourced'],
+  opportunities: ['opportunity_id', 'created_at', 'status', 'closed_at', 'amount_minor', 'source', 'lead_id', 'marketing_sourced'],
+  spend: ['date', 'amount_minor', 'channel', 'campaign', 'category'],
+  customers: ['customer_id', 'started_at', 'churned_at', 'mrr_minor', 'marketing_sourced'],
+  web_traffic: ['date', 'channel', 'sessions', 'engaged_sessions', 'bounce_rate', 'conversions'],
+} as const satisfies { readonly [N in keyof DatasetRecords]: readonly (keyof DatasetRecords[N])[] };
+
+type Unlisted<N extends keyof DatasetRecords> = Exclude<keyof DatasetRecords[N], (typeof RECORD_FIELDS)[N][number]>;
+/** Compiles only when every record type's fields are all in `RECORD_FIELDS`. */
+export const RECORD_FIELDS_COMPLETE: { readonly [N in keyof DatasetRecords]: [Unlisted<N>] extends [never] ? true : Unlisted<N> } = {
+  leads: true, opportunities: true, spend: true, customers: true, web_traffic: true,
+};

@@ -9,7 +9,7 @@ import type {
   CustomerRecord, DatasetRecords, LeadRecord, OpportunityRecord, OpportunityStatus, SpendRecord, SqlStatus,
   WebTrafficRecord,
 } from './records.ts';
-import { toLocalDate } from '../periods/period.ts';
+import { localDayNumber, periodContaining } from '../periods/period.ts';
 
 export type CellType =
   | 'text'
@@ -47,6 +47,13 @@ export interface RowIssue {
 
 export interface BuildContext {
   readonly settings: Settings;
+  /**
+   * The local day number of a normalized date value in the reporting time zone (for row rules that compare
+   * dates). @default `localDayNumber(value, settings.timezone)`
+   */
+  readonly localDay?: (value: string) => number;
+  /** Whether date value `a` is on an earlier local day than `b`. @default compares `localDay` */
+  readonly before?: (a: string, b: string) => boolean;
 }
 
 export interface DatasetSpec<N extends DatasetName = DatasetName> {
@@ -58,12 +65,20 @@ export interface DatasetSpec<N extends DatasetName = DatasetName> {
   readonly keyColumns: readonly string[];
   /** The column whose values must be unique in a file, if any. */
   readonly idColumn?: string;
+  /**
+   * The columns whose values together make a record's key (`keyOf`). Two rows of one file with the same key
+   * are a `duplicate-id` error: the KPI step keeps one record per key, so the other would silently vanish.
+   */
+  readonly uniqueKey: readonly string[];
   /** Date columns exempt from the future-date rule for this row (an open deal's expected close date). */
   futureDateExempt?(cells: ParsedCells): readonly string[];
   /** The key that makes a later upload's record replace an earlier one. */
   keyOf(record: DatasetRecords[N]): string;
-  /** Builds the record from parsed cells, applying the row rules; `record` is absent when the row is unusable. */
-  build(cells: ParsedCells, ctx: BuildContext): { record?: DatasetRecords[N]; issues: RowIssue[] };
+  /**
+   * Builds the record from parsed cells, applying the row rules; pushes what is wrong onto `issues` and
+   * returns undefined when the row is unusable.
+   */
+  build(cells: ParsedCells, ctx: BuildContext, issues: RowIssue[]): DatasetRecords[N] | undefined;
 }
 
 const col = (
@@ -75,13 +90,30 @@ const num = (v: ParsedCells[string]): number | undefined => (typeof v === 'numbe
 const bool = (v: ParsedCells[string]): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
 /** Compares two normalized date values by their calendar date in the reporting time zone. */
-const before = (a: string, b: string, settings: Settings): boolean =>
-  toLocalDate(a, settings.timezone) < toLocalDate(b, settings.timezone);
+const before = (a: string, b: string, ctx: BuildContext): boolean =>
+  ctx.before ? ctx.before(a, b)
+    : ctx.localDay ? ctx.localDay(a) < ctx.localDay(b)
+      : localDayNumber(a, ctx.settings.timezone) < localDayNumber(b, ctx.settings.timezone);
+
+/** Per settings object, the answer for each source seen (exports repeat a handful of sources a million times). */
+const salesSourcedCache = new WeakMap<Settings, Map<string, boolean>>();
+let lastSettings: Settings | undefined;
+let lastCache: Map<string, boolean> | undefined;
 
 /** Whether a lead source counts as sales-sourced under the configured list. */
 export function isSalesSourced(source: string, settings: Settings): boolean {
-  const s = source.toLowerCase();
-  return settings.salesSourcedSources.some((needle) => s.includes(needle.toLowerCase()));
+  let cache = settings === lastSettings ? lastCache : salesSourcedCache.get(settings);
+  if (!cache) salesSourcedCache.set(settings, (cache = new Map()));
+  lastSettings = settings;
+  lastCache = cache;
+  let answer = cache.get(source);
+  if (answer === undefined) {
+    const s = source.toLowerCase();
+    answer = settings.salesSourcedSources.some((needle) => s.includes(needle.toLowerCase()));
+    if (cache.size > 10_000) cache.clear(); // bounded, whatever the file
+    cache.set(source, answer);
+  }
+  return answer;
 }
 
 const error = (code: RowIssue['code'], column: string, message: string): RowIssue =>
@@ -103,19 +135,24 @@ const leads: DatasetSpec<'leads'> = {
   ],
   keyColumns: ['lead_id'],
   idColumn: 'lead_id',
+  uniqueKey: ['lead_id'],
   keyOf: (r) => r.lead_id,
-  build(c, { settings }) {
-    const issues: RowIssue[] = [];
+  build(c, ctx, issues) {
+    const { settings } = ctx;
     const created = str(c.created_at);
     const lead_id = str(c.lead_id);
-    if (!lead_id || !created) return { issues };
+    if (!lead_id || !created) return undefined;
     const mql = str(c.mql_at);
     const sql = str(c.sql_at);
     const customer = str(c.customer_at);
-    for (const [name, v] of [['mql_at', mql], ['sql_at', sql], ['customer_at', customer]] as const) {
-      if (v && before(v, created, settings)) issues.push(error('date-order', name, `${name} is before created_at (${created.slice(0, 10)})`));
-    }
-    if (mql && sql && before(sql, mql, settings)) issues.push(error('date-order', 'sql_at', `sql_at is before mql_at (${mql.slice(0, 10)})`));
+    // Checked one by one, not in a loop over [name, value] pairs: this runs once per lead row.
+    const notBeforeCreated = (name: string, v: string | undefined): void => {
+      if (v && before(v, created, ctx)) issues.push(error('date-order', name, `${name} is before created_at (${created.slice(0, 10)})`));
+    };
+    notBeforeCreated('mql_at', mql);
+    notBeforeCreated('sql_at', sql);
+    notBeforeCreated('customer_at', customer);
+    if (mql && sql && before(sql, mql, ctx)) issues.push(error('date-order', 'sql_at', `sql_at is before mql_at (${mql.slice(0, 10)})`));
     const status = str(c.sql_status) as SqlStatus | undefined;
     if (status && !sql) issues.push(error('missing-value', 'sql_at', 'sql_status is set but sql_at is blank'));
     const source = str(c.source) ?? 'unknown';
@@ -131,7 +168,7 @@ const leads: DatasetSpec<'leads'> = {
     if (sql) record.sql_at = sql;
     if (status) record.sql_status = status;
     if (customer) record.customer_at = customer;
-    return { record, issues };
+    return record;
   },
 };
 
@@ -165,20 +202,21 @@ const opportunities: DatasetSpec<'opportunities'> = {
   ],
   keyColumns: ['opportunity_id'],
   idColumn: 'opportunity_id',
+  uniqueKey: ['opportunity_id'],
   keyOf: (r) => r.opportunity_id,
   futureDateExempt: (c) => (opportunityStatus(c) === 'open' ? ['closed_at'] : []),
-  build(c, { settings }) {
-    const issues: RowIssue[] = [];
+  build(c, ctx, issues) {
+    const { settings } = ctx;
     const id = str(c.opportunity_id);
     const created = str(c.created_at);
     const amount = num(c.amount);
     const status = opportunityStatus(c);
     if (status === undefined) issues.push(error('missing-value', 'status', 'status is blank (no stage, no Closed/Won flags)'));
-    if (!id || !created || amount === undefined || status === undefined) return { issues };
+    if (!id || !created || amount === undefined || status === undefined) return undefined;
     const closed = str(c.closed_at);
     if (status !== 'open') {
       if (!closed) issues.push(error('missing-value', 'closed_at', `closed_at is required for a ${status} opportunity`));
-      else if (before(closed, created, settings)) issues.push(error('date-order', 'closed_at', `closed_at is before created_at (${created.slice(0, 10)})`));
+      else if (before(closed, created, ctx)) issues.push(error('date-order', 'closed_at', `closed_at is before created_at (${created.slice(0, 10)})`));
     }
     const source = str(c.source);
     const record: OpportunityRecord = {
@@ -192,7 +230,7 @@ const opportunities: DatasetSpec<'opportunities'> = {
     if (source) record.source = source;
     const leadId = str(c.lead_id);
     if (leadId) record.lead_id = leadId;
-    return { record, issues };
+    return record;
   },
 };
 
@@ -209,15 +247,28 @@ const spend: DatasetSpec<'spend'> = {
     col('date_end', 'date', false, ['Reporting ends'], true),
   ],
   keyColumns: ['date'],
+  uniqueKey: ['date', 'channel', 'campaign', 'category'],
   keyOf: (r) => `${r.date}|${r.channel.toLowerCase()}|${r.campaign.toLowerCase()}|${r.category}`,
-  build(c) {
-    const issues: RowIssue[] = [];
+  build(c, ctx, issues) {
     const date = str(c.date);
     const amount = num(c.amount);
-    if (!date || amount === undefined) return { issues };
+    if (!date || amount === undefined) return undefined;
     const end = str(c.date_end);
-    if (end && end.slice(0, 7) !== date.slice(0, 7)) {
-      issues.push(error('constraint-error', 'date_end', `the row covers ${date} to ${end}, which spans two months: export with a daily breakdown`));
+    if (end) {
+      // A Meta row covers Reporting starts .. Reporting ends; its amount is put on the start date, which is only
+      // right when the whole range lies in one reporting period (of the configured type).
+      const start = date.length === 7 ? `${date}-01` : date;
+      if (end < start) {
+        issues.push(error('date-order', 'date_end', `the row ends (${end}) before it starts (${start})`));
+      } else {
+        const type = ctx.settings.periodType;
+        const first = periodContaining(type, start);
+        const last = periodContaining(type, end);
+        if (first.id !== last.id) {
+          issues.push(error('constraint-error', 'date_end',
+            `the row covers ${start} to ${end}, which spans two reporting ${type}s (${first.id} and ${last.id}): export with a daily breakdown`));
+        }
+      }
     }
     const categoryRaw = (str(c.category) ?? 'marketing').toLowerCase();
     if (categoryRaw !== 'marketing' && categoryRaw !== 'sales') {
@@ -230,7 +281,7 @@ const spend: DatasetSpec<'spend'> = {
       campaign: str(c.campaign) ?? '',
       category: categoryRaw === 'sales' ? 'sales' : 'marketing',
     };
-    return { record, issues };
+    return record;
   },
 };
 
@@ -246,21 +297,21 @@ const customers: DatasetSpec<'customers'> = {
   ],
   keyColumns: ['customer_id'],
   idColumn: 'customer_id',
+  uniqueKey: ['customer_id'],
   keyOf: (r) => r.customer_id,
-  build(c, { settings }) {
-    const issues: RowIssue[] = [];
+  build(c, ctx, issues) {
     const id = str(c.customer_id);
     const started = str(c.started_at);
-    if (!id || !started) return { issues };
+    if (!id || !started) return undefined;
     const churned = str(c.churned_at);
-    if (churned && before(churned, started, settings)) issues.push(error('date-order', 'churned_at', `churned_at is before started_at (${started})`));
+    if (churned && before(churned, started, ctx)) issues.push(error('date-order', 'churned_at', `churned_at is before started_at (${started})`));
     const record: CustomerRecord = { customer_id: id, started_at: started };
     if (churned) record.churned_at = churned;
     const mrr = num(c.mrr);
     if (mrr !== undefined) record.mrr_minor = mrr;
     const ms = bool(c.marketing_sourced);
     if (ms !== undefined) record.marketing_sourced = ms;
-    return { record, issues };
+    return record;
   },
 };
 
@@ -276,12 +327,12 @@ const webTraffic: DatasetSpec<'web_traffic'> = {
     col('conversions', 'integer', false, ['Key events', 'Conversions']),
   ],
   keyColumns: ['date'],
+  uniqueKey: ['date', 'channel'],
   keyOf: (r) => `${r.date}|${r.channel.toLowerCase()}`,
-  build(c) {
-    const issues: RowIssue[] = [];
+  build(c, _ctx, issues) {
     const date = str(c.date);
     const sessions = num(c.sessions);
-    if (!date || sessions === undefined) return { issues };
+    if (!date || sessions === undefined) return undefined;
     const engaged = num(c.engaged_sessions);
     if (engaged !== undefined && engaged > sessions) {
       issues.push(error('constraint-error', 'engaged_sessions', `engaged_sessions (${engaged}) is more than sessions (${sessions})`));
@@ -293,7 +344,7 @@ const webTraffic: DatasetSpec<'web_traffic'> = {
     else if (engaged !== undefined && sessions > 0) record.bounce_rate = 1 - engaged / sessions;
     const conversions = num(c.conversions);
     if (conversions !== undefined) record.conversions = conversions;
-    return { record, issues };
+    return record;
   },
 };
 

@@ -1,17 +1,22 @@
-/** `computePeriodKpis`: every KPI of the registry for one period, from merged records. Pure. */
+/** Every KPI of the registry for a set of periods, from merged records. Pure. */
 import type { Settings } from '../settings.ts';
 import type { Period } from '../periods/period.ts';
 import type { DatasetName } from '../layout.ts';
-import { measurePeriod, type RecordSets } from './measures.ts';
-import { METRICS, type MetricValue } from './registry.ts';
+import type { RecordTable } from '../records/record-table.ts';
+import { measurePeriods, tableOf, type DatasetInPeriod, type PeriodData, type RecordSets } from './measures.ts';
+import { METRICS, inputsOf, type MetricValue } from './registry.ts';
 
 export interface PeriodKpis {
   readonly period: Period;
   readonly timezone: string;
   readonly currency: string;
   readonly metrics: Readonly<Record<string, MetricValue>>;
-  /** Datasets with records dated in the period, and those without. */
+  /** Datasets with records in the period, and those without. */
   readonly coverage: { readonly [N in DatasetName]: boolean };
+  /** Per dataset: records in the period, their date range, the uploads they came from. */
+  readonly datasets: { readonly [N in DatasetName]: DatasetInPeriod };
+  /** Per KPI id: the datasets it was computed from (its inputs, and where new customers came from). */
+  readonly inputs: Readonly<Record<string, readonly DatasetName[]>>;
 }
 
 /** Values are finite numbers or null: a NaN or an Infinity here is a bug, so it throws. */
@@ -20,9 +25,32 @@ function assertFinite(id: string, v: MetricValue): MetricValue {
   return v;
 }
 
-export function computePeriodKpis(records: RecordSets, period: Period, settings: Settings): PeriodKpis {
-  const measures = measurePeriod(records, period, settings.timezone);
+function kpisOf(data: PeriodData, settings: Settings): PeriodKpis {
+  const m = data.measures;
   const metrics: Record<string, MetricValue> = {};
-  for (const def of METRICS) metrics[def.id] = assertFinite(def.id, def.compute(measures, { settings }));
-  return { period, timezone: settings.timezone, currency: settings.currency, metrics, coverage: measures.covered };
+  const inputs: Record<string, DatasetName[]> = {};
+  for (const def of METRICS) {
+    metrics[def.id] = assertFinite(def.id, def.compute(m, { settings }));
+    inputs[def.id] = inputsOf(def, m);
+  }
+  return {
+    period: m.period, timezone: settings.timezone, currency: settings.currency, metrics, coverage: m.covered,
+    datasets: data.datasets, inputs,
+  };
+}
+
+/**
+ * Every KPI of each period, from a table of merged records, in one pass over the records. The table's dates were
+ * converted in its time zone, which must be the settings' one.
+ */
+export function computeKpisForPeriods(table: RecordTable, periods: readonly Period[], settings: Settings): PeriodKpis[] {
+  if (table.timezone !== settings.timezone) {
+    throw new Error(`the records were read in ${table.timezone}, the settings say ${settings.timezone}`);
+  }
+  return measurePeriods(table, periods).map((d) => kpisOf(d, settings));
+}
+
+/** Every KPI of one period, from merged record objects (each record counts once, whatever its key). */
+export function computePeriodKpis(records: RecordSets, period: Period, settings: Settings): PeriodKpis {
+  return computeKpisForPeriods(tableOf(records, settings.timezone), [period], settings)[0]!;
 }

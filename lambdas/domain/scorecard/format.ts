@@ -3,12 +3,24 @@ import type { MetricUnit } from '../metrics/registry.ts';
 
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const one = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+/** One decimal at most, none when it is zero ("75%", "8.7%"): how numbers read inside a sentence. */
+const upToOne = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+
+/** Money formatters by currency and digits: building an Intl.NumberFormat costs more than formatting with it. */
+const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 export function formatMoney(v: number, currency: string): string {
   const digits = Math.abs(v) >= 1000 ? 0 : 2;
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+  const key = `${currency}|${digits}`;
+  let f = moneyFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    moneyFormats.set(key, f);
+  }
+  return f.format(v);
 }
 
+/** A KPI value as the card shows it: rates with one decimal ("25.0%"), counts whole ("1,234"). */
 export function formatValue(v: number | null, unit: MetricUnit, currency: string): string {
   if (v === null) return 'n/a';
   switch (unit) {
@@ -20,13 +32,50 @@ export function formatValue(v: number | null, unit: MetricUnit, currency: string
   }
 }
 
-/** A signed number with a real minus sign. */
+/** A value as a sentence says it: like `formatValue`, but a rate or a number of days drops a trailing ".0" ("75%"). */
+export function formatValueInText(v: number, unit: MetricUnit, currency: string): string {
+  if (unit === 'rate') return formatPercent(v);
+  if (unit === 'days') return `${upToOne.format(v)} days`;
+  return formatValue(v, unit, currency);
+}
+
+/** A fraction as a percent with at most one decimal: 0.75 → "75%", 0.0869 → "8.7%". */
+export const formatPercent = (fraction: number): string => `${upToOne.format(fraction * 100)}%`;
+
+/** Formats a count with thousands separators. */
+export const formatCount = (v: number): string => int.format(v);
+
+/** A signed number with a real minus sign; zero carries no sign. */
 const signed = (s: string, v: number): string => (v > 0 ? `+${s}` : v < 0 ? `−${s.replace('-', '')}` : s);
 
-/** Change against the previous value: percent for counts and money, points for rates. */
+/** Whether the change rounds to zero as `formatChange` shows it (0.0 pts, 0.0%). */
+function roundsToZero(current: number, previous: number, unit: MetricUnit): boolean {
+  if (unit === 'rate') return Math.abs(current - previous) * 100 < 0.05;
+  if (previous === 0) return current === previous;
+  return Math.abs((current - previous) / previous) * 100 < 0.05;
+}
+
+/**
+ * Change against the previous value as the card shows it: percent for counts, money, days and ratios, points
+ * for rates ("+8.7%", "−6.5 pts"). A change that rounds to zero has no sign ("0.0 pts"). From zero, a relative
+ * change means nothing: the absolute change is shown instead.
+ */
 export function formatChange(current: number, previous: number, unit: MetricUnit, currency: string): string {
-  if (unit === 'rate') return `${signed(one.format(Math.abs((current - previous) * 100)), current - previous)} pts`;
-  if (previous === 0) return signed(formatValue(Math.abs(current - previous), unit, currency), current - previous);
-  const rel = (current - previous) / Math.abs(previous);
+  const d = roundsToZero(current, previous, unit) ? 0 : current - previous;
+  if (unit === 'rate') return `${signed(one.format(Math.abs(d * 100)), d)} pts`;
+  if (previous === 0) return signed(formatValue(Math.abs(d), unit, currency), d);
+  const rel = d / Math.abs(previous);
   return `${signed(one.format(Math.abs(rel * 100)), rel)}%`;
+}
+
+/**
+ * The absolute change for units where `formatChange` is relative ("+8", "−$1,940", "+5.4 days"); null for
+ * rates, whose change in points already is absolute, and from zero, where `formatChange` shows it.
+ */
+export function formatAbsoluteChange(current: number, previous: number, unit: MetricUnit, currency: string): string | null {
+  if (unit === 'rate' || previous === 0) return null;
+  const d = current - previous;
+  const magnitude = unit === 'ratio' ? one.format(Math.abs(d)) : formatValue(Math.abs(d), unit, currency);
+  if (magnitude === formatValue(0, unit, currency) || magnitude === '0.0') return null;
+  return signed(magnitude, d);
 }

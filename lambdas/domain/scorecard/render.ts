@@ -4,7 +4,7 @@
  */
 import Mustache from 'mustache';
 import { SCORECARD_TEMPLATE } from './compiled-template.ts';
-import type { KpiView, ScorecardView, Tone, Trend } from './view.ts';
+import type { KpiView, ScorecardView, Sentence, Tone, Trend } from './view.ts';
 
 export interface RenderedScorecard {
   readonly html: string;
@@ -29,10 +29,38 @@ const toneFlags = (tone: Tone, shown = true) => ({
   neutral: shown && tone === 'neutral',
 });
 
-const comparison = (k: KpiView, previousPeriodLabel: string): string =>
-  k.previous === null ? `No figure for ${previousPeriodLabel}` : `vs ${k.previous} in ${previousPeriodLabel}`;
+/** The previous period as a KPI's comparison line names it ("Sep"). */
+const previousName = (view: ScorecardView): string => view.previousPeriodShort ?? view.previousPeriodLabel;
+
+/** "vs 92 in Sep" (or "No figure for Sep") and "80 a year ago (+25.0%)": two pieces that wrap between, not inside. */
+function comparison(k: KpiView, previous: string): { prev: string; yearAgo: string | null } {
+  const y = k.yearAgo;
+  return {
+    prev: k.previous === null ? `No figure for ${previous}` : `vs ${k.previous} in ${previous}`,
+    yearAgo: y ? `${y.value} a year ago${y.change ? ` (${y.change})` : ''}` : null,
+  };
+}
+
+const comparisonText = (k: KpiView, previous: string): string => {
+  const c = comparison(k, previous);
+  return c.yearAgo ? `${c.prev} · ${c.yearAgo}` : c.prev;
+};
+
+/** The sentences the email shows: those that say more than the figures and badge around them. */
+const shown = (sentences: readonly Sentence[]): Sentence[] => sentences.filter((c) => !c.restates);
+
+/** "+8.7% (+8)": the change, with the absolute change where the change is relative. */
+const changeText = (k: KpiView): string | null => (k.change === null ? null : k.changeAbsolute ? `${k.change} (${k.changeAbsolute})` : k.change);
 
 const listOrNull = <T>(items: readonly T[]): { items: readonly T[] } | null => (items.length ? { items } : null);
+
+/** The registry's actions come through the `action` rule as "Recommended: …": the template sets the label apart. */
+const ACTION_PREFIX = 'Recommended: ';
+
+function sentenceModel(c: Sentence) {
+  const action = c.rule === 'action' && c.text.startsWith(ACTION_PREFIX);
+  return { text: action ? c.text.slice(ACTION_PREFIX.length) : c.text, action, plain: !action };
+}
 
 /**
  * What the template reads. Every key a block looks up is present (null when absent) so mustache never
@@ -40,47 +68,66 @@ const listOrNull = <T>(items: readonly T[]): { items: readonly T[] } | null => (
  * another value of the same name further out.
  */
 function templateModel(view: ScorecardView) {
+  const previous = previousName(view);
+  const tableSection = view.sourceTable ? (view.sourceTable.sectionId ?? view.sections[view.sections.length - 1]?.id) : undefined;
   return {
     title: view.title,
-    preheader: view.headline[0] ?? view.title,
+    preheader: view.headline[0]?.text ?? view.title,
     periodLabel: view.periodLabel,
     previousPeriodLabel: view.previousPeriodLabel,
     banner: view.banner ? { text: view.banner } : null,
-    headline: listOrNull(view.headline),
+    headline: listOrNull(view.headline.map((h) => ({ text: h.text, arrow: headlineMarker(h), ...toneFlags(h.tone ?? 'neutral') }))),
+    glance: view.sections.length
+      ? {
+          sections: view.sections.map((s) => ({
+            title: s.title,
+            rows: s.kpis.map((k) => ({
+              label: k.label,
+              value: k.value,
+              change: k.change === null ? '' : `${ARROW[k.trend]} ${k.change}`,
+              ...toneFlags(k.tone),
+              off: Boolean(k.benchmark?.off),
+            })),
+          })),
+        }
+      : null,
     sections: view.sections.map((s) => ({
       title: s.title,
       kpis: s.kpis.map((k) => ({
         label: k.label,
         value: k.value,
         arrow: ARROW[k.trend],
-        change: k.change,
+        change: changeText(k),
         word: toneWord(k.tone, k.trend),
         ...toneFlags(k.tone, k.change !== null),
-        comparison: comparison(k, view.previousPeriodLabel),
-        benchmark: k.benchmark ? { text: k.benchmark.text } : null,
-        commentary: k.commentary,
+        comparison: comparison(k, previous),
+        benchmark: k.benchmark ? { text: k.benchmark.text, ...toneFlags(k.benchmark.tone ?? 'neutral') } : null,
+        commentary: shown(k.commentary).map(sentenceModel),
         sparkline: k.sparkline ? { cid: k.sparkline.cid, alt: k.sparkline.alt } : null,
       })),
+      sourceTable: view.sourceTable && s.id === tableSection
+        ? {
+            title: view.sourceTable.title,
+            allSourceRate: view.sourceTable.allSourceRate,
+            rows: view.sourceTable.rows.map((r) => ({
+              source: r.source,
+              mqls: r.mqls,
+              sqls: r.sqls,
+              rate: r.rate,
+              marker: sourceMarker(r.tone),
+              ...toneFlags(r.tone),
+            })),
+          }
+        : null,
     })),
-    sourceTable: view.sourceTable
-      ? {
-          title: view.sourceTable.title,
-          allSourceRate: view.sourceTable.allSourceRate,
-          rows: view.sourceTable.rows.map((r) => ({
-            source: r.source,
-            mqls: r.mqls,
-            sqls: r.sqls,
-            rate: r.rate,
-            marker: sourceMarker(r.tone),
-            ...toneFlags(r.tone),
-          })),
-        }
-      : null,
-    dataNotes: listOrNull(view.dataNotes),
+    dataNotes: listOrNull(view.dataNotes.map((n) => n.text)),
     definitions: listOrNull(view.definitions.map((d) => ({ label: d.label, definition: d.definition }))),
     generatedAt: view.generatedAt,
   };
 }
+
+/** A headline's bullet: the arrow of its news. */
+const headlineMarker = (s: Sentence): string => (s.tone === 'good' ? '▲' : s.tone === 'bad' ? '▼' : '•');
 
 /** A source above the all-source rate is good news, below is bad. */
 const sourceMarker = (tone: Tone): string => (tone === 'good' ? '▲' : tone === 'bad' ? '▼' : '–');
@@ -116,14 +163,15 @@ export function wrap(text: string, first = '', rest = first, width = TEXT_WIDTH)
 
 const rule = (ch: string): string => ch.repeat(TEXT_WIDTH);
 
-function kpiText(k: KpiView, previousPeriodLabel: string): string[] {
-  const change = k.change === null ? null : [ARROW[k.trend], k.change, toneWord(k.tone, k.trend)].filter(Boolean).join(' ');
-  const figures = [k.value, change, comparison(k, previousPeriodLabel)].filter((x) => x !== null).join(' · ');
+function kpiText(k: KpiView, previous: string): string[] {
+  const change = k.change === null ? null : [ARROW[k.trend], changeText(k), toneWord(k.tone, k.trend)].filter(Boolean).join(' ');
+  const figures = [k.value, change, comparisonText(k, previous)].filter((x) => x !== null).join(' · ');
   return [
     ...wrap(k.label),
     ...wrap(figures, '  ', '    '),
     ...(k.benchmark ? wrap(`Benchmark: ${k.benchmark.text}`, '  ', '    ') : []),
-    ...k.commentary.flatMap((c) => wrap(c, '  - ', '    ')),
+    ...(k.seriesText ? wrap(`Trend: ${k.seriesText}`, '  ', '    ') : []),
+    ...shown(k.commentary).flatMap((c) => wrap(c.text, '  - ', '    ')),
     '',
   ];
 }
@@ -152,6 +200,24 @@ function sourceTableText(table: NonNullable<ScorecardView['sourceTable']>): stri
   ];
 }
 
+/** Every KPI on one line: label, value, change and tone in words, "(!)" when off its benchmark. */
+function glanceText(view: ScorecardView): string[] {
+  const kpis = view.sections.flatMap((s) => s.kpis);
+  const labelWidth = Math.min(30, Math.max(...kpis.map((k) => k.label.length + (k.benchmark?.off ? 4 : 0))));
+  const valueWidth = Math.max(...kpis.map((k) => k.value.length));
+  const lines = ['AT A GLANCE'];
+  for (const s of view.sections) {
+    for (const k of s.kpis) {
+      const label = `${k.label}${k.benchmark?.off ? ' (!)' : ''}`;
+      const change = k.change === null ? '' : [ARROW[k.trend], k.change, toneWord(k.tone, k.trend)].filter(Boolean).join(' ');
+      const line = `${label.padEnd(labelWidth)}  ${k.value.padStart(valueWidth)}  ${change}`.trimEnd();
+      lines.push(...(line.length <= TEXT_WIDTH ? [line] : wrap(line, '', '    ')));
+    }
+  }
+  lines.push('(!) off its benchmark or target', '');
+  return lines;
+}
+
 function renderText(view: ScorecardView): string {
   const lines: string[] = [
     view.title.toUpperCase(),
@@ -159,14 +225,17 @@ function renderText(view: ScorecardView): string {
     '',
   ];
   if (view.banner) lines.push(...wrap(`MISSING DATA: ${view.banner}`, '!! ', '   '), '');
-  if (view.headline.length) lines.push('HEADLINES', ...view.headline.flatMap((h) => wrap(h, '* ', '  ')), '');
+  if (view.headline.length) lines.push('HEADLINES', ...view.headline.flatMap((h) => wrap(h.text, `${headlineMarker(h)} `, '  ')), '');
+  if (view.sections.length) lines.push(...glanceText(view));
+  const previous = previousName(view);
+  const tableSection = view.sourceTable ? (view.sourceTable.sectionId ?? view.sections[view.sections.length - 1]?.id) : undefined;
   for (const s of view.sections) {
     lines.push(rule('='), s.title.toUpperCase(), rule('='), '');
-    for (const k of s.kpis) lines.push(...kpiText(k, view.previousPeriodLabel));
+    for (const k of s.kpis) lines.push(...kpiText(k, previous));
+    if (view.sourceTable && s.id === tableSection) lines.push(...sourceTableText(view.sourceTable));
   }
-  if (view.sourceTable) lines.push(rule('='), ...sourceTableText(view.sourceTable));
   lines.push(rule('-'));
-  if (view.dataNotes.length) lines.push('ABOUT THE DATA', ...view.dataNotes.flatMap((n) => wrap(n, '- ', '  ')), '');
+  if (view.dataNotes.length) lines.push('ABOUT THE DATA', ...view.dataNotes.flatMap((n) => wrap(n.text, '- ', '  ')), '');
   if (view.definitions.length) {
     lines.push('DEFINITIONS', ...view.definitions.flatMap((d) => wrap(`${d.label}: ${d.definition}`, '- ', '  ')), '');
   }

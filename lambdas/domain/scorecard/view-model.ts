@@ -1,102 +1,110 @@
 /**
- * `buildScorecardView`: the stored KPIs of a period and the periods before it → the scorecard's view model.
- * Pure: the registry says how each KPI reads, the numbers come in, plain text comes out.
+ * `buildScorecardView`: the stored KPIs of a period, the 12 periods before it and the same period a year before
+ * → the scorecard's view model. Pure: the registry says how each KPI reads, the facts and the commentary rules
+ * say what the numbers mean, plain text comes out.
  */
-import { METRICS, SECTIONS, benchmarkFor, type Benchmark, type MetricDefinition } from '../metrics/registry.ts';
+import { METRICS, SECTIONS, type SectionId } from '../metrics/registry.ts';
 import type { Settings } from '../settings.ts';
-import { periodLabel, type Period } from '../periods/period.ts';
-import type { PeriodSummary, StoredKpi } from '../../ports/index.ts';
-import { formatChange, formatValue } from './format.ts';
-import type { KpiView, ScorecardView, SourceRowView, Tone, Trend } from './view.ts';
-import { DATASET_NAMES } from '../layout.ts';
+import { periodLabel, previousPeriod, samePeriodLastYear, type Period } from '../periods/period.ts';
+import { DATASET_NAMES, type DatasetName } from '../layout.ts';
+import type { PeriodSummary } from '../../ports/index.ts';
+import { kpiFacts, type KpisByPeriod } from '../commentary/facts.ts';
+import { badgeText, periodName } from '../commentary/phrases.ts';
+import { banner, dataNotes, headline, kpiCommentary, missingDatasets } from '../commentary/index.ts';
+import type { CommentaryContext, KpiFacts } from '../commentary/types.ts';
+import { formatAbsoluteChange, formatChange, formatValue } from './format.ts';
+import type { KpiView, ScorecardView, SourceRowView } from './view.ts';
+
+/** Periods in a sparkline. */
+export const SERIES_LENGTH = 12;
+/** Periods before the scorecard's period that the view reads: the 12 of the series' tail and the previous one. */
+export const HISTORY_LENGTH = 12;
 
 export interface ScorecardInput {
   readonly period: Period;
-  readonly previousPeriod: Period;
-  /** The period's KPIs by id. */
-  readonly current: ReadonlyMap<string, StoredKpi>;
-  /** The previous period's KPIs by id. */
-  readonly previous: ReadonlyMap<string, StoredKpi>;
+  /** Stored KPIs by period id (the periods of `scorecardPeriods(period)`; missing ones simply have no data). */
+  readonly kpis: KpisByPeriod;
+  /** The period's summary: coverage and uploads. */
   readonly summary?: PeriodSummary;
   readonly settings: Settings;
   readonly generatedAt: Date;
+  /** The sections to show (a recipient group's). @default every section */
+  readonly sections?: readonly SectionId[];
+  /** Datasets whose absence is announced in a banner. @default every dataset */
+  readonly requiredDatasets?: readonly DatasetName[];
 }
 
-/** Up, down or flat as the reader sees it: a change that rounds to 0.0 (points or percent) is flat. */
-function trendOf(cur: number | null, prev: number | null, unit: MetricDefinition['unit']): Trend {
-  if (cur === null || prev === null) return 'none';
-  const shown = unit === 'rate' ? Math.abs(cur - prev) * 100 : prev === 0 ? Math.abs(cur - prev) : Math.abs((cur - prev) / prev) * 100;
-  if (shown < 0.05) return 'flat';
-  return cur > prev ? 'up' : 'down';
+/**
+ * The periods a scorecard reads, oldest first: the 12 before `period`, `period` itself, and the same period a
+ * year before when that is not already among them (weeks: 52 back).
+ */
+export function scorecardPeriods(period: Period): { window: Period[]; yearAgo: Period; all: Period[] } {
+  const window = Array.from({ length: HISTORY_LENGTH + 1 }, (_, i) => previousPeriod(period, HISTORY_LENGTH - i));
+  window[HISTORY_LENGTH] = period;
+  const yearAgo = samePeriodLastYear(period);
+  const all = window.some((p) => p.id === yearAgo.id) ? window : [yearAgo, ...window];
+  return { window, yearAgo, all };
 }
 
-function toneOf(def: MetricDefinition, trend: Trend): Tone {
-  if (trend === 'up') return def.better === 'up' ? 'good' : 'bad';
-  if (trend === 'down') return def.better === 'down' ? 'good' : 'bad';
-  return 'neutral';
-}
-
-function benchmarkBadge(
-  def: MetricDefinition, b: Benchmark | undefined, value: number | null, prev: number | null, currency: string,
-): KpiView['benchmark'] | undefined {
-  if (!b || value === null || b.kind === 'segments') return undefined;
-  const fmt = (v: number): string => formatValue(v, def.unit, currency);
-  if (b.kind === 'growth') {
-    if (prev === null || prev === 0) return undefined;
-    const g = (value - prev) / prev;
-    const text = `target growth ${Math.round(b.min * 100)}–${Math.round(b.max * 100)}%`;
-    return { text, position: g < b.min ? 'below' : g > b.max ? 'above' : 'within' };
-  }
-  if (b.kind === 'min') return { text: `benchmark ≥ ${fmt(b.min)}`, position: value >= b.min ? 'above' : 'below' };
-  if (b.kind === 'max') return { text: `benchmark ≤ ${fmt(b.max)}`, position: value <= b.max ? 'within' : 'above' };
+function yearAgoView(f: KpiFacts, ctx: CommentaryContext, currency: string): KpiView['yearAgo'] {
+  if (f.yearAgo === null) return null;
   return {
-    text: `benchmark ${b.label ?? `${fmt(b.min)}–${fmt(b.max)}`}`,
-    position: value < b.min ? 'below' : value > b.max ? 'above' : 'within',
+    label: ctx.yearAgo.label,
+    value: formatValue(f.yearAgo, f.def.unit, currency),
+    change: f.value === null ? null : formatChange(f.value, f.yearAgo, f.def.unit, currency),
   };
 }
 
-function movementSentence(def: MetricDefinition, cur: number, prev: number | null, currency: string, prevLabel: string): string {
-  const v = formatValue(cur, def.unit, currency);
-  if (prev === null) return `${def.label} was ${v}; there is no figure for ${prevLabel} to compare with.`;
-  const trend = trendOf(cur, prev, def.unit);
-  if (trend === 'flat') return `${def.label} held at ${v}, as in ${prevLabel}.`;
-  const verb = trend === 'up' ? (def.unit === 'rate' ? 'rose' : 'grew') : 'fell';
-  const by = formatChange(cur, prev, def.unit, currency).replace(/^[+−]/, '').replace(/ pts$/, ' points');
-  return `${def.label} ${verb} ${by} to ${v} (from ${formatValue(prev, def.unit, currency)}).`;
+function seriesOf(f: KpiFacts): { label: string; value: number | null }[] {
+  return f.window.slice(-SERIES_LENGTH).map((p) => ({ label: p.period.short, value: p.value }));
 }
 
-function kpiView(def: MetricDefinition, input: ScorecardInput, prevLabel: string): KpiView {
-  const { currency } = input.settings;
-  const cur = input.current.get(def.id);
-  const prev = input.previous.get(def.id);
-  const value = cur?.value ?? null;
-  const prevValue = prev?.value ?? null;
-  const trend = trendOf(value, prevValue, def.unit);
-  const commentary: string[] = [];
-  if (value === null) commentary.push(`Not available: ${cur?.reason ?? 'not computed for this period'}.`);
-  else commentary.push(movementSentence(def, value, prevValue, currency, prevLabel));
-  if (cur?.note) commentary.push(`Note: ${cur.note}.`);
-  const badge = benchmarkBadge(def, benchmarkFor(def, input.settings), value, prevValue, currency);
+/** "Nov 2025 80 · Dec 2025 n/a · … · Oct 2026 100". */
+function seriesText(f: KpiFacts, currency: string): string {
+  return seriesOf(f).map((p) => `${p.label} ${formatValue(p.value, f.def.unit, currency)}`).join(' · ');
+}
+
+/** Alt text that states the numbers: "SQLs, Nov 2025 to Oct 2026: 80, 85, n/a, …, 100". */
+function sparklineAlt(f: KpiFacts, currency: string): string {
+  const s = seriesOf(f);
+  return `${f.def.label}, ${s[0]!.label} to ${s[s.length - 1]!.label}: ${s.map((p) => formatValue(p.value, f.def.unit, currency)).join(', ')}`;
+}
+
+/** Content-ID of a KPI's sparkline; KPI ids are registry ids (letters and underscores), so it is a valid addr-spec. */
+export const sparklineCid = (kpiId: string): string => `spark-${kpiId}@scorecard`;
+
+function kpiView(f: KpiFacts, ctx: CommentaryContext): KpiView {
+  const { currency } = ctx;
+  const { def, value, previous } = f;
+  const b = f.benchmark;
+  const plotted = seriesOf(f).filter((p) => p.value !== null).length;
   return {
     id: def.id,
     label: def.label,
     value: formatValue(value, def.unit, currency),
-    previous: prevValue === null ? null : formatValue(prevValue, def.unit, currency),
-    change: value === null || prevValue === null ? null : formatChange(value, prevValue, def.unit, currency),
-    trend,
-    tone: toneOf(def, trend),
-    ...(badge ? { benchmark: badge } : {}),
-    commentary,
+    previous: previous === null ? null : formatValue(previous, def.unit, currency),
+    change: value === null || previous === null ? null : formatChange(value, previous, def.unit, currency),
+    changeAbsolute: value === null || previous === null || f.trend === 'flat' ? null : formatAbsoluteChange(value, previous, def.unit, currency),
+    trend: f.trend,
+    tone: f.tone,
+    yearAgo: yearAgoView(f, ctx, currency),
+    ...(b ? { benchmark: { text: badgeText(b.benchmark.kind, b.position, b.phrase), position: b.position, tone: b.tone, off: b.off } } : {}),
+    commentary: kpiCommentary(f, ctx),
+    series: seriesOf(f),
+    seriesText: seriesText(f, currency),
+    // A line needs two points; a KPI with one figure in twelve periods gets no chart.
+    ...(plotted >= 2 ? { sparkline: { cid: sparklineCid(def.id), alt: sparklineAlt(f, currency) } } : {}),
   };
 }
 
-function sourceTable(input: ScorecardInput): ScorecardView['sourceTable'] {
-  const kpi = input.current.get('mql_to_sql_rate');
-  if (!kpi || kpi.value === null || !kpi.segments) return undefined;
-  const all = kpi.value;
-  const rows: SourceRowView[] = Object.entries(kpi.segments)
+function sourceTable(facts: readonly KpiFacts[]): ScorecardView['sourceTable'] {
+  const f = facts.find((k) => k.segmentsBenchmarked && k.def.segmentBy === 'source');
+  const segments = f?.stored?.segments;
+  if (!f || f.value === null || !segments) return undefined;
+  const all = f.value;
+  const rows: SourceRowView[] = Object.entries(segments)
     .filter(([, s]) => (s.denominator ?? 0) > 0)
-    .sort((a, b) => (b[1].denominator ?? 0) - (a[1].denominator ?? 0))
+    .sort((a, b) => (b[1].denominator ?? 0) - (a[1].denominator ?? 0) || a[0].localeCompare(b[0]))
     .map(([source, s]) => ({
       source,
       mqls: formatValue(s.denominator ?? 0, 'count', ''),
@@ -104,53 +112,48 @@ function sourceTable(input: ScorecardInput): ScorecardView['sourceTable'] {
       rate: formatValue(s.value, 'rate', ''),
       tone: s.value === null ? 'neutral' : s.value > all ? 'good' : s.value < all ? 'bad' : 'neutral',
     }));
-  return { title: 'MQL → SQL by lead source', allSourceRate: formatValue(all, 'rate', ''), rows };
+  return { sectionId: f.def.section, title: `${f.def.label} by lead source`, allSourceRate: formatValue(all, 'rate', ''), rows };
+}
+
+/** The facts of every KPI and the context the rules read, for `input.period`. */
+export function commentaryContext(input: ScorecardInput): CommentaryContext {
+  const { window, yearAgo } = scorecardPeriods(input.period);
+  const facts = METRICS.map((def) => kpiFacts(def, { window, yearAgo, kpis: input.kpis, settings: input.settings }));
+  return {
+    period: periodName(input.period),
+    previous: periodName(window[window.length - 2]!),
+    yearAgo: periodName(yearAgo),
+    currency: input.settings.currency,
+    kpis: facts,
+    ...(input.summary ? { summary: input.summary } : {}),
+    clvLifespanCapMonths: input.settings.clvLifespanCapMonths,
+    requiredDatasets: input.requiredDatasets ?? DATASET_NAMES,
+  };
 }
 
 export function buildScorecardView(input: ScorecardInput): ScorecardView {
-  const label = periodLabel(input.period);
-  const prevLabel = periodLabel(input.previousPeriod);
-  const sections = SECTIONS.map((s) => ({
-    id: s.id,
-    title: s.title,
-    kpis: METRICS.filter((d) => d.section === s.id).map((d) => kpiView(d, input, prevLabel)),
-  })).filter((s) => s.kpis.length > 0);
-
-  const movers = METRICS.map((d) => ({ d, cur: input.current.get(d.id)?.value ?? null, prev: input.previous.get(d.id)?.value ?? null }))
-    .filter((x): x is { d: MetricDefinition; cur: number; prev: number } => x.cur !== null && x.prev !== null && x.prev !== 0)
-    .map((x) => ({ ...x, rel: Math.abs((x.cur - x.prev) / x.prev) }))
-    .sort((a, b) => b.rel - a.rel)
-    .slice(0, 3);
-  const headline = movers.map((m) => movementSentence(m.d, m.cur, m.prev, input.settings.currency, prevLabel));
-
-  const summary = input.summary;
-  const missing = summary ? DATASET_NAMES.filter((d) => !summary.coverage[d]) : [];
-  const dataNotes: string[] = [];
-  if (summary) {
-    for (const d of DATASET_NAMES) {
-      const ups = summary.uploads[d] ?? [];
-      const latest = ups[ups.length - 1];
-      dataNotes.push(latest
-        ? `${d}: ${ups.length} upload${ups.length === 1 ? '' : 's'}, latest ${latest.key} (${latest.uploadedAt.slice(0, 10)}).`
-        : `${d}: no accepted upload.`);
-    }
-    if (summary.rejected.length) dataNotes.push(`${summary.rejected.length} upload(s) were rejected and are not counted.`);
-  }
-  for (const def of METRICS) {
-    const cur = input.current.get(def.id);
-    if (cur && cur.value === null) dataNotes.push(`${def.label}: ${cur.reason ?? 'not available'}.`);
-  }
+  const ctx = commentaryContext(input);
+  const shown = new Set<SectionId>(input.sections ?? SECTIONS.map((s) => s.id));
+  const facts = ctx.kpis.filter((f) => shown.has(f.def.section));
+  const sections = SECTIONS.filter((s) => shown.has(s.id))
+    .map((s) => ({ id: s.id, title: s.title, kpis: facts.filter((f) => f.def.section === s.id).map((f) => kpiView(f, ctx)) }))
+    .filter((s) => s.kpis.length > 0);
+  const bannerSentence = banner(ctx);
+  const table = sourceTable(facts);
+  const missing = missingDatasets(ctx);
   return {
-    title: `Scorecard for ${label}`,
-    periodLabel: label,
+    title: `Scorecard for ${ctx.period.label}`,
+    periodLabel: ctx.period.label,
     periodId: input.period.id,
-    previousPeriodLabel: prevLabel,
-    headline,
-    ...(missing.length ? { banner: `Data missing for ${label}: no ${missing.join(', ')} records. KPIs that need them show n/a.` } : {}),
+    previousPeriodLabel: periodLabel(previousPeriod(input.period)),
+    previousPeriodShort: ctx.previous.short.replace(/ \d{4}$/, ''),
+    headline: headline(ctx, facts),
+    ...(bannerSentence ? { banner: bannerSentence.text } : {}),
+    ...(missing.length ? { missingDatasets: missing } : {}),
     sections,
-    ...(sourceTable(input) ? { sourceTable: sourceTable(input)! } : {}),
-    dataNotes,
-    definitions: METRICS.map((d) => ({ label: d.label, definition: d.definition })),
+    ...(table ? { sourceTable: table } : {}),
+    dataNotes: dataNotes(ctx, facts),
+    definitions: facts.map((f) => ({ label: f.def.label, definition: f.def.definition })),
     generatedAt: `Generated ${input.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
   };
 }

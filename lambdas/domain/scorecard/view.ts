@@ -1,12 +1,13 @@
 /**
  * The scorecard's view model: everything the email shows, already computed, formatted and worded.
- * Built from the metric registry and the stored KPIs (`buildScorecardView`), rendered by `renderScorecard`.
+ * Built from the metric registry and the stored KPIs (`buildScorecardView`), rendered by `renderScorecard`,
+ * its sparklines drawn by `renderSparklines`.
  * Every string here is plain text: the renderer escapes it, so data (a lead source called `<script>`)
  * can never become markup.
  */
+import type { Sentence, Tone, Trend } from '../commentary/types.ts';
 
-export type Tone = 'good' | 'bad' | 'neutral';
-export type Trend = 'up' | 'down' | 'flat' | 'none';
+export type { Sentence, Tone, Trend } from '../commentary/types.ts';
 
 export interface KpiView {
   readonly id: string;
@@ -15,15 +16,29 @@ export interface KpiView {
   readonly value: string;
   /** The previous period's value, formatted, or null when there is none. */
   readonly previous: string | null;
-  /** The change against the previous period ("+8.7%", "−2.1 pts"), or null. */
+  /** The change against the previous period: relative for counts and money, points for rates ("+8.7%", "−2.1 pts"), or null. */
   readonly change: string | null;
+  /** The absolute change where `change` is relative ("+8", "−$1,940"), else null. */
+  readonly changeAbsolute?: string | null;
   readonly trend: Trend;
   /** Whether the movement is good news, given the KPI's direction (a falling CAC is good). */
   readonly tone: Tone;
-  /** Benchmark badge, when the KPI has a benchmark. */
-  readonly benchmark?: { readonly text: string; readonly position: 'above' | 'within' | 'below' };
+  /** The same period a year before, when there is a figure for it. */
+  readonly yearAgo?: { readonly label: string; readonly value: string; readonly change: string | null } | null;
+  /** Benchmark badge, when the KPI has a benchmark and a value to hold against it. */
+  readonly benchmark?: {
+    readonly text: string;
+    readonly position: 'above' | 'within' | 'below';
+    readonly tone?: Tone;
+    /** Off target in a way that calls for action. */
+    readonly off?: boolean;
+  };
   /** Sentences of commentary, each from one rule. */
-  readonly commentary: readonly string[];
+  readonly commentary: readonly Sentence[];
+  /** The last 12 periods, oldest first, ending with this one: the sparkline's data. */
+  readonly series?: readonly { readonly label: string; readonly value: number | null }[];
+  /** The series as text ("Nov 2025 80 · Dec 2025 85 · …"), for the text part and for readers without images. */
+  readonly seriesText?: string;
   /** An inline image (sparkline) referenced by Content-ID, with alt text stating the numbers. */
   readonly sparkline?: { readonly cid: string; readonly alt: string };
 }
@@ -51,20 +66,26 @@ export interface ScorecardView {
   readonly periodId: string;
   /** e.g. "September 2026". */
   readonly previousPeriodLabel: string;
+  /** e.g. "Sep", "Q3", "W42": how a KPI's comparison line names the previous period. @default previousPeriodLabel */
+  readonly previousPeriodShort?: string;
   /** Up to three sentences: the most important movements. */
-  readonly headline: readonly string[];
+  readonly headline: readonly Sentence[];
   /** Shown at the top when required data is missing for the period. */
   readonly banner?: string;
+  /** Required datasets with no records in the period (what the banner is about). */
+  readonly missingDatasets?: readonly string[];
   readonly sections: readonly KpiSectionView[];
   readonly sourceTable?: {
+    /** The section the table belongs to (it follows that section's KPIs). @default after the last section */
+    readonly sectionId?: string;
     readonly title: string;
     readonly allSourceRate: string;
     readonly rows: readonly SourceRowView[];
   };
   /** Data-quality notes: which uploads the numbers came from, what is missing, rows rejected. */
-  readonly dataNotes: readonly string[];
+  readonly dataNotes: readonly Sentence[];
   readonly definitions: readonly { readonly label: string; readonly definition: string }[];
-  /** e.g. "Generated 1 November 2026 06:00 UTC". */
+  /** e.g. "Generated 2026-11-01 06:00 UTC". */
   readonly generatedAt: string;
 }
 

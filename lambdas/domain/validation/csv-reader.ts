@@ -1,10 +1,10 @@
 /**
  * The CSV reader layer: text → records with their record number and the physical line each starts on.
- * `validateExport` reads the data part of an export with `parseCsvText`; `readCsvRows` reads a whole upload
- * (sniffing, decoding, delimiter detection) without a dataset, for tools and the conformance tests.
+ * `CsvParser` is the engine: fed text chunks, it calls back synchronously once per record, so validating a
+ * million rows costs no promise, generator step or record object per row. `parseCsvText` wraps it as an
+ * async generator, and `readCsvRows` reads a whole upload (sniffing, decoding, delimiter detection) without a
+ * dataset, for tools and the conformance tests.
  */
-import { Readable } from 'node:stream';
-import { parse, CsvError, type Options } from 'csv-parse';
 import { NotUtf8Error, decodeText, sniffUpload, type TextEncodingName } from './decode.ts';
 import { DELIMITERS, splitLine, type Delimiter } from './header.ts';
 
@@ -42,65 +42,289 @@ export interface ParseCsvOptions {
   readonly maxRecordChars?: number;
 }
 
+/** Called once per record, in order; `cells` is the caller's to keep. */
+export type RowHandler = (cells: string[], row: number, line: number) => void;
+
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+/** "Not found" for cached `indexOf` positions: past any string. */
+const FAR = Number.MAX_SAFE_INTEGER;
+
 /**
- * Parses CSV text (quoted fields with delimiters, doubled quotes and line breaks; CRLF, LF or CR-only line
- * ends, detected from the first one) into records. Empty lines are skipped but still counted as lines.
+ * A streaming CSV parser: RFC 4180 quoted fields (delimiters, doubled quotes and line breaks inside), CRLF,
+ * LF or CR-only line ends (the first line break of the text decides between LF/CRLF and CR), a quote inside
+ * an unquoted field taken literally, ragged rows kept as they are, empty lines skipped but counted.
+ *
+ * Speed comes from scanning with `indexOf` (native, vectorised) and caching where the next delimiter, quote
+ * and line break are, so each character is looked at about once however the text is cut into chunks; only
+ * an incomplete last record is carried over to the next chunk.
  */
-export async function* parseCsvText(text: AsyncIterable<string>, opts: ParseCsvOptions): AsyncGenerator<CsvRow, void, undefined> {
-  const maxRecordChars = opts.maxRecordChars ?? MAX_RECORD_CHARS;
-  const firstLine = opts.firstLine ?? 1;
-  // Positions are tracked as csv-parse produces records (not as they are consumed): when it fails, the records
-  // parsed before the failure are dropped from the stream, but where the failing record starts is still known.
-  let row = (opts.firstRow ?? 1) - 1;
-  // csv-parse's `info.lines` is the line a record ends on, but it counts a CRLF inside a quoted field as two
-  // lines; `overcount` takes those back so lines stay physical.
-  let overcount = 0;
-  let prevEnd = 0;
-  let prevEmpty = 0;
-  const source = Readable.from(text);
-  const parser = parse({
-    delimiter: opts.delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    max_record_size: maxRecordChars,
-    // Typed as csv-parse's record → record hook; it returns our row object, which the stream then yields.
-    on_record: ((record: string[], info: { lines: number; empty_lines: number }): CsvRow => {
-      for (const cell of record) overcount += countCrlf(cell);
-      const start = prevEnd + 1 + (info.empty_lines - prevEmpty);
-      prevEnd = info.lines - overcount;
-      prevEmpty = info.empty_lines;
-      row++;
-      return { cells: record, row, line: firstLine - 1 + start };
-    }) as unknown as Options['on_record'],
-  });
-  // `pipe` does not forward errors: a decoding error in the source (bytes that are not UTF-8) must end the read.
-  source.on('error', (e) => parser.destroy(e));
-  source.pipe(parser);
-  try {
-    for await (const r of parser as AsyncIterable<CsvRow>) yield r;
-  } catch (e) {
-    if (e instanceof CsvError) {
-      const emptyLines = (e as CsvError & { empty_lines?: number }).empty_lines ?? prevEmpty;
-      const line = firstLine + prevEnd + Math.max(0, emptyLines - prevEmpty);
-      if (e.code === 'CSV_MAX_RECORD_SIZE') {
-        throw new CsvReadError('row-too-large',
-          `a record is longer than ${maxRecordChars.toLocaleString('en-US')} characters (often an unclosed quote); reading stopped here`,
-          row + 1, line);
+export class CsvParser {
+  private readonly delim: string;
+  private readonly delimCode: number;
+  private readonly maxRecordChars: number;
+  private carry = '';
+  /** Line break searched for: '\n' (LF and CRLF files) or '\r' (CR-only files); decided by the first one seen. */
+  private nl: '\n' | '\r' | undefined;
+  private nlCode = LF;
+  /** Physical line where `carry` starts. */
+  private line: number;
+  private row: number;
+
+  constructor(opts: ParseCsvOptions) {
+    if (opts.delimiter.length !== 1) throw new Error('the delimiter must be one character');
+    this.delim = opts.delimiter;
+    this.delimCode = opts.delimiter.charCodeAt(0);
+    this.maxRecordChars = opts.maxRecordChars ?? MAX_RECORD_CHARS;
+    this.line = opts.firstLine ?? 1;
+    this.row = (opts.firstRow ?? 1) - 1;
+  }
+
+  /**
+   * Columns whose text the caller never reads (a CSV export's columns the dataset does not know): their cells
+   * are not copied out of the text. Such a cell reads as '' when empty and as `SKIPPED_CELL` otherwise, so that
+   * blank-row and extra-cell checks still see whether it was filled.
+   */
+  skip: Uint8Array | undefined;
+
+  /** The number the next record will get. */
+  get nextRow(): number {
+    return this.row + 1;
+  }
+
+  /** Physical line where the text not yet consumed starts, and the line of character `offset` in it. */
+  lineAt(offset = 0): number {
+    return this.line + lineBreaksBefore(this.carry, Math.min(offset, this.carry.length));
+  }
+
+  /** Characters received but not yet part of a record (an incomplete last record). */
+  get pending(): number {
+    return this.carry.length;
+  }
+
+  /** Parses every complete record of the text so far. */
+  push(text: string, onRow: RowHandler): void {
+    let s = text;
+    let start = 0;
+    if (this.carry.length) {
+      // The record cut by the previous chunk end: finish it on its own when it ends at this chunk's first line
+      // break, so the chunk itself is parsed in place (prepending the carry would copy the whole chunk).
+      this.detectLineBreak(this.carry + text.slice(0, 1), 0);
+      const nl = text.indexOf(this.nl ?? '\n');
+      const head = nl >= 0 ? this.carry + text.slice(0, nl + 1) : '';
+      if (nl >= 0 && this.parse(head, 0, false, onRow) === head.length) {
+        start = nl + 1;
+      } else {
+        s = this.carry + text;
       }
-      throw new CsvReadError('not-tabular', `the file cannot be read as CSV: ${e.message}`, row + 1, line);
+      this.carry = '';
     }
-    throw e;
-  } finally {
-    source.destroy();
-    parser.destroy();
+    const pos = this.parse(s, start, false, onRow);
+    this.carry = pos >= s.length ? '' : s.slice(pos);
+    if (this.carry.length > this.maxRecordChars) {
+      throw new CsvReadError('row-too-large',
+        `a record is longer than ${this.maxRecordChars.toLocaleString('en-US')} characters (often an unclosed quote); reading stopped here`,
+        this.row + 1, this.line);
+    }
+  }
+
+  /** Parses the last record (the text need not end with a line break); throws on an unclosed quote. */
+  end(onRow: RowHandler): void {
+    const s = this.carry;
+    this.carry = '';
+    if (s.length) this.parse(s, 0, true, onRow);
+  }
+
+  private detectLineBreak(s: string, from: number): void {
+    if (this.nl) return;
+    const lf = s.indexOf('\n', from);
+    const cr = s.indexOf('\r', from);
+    if (lf < 0 && cr < 0) return;
+    // CRLF counts as LF (the CR is dropped at the end of a record); CR alone only when it comes first, unpaired.
+    this.nl = cr >= 0 && (lf < 0 || cr < lf - 1) ? '\r' : '\n';
+    this.nlCode = this.nl === '\n' ? LF : CR;
+  }
+
+  /**
+   * Returns the offset of the first character not consumed. Hot loop: state lives in locals and is written
+   * back once; each field costs one cached `indexOf` for the delimiter (or the closing quote) and one slice.
+   */
+  private parse(s: string, start: number, eof: boolean, onRow: RowHandler): number {
+    const len = s.length;
+    const D = this.delimCode;
+    const delim = this.delim;
+    const max = this.maxRecordChars;
+    const skip = this.skip;
+    this.detectLineBreak(s, start);
+    const nl = this.nl ?? '\n';
+    const crMode = this.nlCode === CR;
+    let row = this.row;
+    let line = this.line;
+    let pos = start;
+    // Cached positions of the next line break, quote and delimiter at or after the scan position.
+    let nextNl = -1;
+    let nextQ = -1;
+    let nextD = -1;
+    try {
+      while (pos < len) {
+        const c0 = s.charCodeAt(pos);
+        // Empty line: skipped, counted.
+        if (c0 === LF || c0 === CR) {
+          if (c0 === CR && pos + 1 >= len && !eof && !crMode) break; // a CR that may be the first half of CRLF
+          pos += c0 === CR && s.charCodeAt(pos + 1) === LF ? 2 : 1;
+          line++;
+          continue;
+        }
+        if (nextNl < pos) { nextNl = s.indexOf(nl, pos); if (nextNl < 0) nextNl = FAR; }
+        if (nextNl === FAR && !eof) break; // the record may go on in the next chunk
+        const lineEnd = nextNl === FAR ? len : nextNl;
+        if (lineEnd - pos > max) { this.row = row; this.line = line; this.tooLarge(); }
+        if (nextQ < pos) { nextQ = s.indexOf('"', pos); if (nextQ < 0) nextQ = FAR; }
+        const cells: string[] = [];
+        let p = pos;
+        if (nextQ >= lineEnd) {
+          // No quote before the line break: the record is this line, cut at each delimiter.
+          let end = lineEnd;
+          if (!crMode && end > pos && s.charCodeAt(end - 1) === CR) end--;
+          for (;;) {
+            if (nextD < p) { nextD = s.indexOf(delim, p); if (nextD < 0) nextD = FAR; }
+            const e = nextD >= end ? end : nextD;
+            cells.push(skip !== undefined && skip[cells.length] === 1 ? skippedCell(s, p, e) : s.slice(p, e));
+            if (e === end) break;
+            p = e + 1;
+          }
+          onRow(cells, ++row, line);
+          line++;
+          pos = lineEnd + 1;
+          continue;
+        }
+        // Quotes in the record: field by field; a quoted field may hold delimiters and line breaks.
+        const startLine = line;
+        let extraLines = 0;
+        let complete = false;
+        for (;;) {
+          if (p < len && s.charCodeAt(p) === QUOTE) {
+            let q = p + 1;
+            let escaped = false;
+            let close = -1;
+            for (;;) {
+              const k = s.indexOf('"', q);
+              if (k < 0) break;
+              if (k + 1 < len) {
+                if (s.charCodeAt(k + 1) === QUOTE) { escaped = true; q = k + 2; continue; }
+              } else if (!eof) break; // `""` may straddle the chunk end
+              close = k;
+              break;
+            }
+            if (close < 0) {
+              if (!eof) break;
+              throw new CsvReadError('not-tabular',
+                'the file cannot be read as CSV: a quoted field is never closed (a " is missing)', row + 1, startLine);
+            }
+            let v = s.slice(p + 1, close);
+            if (escaped) v = v.replaceAll('""', '"');
+            if (close > nextNl) {
+              // The field held the searched-for line break: count its lines, find the record's real line end.
+              extraLines += lineBreaksIn(v);
+              nextNl = s.indexOf(nl, close);
+              if (nextNl < 0) nextNl = FAR;
+            } else if (v.indexOf(crMode ? '\n' : '\r') >= 0) extraLines += lineBreaksIn(v);
+            p = close + 1;
+            const after = p < len ? s.charCodeAt(p) : -1;
+            if (after === D) { cells.push(v); p++; continue; }
+            if (after === LF || after === CR) {
+              if (after === CR && p + 1 >= len && !eof && !crMode) break;
+              cells.push(v);
+              p += after === CR && s.charCodeAt(p + 1) === LF ? 2 : 1;
+              complete = true;
+              break;
+            }
+            if (after === -1) {
+              if (!eof) break; // need more text to see what follows the closing quote
+              cells.push(v);
+              complete = true;
+              break;
+            }
+            throw new CsvReadError('not-tabular',
+              `the file cannot be read as CSV: a quoted field is followed by "${s.slice(p, p + 10)}" instead of a delimiter or a line end`,
+              row + 1, startLine + extraLines);
+          }
+          // Unquoted field: up to the next delimiter or line break (a quote inside it is taken literally).
+          if (nextD < p) { nextD = s.indexOf(delim, p); if (nextD < 0) nextD = FAR; }
+          if (nextD < nextNl) {
+            cells.push(skip !== undefined && skip[cells.length] === 1 ? skippedCell(s, p, nextD) : s.slice(p, nextD));
+            p = nextD + 1;
+            continue;
+          }
+          if (nextNl === FAR) {
+            if (!eof) break;
+            cells.push(s.slice(p, len));
+            p = len;
+            complete = true;
+            break;
+          }
+          let end = nextNl;
+          if (!crMode && end > p && s.charCodeAt(end - 1) === CR) end--;
+          cells.push(skip !== undefined && skip[cells.length] === 1 ? skippedCell(s, p, end) : s.slice(p, end));
+          p = nextNl + 1;
+          complete = true;
+          break;
+        }
+        if (!complete) break;
+        if (p - pos > max) { this.row = row; this.line = line; this.tooLarge(); }
+        onRow(cells, ++row, startLine);
+        line = startLine + extraLines + 1;
+        pos = p;
+      }
+    } finally {
+      this.row = row;
+      this.line = line;
+    }
+    return pos;
+  }
+
+  private tooLarge(): never {
+    throw new CsvReadError('row-too-large',
+      `a record is longer than ${this.maxRecordChars.toLocaleString('en-US')} characters (often an unclosed quote); reading stopped here`,
+      this.row + 1, this.line);
   }
 }
 
-function countCrlf(s: string): number {
+/** What a cell of a skipped column reads as when it is not empty. */
+export const SKIPPED_CELL = '\u0001';
+
+/** A skipped column's cell: '' or `SKIPPED_CELL`, or its text when it might be only spaces (rare; kept exact). */
+function skippedCell(s: string, from: number, to: number): string {
+  if (from >= to) return '';
+  return s.charCodeAt(from) > 32 && s.charCodeAt(to - 1) > 32 ? SKIPPED_CELL : s.slice(from, to);
+}
+
+/** Line breaks in a field's text: CRLF, CR and LF each count once. */
+function lineBreaksIn(s: string): number {
   let n = 0;
-  for (let i = s.indexOf('\r\n'); i >= 0; i = s.indexOf('\r\n', i + 2)) n++;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === LF || (c === CR && s.charCodeAt(i + 1) !== LF)) n++;
+  }
   return n;
+}
+
+/**
+ * Parses CSV text (quoted fields with delimiters, doubled quotes and line breaks; CRLF, LF or CR-only line
+ * ends) into records. Empty lines are skipped but still counted as lines.
+ */
+export async function* parseCsvText(text: AsyncIterable<string>, opts: ParseCsvOptions): AsyncGenerator<CsvRow, void, undefined> {
+  const parser = new CsvParser(opts);
+  const out: CsvRow[] = [];
+  const collect: RowHandler = (cells, row, line) => { out.push({ cells, row, line }); };
+  for await (const chunk of text) {
+    parser.push(chunk, collect);
+    for (const r of out) yield r;
+    out.length = 0;
+  }
+  parser.end(collect);
+  yield* out;
 }
 
 /** The delimiter that splits a header line into the most cells (`,` on a tie). */
@@ -115,11 +339,11 @@ export function detectDelimiter(line: string): Delimiter {
 }
 
 /** Number of physical lines before character `offset` ends (line breaks: CRLF, CR, LF). */
-function lineBreaksBefore(s: string, offset: number): number {
+export function lineBreaksBefore(s: string, offset: number): number {
   let n = 0;
   for (let i = 0; i < offset; i++) {
     const c = s.charCodeAt(i);
-    if (c === 10 || (c === 13 && s.charCodeAt(i + 1) !== 10)) n++;
+    if (c === LF || (c === CR && s.charCodeAt(i + 1) !== LF)) n++;
   }
   return n;
 }
@@ -167,7 +391,7 @@ export async function* readCsvRows(
       return;
     } catch (e) {
       if (!(e instanceof NotUtf8Error) || encoding !== undefined) throw e;
-      if (!asciiSoFar) {
+      if (!asciiSoFar || e.sawMultibyte) {
         throw new CsvReadError('encoding-error',
           'the file starts as UTF-8 text and then has bytes that are not UTF-8: it mixes encodings', yielded + 1, lastLine);
       }
@@ -181,6 +405,7 @@ async function* readOnce(
   forced: TextEncodingName | undefined,
 ): AsyncGenerator<CsvRow, void, undefined> {
   const sniffed = await sniffUpload(open());
+  if (sniffed.fileType === 'xlsx') throw new CsvReadError('not-tabular', 'the file is an Excel workbook, not CSV text', 1, 1);
   let bomEncoding: TextEncodingName = 'utf-8';
   const bytes = (async function* () {
     let first = true;

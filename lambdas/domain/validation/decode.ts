@@ -4,6 +4,7 @@
  * feed it the same way.
  */
 import { createGunzip } from 'node:zlib';
+import { TextDecoder } from 'node:util';
 import { Readable } from 'node:stream';
 
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -15,21 +16,30 @@ export class NotTabularError extends Error {
   }
 }
 
-/** Thrown when bytes are not valid UTF-8: the caller reads the file again as Windows-1252. */
+/**
+ * Thrown when bytes are not valid UTF-8. `text` is what decoded before the first bad byte (so the caller can
+ * say on which line it is); `sawMultibyte` tells whether valid non-ASCII UTF-8 came before it, in which case
+ * the file mixes encodings (re-reading it as Windows-1252 would garble that text).
+ */
 export class NotUtf8Error extends Error {
   override name = 'NotUtf8Error';
+  constructor(message: string, readonly text = '', readonly sawMultibyte = false) {
+    super(message);
+  }
 }
 
 const startsWith = (b: Uint8Array, sig: readonly number[]): boolean => sig.every((x, i) => b[i] === x);
 
 const MAGIC: readonly { sig: number[]; what: string }[] = [
-  { sig: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive (or an Excel workbook)' },
   { sig: [0x89, 0x50, 0x4e, 0x47], what: 'a PNG image' },
   { sig: [0xff, 0xd8, 0xff], what: 'a JPEG image' },
   { sig: [0x25, 0x50, 0x44, 0x46], what: 'a PDF document' },
   { sig: [0x47, 0x49, 0x46, 0x38], what: 'a GIF image' },
   { sig: [0xd0, 0xcf, 0x11, 0xe0], what: 'a legacy Office document (.xls): save it as .csv or .xlsx' },
+  { sig: [0x50, 0x4b, 0x05, 0x06], what: 'an empty zip archive' },
 ];
+
+const ZIP_LOCAL_HEADER = [0x50, 0x4b, 0x03, 0x04];
 
 async function* concatFirst(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
   if (first.length) yield first;
@@ -52,18 +62,50 @@ async function peek(src: AsyncIterable<Uint8Array>, min: number): Promise<{ head
     parts.push(chunk);
     size += chunk.length;
   }
-  return { head: Buffer.concat(parts), rest: it };
+  return { head: parts.length === 1 ? parts[0]! : Buffer.concat(parts), rest: it };
 }
 
 export interface SniffedBytes {
-  readonly fileType: 'csv' | 'csv.gz';
-  /** Decompressed bytes, BOM still in place. */
+  readonly fileType: 'csv' | 'csv.gz' | 'xlsx';
+  /** Decompressed bytes, BOM still in place (for `xlsx`, the zip archive as it came). */
   readonly bytes: AsyncIterable<Uint8Array>;
 }
 
-/** Rejects what cannot be a CSV, and transparently gunzips gzip uploads (by content, not by name). */
+/** Names of the zip entries whose local headers lie in `head` (a zip's entries are listed as they come). */
+export function zipEntryNames(head: Uint8Array): string[] {
+  const names: string[] = [];
+  const buf = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  for (let i = buf.indexOf(Buffer.from(ZIP_LOCAL_HEADER)); i >= 0 && i + 30 <= buf.length; i = buf.indexOf(Buffer.from(ZIP_LOCAL_HEADER), i + 4)) {
+    const nameLength = buf.readUInt16LE(i + 26);
+    if (nameLength === 0 || i + 30 + nameLength > buf.length) continue;
+    names.push(buf.toString('latin1', i + 30, i + 30 + nameLength));
+  }
+  return names;
+}
+
+/** What a zip archive is, from its entry names: an Excel workbook, or a named kind of not-tabular file. */
+function classifyZip(head: Uint8Array): 'xlsx' | string {
+  const names = zipEntryNames(head);
+  if (names.some((n) => n.startsWith('xl/'))) return 'xlsx';
+  if (names.some((n) => n.startsWith('word/'))) return 'the file is a Word document, not a tabular export';
+  if (names.some((n) => n.startsWith('ppt/'))) return 'the file is a PowerPoint presentation, not a tabular export';
+  if (Buffer.from(head).includes('application/vnd.oasis.opendocument.spreadsheet')) {
+    return 'the file is an OpenDocument spreadsheet (.ods): save it as .xlsx or .csv';
+  }
+  // A workbook whose first entries are large (a thumbnail) may not show `xl/` in the head: let the reader try.
+  if (names[0] === '[Content_Types].xml') return 'xlsx';
+  return 'the file is a zip archive: upload the CSV or .xlsx file inside it, not the archive';
+}
+
+/** How far into a zip the entry names are looked for. */
+const ZIP_SNIFF_BYTES = 64 * 1024;
+
+/**
+ * Rejects what cannot be a tabular export, transparently gunzips gzip uploads, and recognises an Excel
+ * workbook (a zip with `xl/` entries): all by content, never by name.
+ */
 export async function sniffUpload(src: AsyncIterable<Uint8Array>): Promise<SniffedBytes> {
-  const { head, rest } = await peek(src, 4096);
+  let { head, rest } = await peek(src, 4096);
   if (head.length === 0) throw new NotTabularError('the file is empty (0 bytes)', 'empty-file');
   if (startsWith(head, [0x1f, 0x8b])) {
     const gunzip = createGunzip();
@@ -71,7 +113,16 @@ export async function sniffUpload(src: AsyncIterable<Uint8Array>): Promise<Sniff
     compressed.on('error', (e) => gunzip.destroy(e));
     compressed.pipe(gunzip);
     const inner = await sniffUpload(gunzipped(gunzip));
+    if (inner.fileType === 'xlsx') throw new NotTabularError('the file is a gzip-compressed workbook: upload the .xlsx file itself');
     return { fileType: 'csv.gz', bytes: inner.bytes };
+  }
+  if (startsWith(head, ZIP_LOCAL_HEADER)) {
+    const more = await peek(concatFirst(head, rest), ZIP_SNIFF_BYTES);
+    head = more.head;
+    rest = more.rest;
+    const kind = classifyZip(head);
+    if (kind !== 'xlsx') throw new NotTabularError(kind);
+    return { fileType: 'xlsx', bytes: concatFirst(head, rest) };
   }
   for (const m of MAGIC) {
     if (startsWith(head, m.sig)) throw new NotTabularError(`the file is ${m.what}, not a CSV export`);
@@ -103,6 +154,107 @@ export function encodingFromBom(head: Uint8Array): { encoding: TextEncodingName;
   return { encoding: 'utf-8', bomLength: 0 };
 }
 
+/** Bytes at the end of `b` that start a UTF-8 sequence not complete yet (0 to 3). */
+function incompleteUtf8Tail(b: Uint8Array): number {
+  const n = b.length;
+  for (let back = 1; back <= 3 && back <= n; back++) {
+    const c = b[n - back]!;
+    if ((c & 0xc0) === 0x80) continue; // continuation byte: look further back
+    const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return need > back ? back : 0;
+  }
+  return 0;
+}
+
+/** Offset of the first byte that is not part of a valid UTF-8 sequence (the error path only). */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i]!;
+    if (c < 0x80) { i++; continue; }
+    const need = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (need === 0 || i + need > n - 1) return i;
+    // The second byte's range is narrower after some lead bytes (no overlongs, no surrogates, nothing past U+10FFFF).
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    const second = b[i + 1]!;
+    if (second < lo || second > hi) return i;
+    for (let k = 2; k <= need; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
+    i += need + 1;
+  }
+  return n;
+}
+
+/**
+ * Decodes a byte stream chunk by chunk. UTF-8 is decoded strictly (no U+FFFD ever reaches stored data) and
+ * throws `NotUtf8Error` at the first invalid byte; UTF-16 is strict too; Windows-1252 reads anything.
+ * The BOM, if any, is dropped. Tracks whether any non-ASCII UTF-8 text was decoded.
+ */
+export class ChunkDecoder {
+  /** Whether a valid multi-byte UTF-8 sequence (non-ASCII text) has been decoded so far. */
+  sawMultibyte = false;
+  private readonly decoder: TextDecoder;
+  private carry: Uint8Array | undefined;
+  private first = true;
+
+  constructor(readonly encoding: TextEncodingName, private readonly skipBom: boolean) {
+    this.decoder = new TextDecoder(encoding, { fatal: encoding !== 'windows-1252', ignoreBOM: true });
+  }
+
+  decode(chunk: Uint8Array): string {
+    let bytes = chunk;
+    if (this.first) {
+      this.first = false;
+      if (this.skipBom) {
+        const bom = encodingFromBom(chunk);
+        if (bom.encoding === this.encoding) bytes = chunk.subarray(bom.bomLength);
+      }
+    }
+    if (this.encoding !== 'utf-8') return this.decodeStreaming(bytes);
+    if (this.carry) {
+      bytes = Buffer.concat([this.carry, bytes]);
+      this.carry = undefined;
+    }
+    const tail = incompleteUtf8Tail(bytes);
+    if (tail) {
+      this.carry = bytes.slice(bytes.length - tail);
+      bytes = bytes.subarray(0, bytes.length - tail);
+    }
+    return this.decodeUtf8(bytes);
+  }
+
+  end(): string {
+    if (this.encoding !== 'utf-8') return this.decodeStreaming(undefined);
+    const rest = this.carry;
+    this.carry = undefined;
+    return rest ? this.decodeUtf8(rest) : '';
+  }
+
+  private decodeUtf8(bytes: Uint8Array): string {
+    let text: string;
+    try {
+      text = this.decoder.decode(bytes);
+    } catch {
+      const valid = firstInvalidUtf8(bytes);
+      const before = valid > 0 ? this.decoder.decode(bytes.subarray(0, valid)) : '';
+      if (before.length !== valid) this.sawMultibyte = true;
+      throw new NotUtf8Error('the file is not valid UTF-8', before, this.sawMultibyte);
+    }
+    // Fewer characters than bytes: some characters took several bytes.
+    if (!this.sawMultibyte && text.length !== bytes.length) this.sawMultibyte = true;
+    return text;
+  }
+
+  private decodeStreaming(bytes: Uint8Array | undefined): string {
+    try {
+      return bytes ? this.decoder.decode(bytes, { stream: true }) : this.decoder.decode();
+    } catch {
+      throw new NotTabularError(`the file is not valid ${this.encoding.toUpperCase()} text (a broken character)`);
+    }
+  }
+}
+
 /**
  * Decodes bytes to text chunks. UTF-8 is decoded strictly and throws `NotUtf8Error` on the first invalid
  * byte, so no U+FFFD ever reaches stored data; the caller then decodes again as Windows-1252.
@@ -113,21 +265,11 @@ export async function* decodeText(
 ): AsyncGenerator<string, void, undefined> {
   const { head, rest } = await peek(bytes, 4);
   const bom = encodingFromBom(head);
-  const encoding = forced ?? bom.encoding;
-  const skip = forced && forced !== bom.encoding ? 0 : bom.bomLength;
-  const decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8', ignoreBOM: true });
-  let first = true;
-  try {
-    for await (const chunk of concatFirst(head, rest)) {
-      const part = first ? chunk.subarray(skip) : chunk;
-      first = false;
-      const text = decoder.decode(part, { stream: true });
-      if (text) yield text;
-    }
-    const tail = decoder.decode();
-    if (tail) yield tail;
-  } catch (e) {
-    if (e instanceof TypeError && encoding === 'utf-8') throw new NotUtf8Error('the file is not valid UTF-8');
-    throw e;
+  const decoder = new ChunkDecoder(forced ?? bom.encoding, !forced || forced === bom.encoding);
+  for await (const chunk of concatFirst(head, rest)) {
+    const text = decoder.decode(chunk);
+    if (text) yield text;
   }
+  const tail = decoder.end();
+  if (tail) yield tail;
 }

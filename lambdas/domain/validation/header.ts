@@ -27,7 +27,9 @@ export function splitLine(line: string, delimiter: string): string[] {
   return cells.map((c) => c.trim());
 }
 
-const CURRENCY_SUFFIX = /^(.*?)\s*\(([A-Za-z]{3})\)\s*$/;
+/** A header's trailing parenthesised part: a currency (`Amount spent (EUR)`) or a qualifier (GA4's `(Default Channel Group)`). */
+const PAREN_SUFFIX = /^(.*?)\s*\(([^()]*)\)\s*$/;
+const CURRENCY_CODE = /^[A-Za-z]{3}$/;
 
 export interface HeaderMapping {
   /** Canonical column → index in the row. */
@@ -41,18 +43,29 @@ export interface HeaderMapping {
   readonly duplicates: readonly { column: string; headers: string[] }[];
 }
 
-/** Maps a header row to the dataset's columns: the first alias (in the registry's order) that the file has wins. */
+interface HeaderHit { readonly i: number; readonly header: string; readonly currency?: string }
+
+/**
+ * Maps a header row to the dataset's columns: the first alias (in the registry's order) that the file has wins.
+ * A header also matches without a trailing parenthesised part (GA4's `Session primary channel group (Default
+ * Channel Group)`, Meta's `Amount spent (USD)`, which also names the column's currency); a header that matches
+ * as written beats one that matches only without its suffix.
+ */
 export function mapHeader(cells: readonly string[], spec: DatasetSpec): HeaderMapping {
-  const byNorm = new Map<string, { i: number; header: string; currency?: string }[]>();
+  const exact = new Map<string, HeaderHit[]>();
+  const stripped = new Map<string, HeaderHit[]>();
+  const add = (m: Map<string, HeaderHit[]>, key: string, hit: HeaderHit): void => {
+    if (!key) return;
+    const list = m.get(key);
+    if (list) list.push(hit);
+    else m.set(key, [hit]);
+  };
   cells.forEach((raw, i) => {
-    const cur = CURRENCY_SUFFIX.exec(raw);
-    const entries: { key: string; currency?: string }[] = [{ key: normalizeHeader(raw) }];
-    if (cur) entries.push({ key: normalizeHeader(cur[1] ?? ''), currency: (cur[2] ?? '').toUpperCase() });
-    for (const e of entries) {
-      if (!e.key) continue;
-      const list = byNorm.get(e.key) ?? [];
-      list.push({ i, header: raw, ...(e.currency ? { currency: e.currency } : {}) });
-      byNorm.set(e.key, list);
+    add(exact, normalizeHeader(raw), { i, header: raw });
+    const paren = PAREN_SUFFIX.exec(raw);
+    if (paren) {
+      const inner = (paren[2] ?? '').trim();
+      add(stripped, normalizeHeader(paren[1] ?? ''), { i, header: raw, ...(CURRENCY_CODE.test(inner) ? { currency: inner.toUpperCase() } : {}) });
     }
   });
   const index: Record<string, number> = {};
@@ -65,13 +78,14 @@ export function mapHeader(cells: readonly string[], spec: DatasetSpec): HeaderMa
     const candidates = [column.name, ...column.aliases].map(normalizeHeader);
     let found = false;
     for (const key of candidates) {
-      const hits = (byNorm.get(key) ?? []).filter((h) => !taken.has(h.i));
+      let hits = (exact.get(key) ?? []).filter((h) => !taken.has(h.i));
+      if (hits.length === 0) hits = (stripped.get(key) ?? []).filter((h) => !taken.has(h.i));
       if (hits.length === 0) continue;
       const hit = hits[0]!;
       if (hits.length > 1) duplicates.push({ column: column.name, headers: hits.map((h) => h.header) });
       index[column.name] = hit.i;
       headers[column.name] = hit.header;
-      if (hit.currency) headerCurrency[column.name] = hit.currency;
+      if (hit.currency && column.type === 'money') headerCurrency[column.name] = hit.currency;
       taken.add(hit.i);
       found = true;
       break;
@@ -126,4 +140,28 @@ export function findHeader(lines: readonly string[], spec: DatasetSpec): HeaderC
   const delimiter = [...DELIMITERS].sort((a, b) => line.split(b).length - line.split(a).length)[0] ?? ',';
   const cells = splitLine(line, delimiter);
   return { lineIndex, delimiter, cells, mapping: mapHeader(cells, spec) };
+}
+
+/**
+ * `findHeader` for rows that come already split into cells (a spreadsheet's first rows): the first row where
+ * every required column is found, else the row matching the most columns. `lineIndex` is the row's index.
+ */
+export function findHeaderInRows(rows: readonly (readonly string[])[], spec: DatasetSpec): Omit<HeaderCandidate, 'delimiter'> | undefined {
+  let best: Omit<HeaderCandidate, 'delimiter'> | undefined;
+  let bestScore = 0;
+  let firstNonBlank = -1;
+  for (let lineIndex = 0; lineIndex < rows.length; lineIndex++) {
+    const cells = (rows[lineIndex] ?? []).map((c) => c.trim());
+    if (cells.every((c) => c === '') || (cells[0] ?? '').startsWith('#')) continue;
+    if (firstNonBlank < 0) firstNonBlank = lineIndex;
+    const mapping = mapHeader(cells, spec);
+    const matched = Object.keys(mapping.index).length;
+    if (matched > 0 && mapping.missing.length === 0) return { lineIndex, cells, mapping };
+    const score = matched * 1000 + cells.length;
+    if (matched > 0 && score > bestScore) { best = { lineIndex, cells, mapping }; bestScore = score; }
+  }
+  if (best) return best;
+  if (firstNonBlank < 0) return undefined;
+  const cells = (rows[firstNonBlank] ?? []).map((c) => c.trim());
+  return { lineIndex: firstNonBlank, cells, mapping: mapHeader(cells, spec) };
 }

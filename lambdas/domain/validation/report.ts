@@ -8,7 +8,9 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const WARNING_CODES = ['no-rows', 'summary-row', 'comment-row', 'encoding-fallback', 'blank-value'] as const;
+export const WARNING_CODES = [
+  'no-rows', 'summary-row', 'footer-row', 'comment-row', 'encoding-fallback', 'blank-value', 'rows-dropped',
+] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
 export interface Issue<C extends string = ErrorCode | WarningCode> {
@@ -24,7 +26,9 @@ export interface Issue<C extends string = ErrorCode | WarningCode> {
 }
 
 export interface DetectedFormat {
-  readonly fileType: 'csv' | 'csv.gz' | 'unknown';
+  readonly fileType: 'csv' | 'csv.gz' | 'xlsx' | 'unknown';
+  /** For `xlsx`: the sheet that was read (the first one). */
+  readonly sheet?: string;
   readonly encoding?: string;
   readonly delimiter?: string;
   readonly lineEnding?: 'LF' | 'CRLF' | 'CR';
@@ -42,6 +46,11 @@ export interface ValidationReport {
   readonly rows: number;
   /** Records that passed and were (or would be) stored. */
   readonly acceptedRows: number;
+  /**
+   * Rows with errors left out of an accepted upload, under the configured error-rate tolerance
+   * (`errorTolerance`); absent when none were.
+   */
+  readonly droppedRows?: number;
   readonly format: DetectedFormat;
   /** Canonical column → header it was read from. */
   readonly columns: Readonly<Record<string, string>>;
@@ -59,15 +68,20 @@ export class IssueLog<C extends string> {
   readonly counts: Partial<Record<C, number>> = {};
   readonly kept: Issue<C>[] = [];
 
+  private all = 0;
+
   add(issue: Issue<C>): void {
     const n = (this.counts[issue.code] ?? 0) + 1;
     this.counts[issue.code] = n;
-    if (n <= ISSUES_KEPT_PER_CODE) this.kept.push(issue);
+    this.all++;
+    // Values are cut from the file's text: copy them, so a kept issue does not pin a whole chunk in memory.
+    if (n <= ISSUES_KEPT_PER_CODE) this.kept.push(issue.value === undefined ? issue : { ...issue, value: detach(issue.value) });
   }
 
   get total(): number {
-    let t = 0;
-    for (const v of Object.values(this.counts) as number[]) t += v;
-    return t;
+    return this.all;
   }
 }
+
+/** A copy of a string that shares no memory with the string it was sliced from. */
+const detach = (s: string): string => (s.length > 200 ? `${s.slice(0, 197)}…` : Buffer.from(s, 'utf8').toString('utf8'));

@@ -2,22 +2,30 @@
  * `validateExport`: reads one upload as a stream, checks it against its dataset's contract (exports.md) and
  * hands each valid record to a sink as it goes, so memory stays flat whatever the file size. Returns the
  * report; the caller decides what to do with the records (keep them when accepted, drop them when not).
+ *
+ * The hot path is synchronous: a decoded text chunk goes through `CsvParser`, which calls `RowChecker.check`
+ * once per record; only the sink's backpressure is awaited, once per chunk.
  */
 import { DateTime } from 'luxon';
 import type { DatasetName } from '../layout.ts';
 import type { Settings } from '../settings.ts';
-import { DATASETS, type ColumnSpec, type DatasetSpec, type ParsedCells } from '../datasets/registry.ts';
+import { DATASETS, type BuildContext, type ColumnSpec, type DatasetSpec, type ParsedCells, type RowIssue } from '../datasets/registry.ts';
 import type { DatasetRecords } from '../datasets/records.ts';
-import { NotTabularError, NotUtf8Error, decodeText, sniffUpload, type TextEncodingName } from './decode.ts';
-import { toLocalDate } from '../periods/period.ts';
+import { isoDateToDay, localDayNumber } from '../periods/period.ts';
+import {
+  ChunkDecoder, NotTabularError, NotUtf8Error, encodingFromBom, sniffUpload, type TextEncodingName,
+} from './decode.ts';
 import { findHeader, type HeaderMapping } from './header.ts';
-import { CsvReadError, MAX_RECORD_CHARS, parseCsvText } from './csv-reader.ts';
+import { CsvParser, CsvReadError, MAX_RECORD_CHARS, lineBreaksBefore, type RowHandler } from './csv-reader.ts';
+import { CompactIdSet } from './id-set.ts';
 import {
   IssueLog, type DetectedFormat, type ErrorCode, type Issue, type ValidationReport, type WarningCode,
 } from './report.ts';
 import {
-  parseBoolean, parseDateValue, parseInteger, parseMoney, parsePercent, type Parsed,
+  fastInteger, fastIsoDate, fastMoneyMinor, parseBoolean, parseDateValue, parseInteger, parseMoney, parsePercent,
+  type Parsed,
 } from './values.ts';
+import { readXlsxRows } from './xlsx.ts';
 
 export interface ValidateOptions {
   readonly dataset: DatasetName;
@@ -26,11 +34,12 @@ export interface ValidateOptions {
   readonly source: string;
   /** When the upload was made (ISO instant): dates after it plus one day are `future-date` errors. */
   readonly uploadedAt: string;
-  /** Called with the bytes consumed so far, for progress bars. */
+  /** Called with the bytes of the upload read so far (as stored: compressed for gzip), for progress bars. */
   readonly onProgress?: (bytes: number) => void;
 }
 
 export interface RecordSink<R> {
+  /** Takes one record; returns a promise only when the caller should wait (backpressure). */
   write(record: R): void | Promise<void>;
   /** Forget what was written: the file is read again from the start (encoding fallback). */
   reset(): void | Promise<void>;
@@ -42,6 +51,11 @@ const HEADER_SEARCH_LINES = 60;
 const HEADER_SEARCH_CHARS = 256 * 1024;
 
 const SUMMARY_RE = /^(grand\s+)?totals?\b/i;
+/** Lines report tools print under the data (Salesforce: confidentiality notice, copyright, who ran it). */
+const FOOTER_RE = /^(confidential|copyright|\(c\)|©|generated\s+by|filtered\s+by|salesforce\.com|report\s+(run|generated)|exported\s+(on|by))/i;
+
+/** Thrown inside a read that found bytes that are not UTF-8 before any non-ASCII text: read again as Windows-1252. */
+class ReadAgainAsWindows1252 extends Error {}
 
 /**
  * Validates an upload. `open` gives the upload's bytes from the start; it may be called twice when the file
@@ -53,113 +67,227 @@ export async function validateExport<N extends DatasetName>(
   sink: RecordSink<DatasetRecords[N]>,
 ): Promise<ValidationReport> {
   try {
-    return await validateOnce(open(), opts, sink);
+    return await validateOnce(open, opts, sink);
   } catch (e) {
-    if (!(e instanceof NotUtf8Error)) throw e;
+    if (!(e instanceof ReadAgainAsWindows1252)) throw e;
     await sink.reset();
-    return validateOnce(open(), opts, sink, 'windows-1252');
+    return validateOnce(open, opts, sink, 'windows-1252');
   }
 }
 
+/** What one read of the upload found so far; `finish` turns it into the report. */
+class ReportState {
+  readonly errors = new IssueLog<ErrorCode>();
+  readonly warnings = new IssueLog<WarningCode>();
+  format: DetectedFormat = { fileType: 'unknown' };
+  columns: Record<string, string> = {};
+  checker: RowChecker<DatasetName> | undefined;
+
+  constructor(private readonly opts: ValidateOptions) {}
+
+  finish(): ValidationReport {
+    const c = this.checker;
+    const rows = c?.rows ?? 0;
+    const tolerance = this.opts.settings.errorTolerance ?? 0;
+    const rowErrors = c?.errorIssues ?? 0;
+    const fileErrors = this.errors.total - rowErrors;
+    let status: ValidationReport['status'] = this.errors.total === 0 ? 'accepted' : 'rejected';
+    let droppedRows: number | undefined;
+    if (status === 'rejected' && c && fileErrors === 0 && tolerance > 0 && rows > 0 && c.errorRows / rows <= tolerance) {
+      status = 'accepted';
+      droppedRows = c.errorRows;
+      this.warnings.add({
+        code: 'rows-dropped',
+        message: `${c.errorRows} of ${rows} rows had errors and were left out (${pct(c.errorRows / rows)}, ` +
+          `within the ${pct(tolerance)} error-rate tolerance); the other rows were accepted`,
+      });
+    } else if (status === 'rejected' && c && fileErrors === 0 && tolerance > 0) {
+      this.warnings.add({
+        code: 'rows-dropped',
+        message: `${c.errorRows} of ${rows} rows had errors (${pct(rows ? c.errorRows / rows : 1)}), more than the ` +
+          `${pct(tolerance)} error-rate tolerance: the file is rejected whole`,
+      });
+    }
+    return {
+      status,
+      dataset: this.opts.dataset,
+      source: this.opts.source,
+      rows,
+      acceptedRows: c?.acceptedRows ?? 0,
+      ...(droppedRows !== undefined ? { droppedRows } : {}),
+      format: this.format,
+      columns: this.columns,
+      errorCounts: this.errors.counts,
+      errors: this.errors.kept,
+      warningCounts: this.warnings.counts,
+      warnings: this.warnings.kept,
+    };
+  }
+}
+
+const pct = (f: number): string => `${Math.round(f * 10_000) / 100}%`;
+
 async function validateOnce<N extends DatasetName>(
-  bytes: AsyncIterable<Uint8Array>,
+  open: () => AsyncIterable<Uint8Array>,
   opts: ValidateOptions & { readonly dataset: N },
   sink: RecordSink<DatasetRecords[N]>,
   forcedEncoding?: TextEncodingName,
 ): Promise<ValidationReport> {
-  const spec = DATASETS[opts.dataset] as DatasetSpec<N>;
-  const errors = new IssueLog<ErrorCode>();
-  const warnings = new IssueLog<WarningCode>();
-  let format: DetectedFormat = { fileType: 'unknown' };
-  let columns: Record<string, string> = {};
-  let rows = 0;
-  let acceptedRows = 0;
-
-  const finish = (): ValidationReport => ({
-    status: errors.total === 0 ? 'accepted' : 'rejected',
-    dataset: opts.dataset,
-    source: opts.source,
-    rows,
-    acceptedRows,
-    format,
-    columns,
-    errorCounts: errors.counts,
-    errors: errors.kept,
-    warningCounts: warnings.counts,
-    warnings: warnings.kept,
-  });
+  const state = new ReportState(opts);
+  let consumed = 0;
+  const raw = open();
+  const counted = opts.onProgress
+    ? (async function* () {
+      for await (const chunk of raw) {
+        consumed += chunk.length;
+        opts.onProgress!(consumed);
+        yield chunk;
+      }
+    })()
+    : raw;
 
   let sniffed;
   try {
-    sniffed = await sniffUpload(bytes);
+    sniffed = await sniffUpload(counted);
   } catch (e) {
     if (e instanceof NotTabularError) {
-      errors.add({ code: e.code, message: e.message });
-      return finish();
+      state.errors.add({ code: e.code, message: e.message });
+      return state.finish();
     }
     throw e;
   }
-  let consumed = 0;
-  const counted = (async function* () {
-    for await (const chunk of sniffed.bytes) {
-      consumed += chunk.length;
-      opts.onProgress?.(consumed);
-      yield chunk;
-    }
-  })();
-  const bom = await peekBom(counted);
-  const encoding: TextEncodingName = forcedEncoding ?? bom.encoding;
-  if (forcedEncoding) {
-    warnings.add({ code: 'encoding-fallback', message: `the file is not valid UTF-8; it was read as ${forcedEncoding}` });
+  if (sniffed.fileType === 'xlsx') {
+    await validateXlsx(sniffed.bytes, opts, sink, state);
+    return state.finish();
   }
-  const text = decodeText(bom.bytes, forcedEncoding)[Symbol.asyncIterator]();
+  const it = sniffed.bytes[Symbol.asyncIterator]();
+  try {
+    await validateCsv(it, sniffed.fileType, opts, sink, state, forcedEncoding);
+  } catch (e) {
+    if (e instanceof NotTabularError) state.errors.add({ code: e.code, message: e.message });
+    else if (e instanceof CsvReadError) state.errors.add({ code: e.code, row: e.row, line: e.line, message: e.message });
+    else throw e;
+  } finally {
+    await it.return?.();
+  }
+  return state.finish();
+}
+
+async function validateCsv<N extends DatasetName>(
+  it: AsyncIterator<Uint8Array>,
+  fileType: 'csv' | 'csv.gz',
+  opts: ValidateOptions & { readonly dataset: N },
+  sink: RecordSink<DatasetRecords[N]>,
+  state: ReportState,
+  forcedEncoding: TextEncodingName | undefined,
+): Promise<void> {
+  const spec = DATASETS[opts.dataset] as DatasetSpec<N>;
+  const first = await it.next();
+  const head = first.done ? new Uint8Array() : first.value;
+  const bom = encodingFromBom(head);
+  const encoding: TextEncodingName = forcedEncoding ?? bom.encoding;
+  const decoder = new ChunkDecoder(encoding, !forcedEncoding || forcedEncoding === bom.encoding);
+  state.format = { fileType, encoding };
+  if (forcedEncoding) {
+    state.warnings.add({ code: 'encoding-fallback', message: `the file is not valid UTF-8; it was read as ${forcedEncoding}` });
+  }
+  /** Bytes not valid UTF-8: a file that had non-ASCII UTF-8 before mixes encodings; else it is read as Windows-1252. */
+  const notUtf8 = (e: NotUtf8Error, row: number | undefined, line: number): never => {
+    if (!e.sawMultibyte) throw new ReadAgainAsWindows1252();
+    throw new CsvReadError('encoding-error',
+      `the file is UTF-8 (it has non-ASCII UTF-8 text before this line) and then has bytes that are not UTF-8: it mixes ` +
+      `encodings; save the whole export again as UTF-8`, row ?? 0, line);
+  };
 
   // Read ahead enough lines to find the header.
   let prefix = '';
-  let ended = false;
+  let prefixLines = 0;
+  let ended = first.done === true;
+  let pendingBytes: Uint8Array | undefined = first.done ? undefined : head;
+  const nextText = async (): Promise<string | undefined> => {
+    if (pendingBytes) { const b = pendingBytes; pendingBytes = undefined; return decoder.decode(b); }
+    if (ended) return undefined;
+    const r = await it.next();
+    if (r.done) { ended = true; return decoder.end(); }
+    return decoder.decode(r.value);
+  };
   try {
-    while (!ended && prefix.length < HEADER_SEARCH_CHARS && countLines(prefix) <= HEADER_SEARCH_LINES) {
-      const r = await text.next();
-      if (r.done) ended = true;
-      else prefix += r.value;
+    while (prefix.length < HEADER_SEARCH_CHARS && prefixLines <= HEADER_SEARCH_LINES) {
+      const text = await nextText();
+      if (text === undefined) break;
+      prefix += text;
+      prefixLines += countBreaks(text);
     }
   } catch (e) {
-    if (!(e instanceof NotTabularError)) throw e;
-    errors.add({ code: e.code, message: e.message });
-    format = { fileType: sniffed.fileType, encoding };
-    return finish();
+    if (e instanceof NotUtf8Error) notUtf8(e, undefined, 1 + lineBreaksBefore(prefix + e.text, prefix.length + e.text.length));
+    throw e;
   }
   if (prefix.trim() === '') {
-    errors.add({ code: 'empty-file', message: 'the file has no text in it' });
-    format = { fileType: sniffed.fileType, encoding };
-    return finish();
+    state.errors.add({ code: 'empty-file', message: 'the file has no text in it' });
+    return;
   }
   const lineEnding = prefix.includes('\r\n') ? 'CRLF' : prefix.includes('\r') ? 'CR' : 'LF';
   const lines = prefix.split(/\r\n|\r|\n/).slice(0, HEADER_SEARCH_LINES);
-  if (!ended) lines.pop(); // the last line may be cut in the middle
+  if (!ended || pendingBytes) lines.pop(); // the last line may be cut in the middle
   const header = findHeader(lines, spec);
   if (!header) {
-    errors.add({ code: 'empty-file', message: 'the file has only blank or comment lines' });
-    return finish();
+    state.errors.add({ code: 'empty-file', message: 'the file has only blank or comment lines' });
+    return;
   }
   const headerLine = header.lineIndex + 1;
-  format = {
-    fileType: sniffed.fileType, encoding, delimiter: header.delimiter, lineEnding, headerLine,
-    preambleLines: header.lineIndex,
+  state.format = {
+    fileType, encoding, delimiter: header.delimiter, lineEnding, headerLine, preambleLines: header.lineIndex,
   };
-  const mapping = header.mapping;
-  columns = { ...mapping.headers };
-  for (const c of spec.columns) if (c.helper) delete columns[c.name];
+  if (!checkHeader(header.mapping, header.cells, headerLine, spec, opts, state)) return;
+
+  const checker = new RowChecker(spec, header.mapping, opts, state, header.cells.length, header.delimiter === ';', sink);
+  state.checker = checker as unknown as RowChecker<DatasetName>;
+  // Parse everything from the header line on; the header is the first record read (row 1), so data rows
+  // come out numbered from 2, with their physical lines.
+  const parser = new CsvParser({ delimiter: header.delimiter, firstLine: headerLine, maxRecordChars: MAX_RECORD_CHARS });
+  parser.skip = checker.skippableColumns();
+  const onRow: RowHandler = (cells, row, line) => {
+    if (row > 1) checker.check(cells, row, line);
+  };
+  parser.push(prefix.slice(lineStartOffset(prefix, header.lineIndex)), onRow);
+  await checker.flush();
+  for (;;) {
+    let text: string | undefined;
+    try {
+      text = await nextText();
+    } catch (e) {
+      if (!(e instanceof NotUtf8Error)) throw e;
+      // Check the records before the bad byte, then say on which line it is.
+      parser.push(e.text, onRow);
+      notUtf8(e, parser.nextRow, parser.lineAt(parser.pending));
+    }
+    if (text === undefined) break;
+    parser.push(text, onRow);
+    await checker.flush();
+  }
+  parser.end(onRow);
+  checker.end();
+  await checker.flush();
+  if (checker.rows === 0) state.warnings.add({ code: 'no-rows', row: 1, line: headerLine, message: 'the file has a header but no data rows' });
+}
+
+/** Records header-level errors; returns whether rows can be read. */
+function checkHeader(
+  mapping: HeaderMapping, cells: readonly string[], headerLine: number, spec: DatasetSpec, opts: ValidateOptions, state: ReportState,
+): boolean {
+  const { errors } = state;
+  state.columns = { ...mapping.headers };
+  for (const c of spec.columns) if (c.helper) delete state.columns[c.name];
   if (mapping.missing.length > 0) {
     for (const name of mapping.missing) {
       const col = spec.columns.find((c) => c.name === name);
       errors.add({
         code: 'missing-column', row: 1, line: headerLine, column: name,
         message: `required column "${name}" is missing (accepted headers: ${[name, ...(col?.aliases ?? [])].join(', ')}); ` +
-          `the header on line ${headerLine} has: ${header.cells.filter(Boolean).join(', ') || '(nothing)'}`,
+          `the header on line ${headerLine} has: ${cells.filter(Boolean).join(', ') || '(nothing)'}`,
       });
     }
-    return finish();
+    return false;
   }
   for (const d of mapping.duplicates) {
     errors.add({
@@ -175,223 +303,452 @@ async function validateOnce<N extends DatasetName>(
       });
     }
   }
-  if (errors.total > 0) return finish();
+  return errors.total === 0;
+}
 
-  // Parse everything from the header line on; line numbers are offset back to the physical file.
-  const offset = lineStartOffset(prefix, header.lineIndex);
-  const rest = prefix.slice(offset);
-  const source = (async function* () {
-    yield rest;
-    if (ended) return;
-    for (;;) {
-      const r = await text.next();
-      if (r.done) return;
-      yield r.value;
-    }
-  })();
-  const ctx: RowContext<N> = {
-    spec, mapping, opts, errors, warnings, ids: new Set<string>(),
-    futureLimit: DateTime.fromISO(opts.uploadedAt, { zone: 'utc' }).setZone(opts.settings.timezone).plus({ days: 1 }).toISODate() ?? '9999-12-31',
-    headerWidth: header.cells.length,
-    decimalComma: header.delimiter === ';',
-  };
-  let first = true;
-  let pending: PendingRow | undefined;
+async function validateXlsx<N extends DatasetName>(
+  bytes: AsyncIterable<Uint8Array>,
+  opts: ValidateOptions & { readonly dataset: N },
+  sink: RecordSink<DatasetRecords[N]>,
+  state: ReportState,
+): Promise<void> {
+  const spec = DATASETS[opts.dataset] as DatasetSpec<N>;
+  state.format = { fileType: 'xlsx' };
+  let checker: RowChecker<N> | undefined;
+  let row = 1;
   try {
-    // The header is the first record read (row 1), so data rows come out numbered from 2.
-    for await (const record of parseCsvText(source, { delimiter: header.delimiter, firstLine: headerLine, maxRecordChars: MAX_RECORD_CHARS })) {
-      if (first) { first = false; continue; }
-      rows++;
-      const current: PendingRow = { cells: record.cells, row: record.row, line: record.line };
-      if (pending) acceptedRows += await checkRow(pending, ctx, sink, false);
-      pending = current;
-    }
+    const found = await readXlsxRows(bytes, spec, {
+      onHeader: (header, sheet) => {
+        state.format = { fileType: 'xlsx', sheet, headerLine: header.line, preambleLines: header.line - 1 };
+        if (!checkHeader(header.mapping, header.cells, header.line, spec, opts, state)) return false;
+        checker = new RowChecker(spec, header.mapping, opts, state, header.cells.length, false, sink);
+        state.checker = checker as unknown as RowChecker<DatasetName>;
+        return true;
+      },
+      onRow: async (cells, line) => {
+        checker!.check(cells, ++row, line);
+        await checker!.flush();
+      },
+    });
+    if (found === 'no-sheet') state.errors.add({ code: 'empty-file', message: 'the workbook has no sheet' });
+    else if (found === 'no-header') state.errors.add({ code: 'empty-file', message: 'the first sheet of the workbook is empty' });
   } catch (e) {
-    if (e instanceof CsvReadError && e.code !== 'encoding-error') {
-      errors.add({ code: e.code, row: e.row, line: e.line, message: e.message });
-      return finish();
-    }
     if (e instanceof NotTabularError) {
-      errors.add({ code: e.code, message: e.message });
-      return finish();
+      state.errors.add({ code: e.code, message: e.message });
+      return;
     }
     throw e;
   }
-  if (pending) acceptedRows += await checkRow(pending, ctx, sink, true);
-  if (rows === 0) warnings.add({ code: 'no-rows', row: 1, line: headerLine, message: 'the file has a header but no data rows' });
-  return finish();
+  if (checker) {
+    checker.end();
+    await checker.flush();
+    if (checker.rows === 0) {
+      state.warnings.add({ code: 'no-rows', row: 1, line: state.format.headerLine ?? 1, message: 'the sheet has a header but no data rows' });
+    }
+  }
 }
 
-interface PendingRow {
-  readonly cells: readonly string[];
-  readonly row: number;
-  readonly line: number;
+type CellValue = string | number | boolean;
+interface CellProblem { readonly code: ErrorCode; readonly problem: string }
+type CellParse = (raw: string) => CellValue | CellProblem;
+
+/** How one mapped column of a file is read: compiled once per file from the registry and the header. */
+interface ColumnPlan {
+  readonly name: string;
+  readonly index: number;
+  readonly parse: CellParse;
+  /** What a blank cell is: an error (required), fine (optional), or a value with a warning. */
+  readonly blank: 'error' | 'ok' | 'unknown';
+  readonly isDate: boolean;
+  /** For date columns: whether a time part is dropped (the argument of `fastIsoDate`). */
+  readonly dateOnly: boolean;
 }
 
-interface RowContext<N extends DatasetName> {
-  readonly spec: DatasetSpec<N>;
-  readonly mapping: HeaderMapping;
-  readonly opts: ValidateOptions;
-  readonly errors: IssueLog<ErrorCode>;
-  readonly warnings: IssueLog<WarningCode>;
-  readonly ids: Set<string>;
-  readonly futureLimit: string;
-  readonly headerWidth: number;
-  readonly decimalComma: boolean;
-}
+const fromParsed = <T extends CellValue>(p: Parsed<T>): T | CellProblem => (p.ok ? p.value : p);
 
-/** Checks one data row; returns 1 when it produced a record, else 0. */
-async function checkRow<N extends DatasetName>(
-  { cells, row, line }: PendingRow,
-  ctx: RowContext<N>,
-  sink: RecordSink<DatasetRecords[N]>,
-  isLast: boolean,
-): Promise<number> {
-  const { spec, mapping, errors, warnings, opts } = ctx;
-  const firstCell = (cells[0] ?? '').trim();
-  if (cells.every((c) => c.trim() === '')) return 0;
-  if (firstCell.startsWith('#')) {
-    warnings.add({ code: 'comment-row', row, line, value: firstCell.slice(0, 80), message: 'comment line skipped' });
-    return 0;
-  }
-  if (SUMMARY_RE.test(firstCell) || (isLast && isBlankKeyRow(cells, ctx))) {
-    warnings.add({ code: 'summary-row', row, line, value: firstCell.slice(0, 80), message: 'summary row skipped' });
-    return 0;
-  }
-  const rowErrors: Issue<ErrorCode>[] = [];
-  const err = (code: ErrorCode, column: string | undefined, value: string | undefined, message: string): void => {
-    rowErrors.push({ code, row, line, ...(column ? { column } : {}), ...(value !== undefined ? { value } : {}), message });
-  };
-  if (cells.length > ctx.headerWidth) {
-    const extra = cells.slice(ctx.headerWidth).filter((c) => c.trim() !== '');
-    if (extra.length > 0) err('extra-cell', undefined, extra[0], `the row has ${cells.length} cells, the header ${ctx.headerWidth}`);
-  }
-  const parsed: Record<string, string | number | boolean | undefined> = {};
-  for (const column of spec.columns) {
-    const i = mapping.index[column.name];
-    if (i === undefined) continue;
-    if (i >= cells.length) {
-      err('missing-cell', column.name, undefined, `the row has ${cells.length} cells and ends before column "${column.name}"`);
-      continue;
-    }
-    const raw = (cells[i] ?? '').trim();
-    if (raw === '') {
-      if (column.required) {
-        if (spec.name === 'leads' && column.name === 'source') {
-          parsed.source = 'unknown';
-          warnings.add({ code: 'blank-value', row, line, column: 'source', value: '', message: 'blank source read as "unknown"' });
-        } else if (!(spec.name === 'opportunities' && column.name === 'status')) {
-          err('missing-value', column.name, '', `required value "${column.name}" is blank`);
-        }
-      }
-      continue;
-    }
-    const r = parseCell(column, raw, ctx);
-    if (!r.ok) {
-      err(r.code === 'currency-mismatch' ? 'currency-mismatch' : r.code, column.name, raw, `"${truncate(raw)}" ${r.problem}`);
-      continue;
-    }
-    parsed[column.name] = r.value;
-  }
-  if (rowErrors.length === 0) {
-    const exempt = spec.futureDateExempt?.(parsed) ?? [];
-    for (const column of spec.columns) {
-      if (!isDateType(column) || exempt.includes(column.name)) continue;
-      const v = parsed[column.name];
-      if (typeof v === 'string' && toLocalDate(v, opts.settings.timezone) > ctx.futureLimit) {
-        err('future-date', column.name, v, `${v.slice(0, 10)} is in the future (uploaded ${opts.uploadedAt.slice(0, 10)})`);
-      }
-    }
-  }
-  let record: DatasetRecords[N] | undefined;
-  if (rowErrors.length === 0) {
-    const built = spec.build(parsed as ParsedCells, { settings: opts.settings });
-    for (const issue of built.issues) {
-      if (issue.severity === 'error') err(issue.code, issue.column, stringOf(parsed[issue.column]), issue.message);
-      else warnings.add({ code: 'blank-value', row, line, column: issue.column, message: issue.message });
-    }
-    record = built.record;
-  }
-  if (spec.idColumn) {
-    const id = parsed[spec.idColumn];
-    if (typeof id === 'string') {
-      if (ctx.ids.has(id)) err('duplicate-id', spec.idColumn, id, `${spec.idColumn} "${truncate(id)}" appears on an earlier row`);
-      else ctx.ids.add(id);
-    }
-  }
-  for (const e of rowErrors) errors.add(e);
-  if (rowErrors.length > 0 || !record) return 0;
-  // Once any error is known the file is rejected whole: stop storing records, keep checking rows.
-  if (errors.total === 0) await sink.write(record);
-  return 1;
-}
+const SQL_STATUS: ReadonlyMap<string, string> = new Map([
+  ...['accepted', 'yes', 'true', '1', 'y'].map((w) => [w, 'accepted'] as const),
+  ...['rejected', 'no', 'false', '0', 'n', 'unqualified'].map((w) => [w, 'rejected'] as const),
+  ['pending', 'pending'],
+]);
 
-type CellResult = Parsed<string | number | boolean> | { ok: false; code: 'currency-mismatch'; problem: string };
-
-function parseCell<N extends DatasetName>(column: ColumnSpec, raw: string, ctx: RowContext<N>): CellResult {
-  const { settings } = ctx.opts;
+function cellParser(column: ColumnSpec, settings: Settings, decimalComma: boolean): CellParse {
+  const order = settings.dateOrder;
   switch (column.type) {
     case 'text':
-      return { ok: true, value: raw };
+      return (raw) => raw;
     case 'datetime':
-      return parseDateValue(raw, settings.dateOrder);
+      return (raw) => fastIsoDate(raw, false) ?? fromParsed(parseDateValue(raw, order));
     case 'date':
-      return parseDateValue(raw, settings.dateOrder, { dateOnly: true });
+      return (raw) => fastIsoDate(raw, true) ?? fromParsed(parseDateValue(raw, order, { dateOnly: true }));
     case 'day-or-month':
-      return parseDateValue(raw, settings.dateOrder, { dateOnly: true, allowMonth: true });
-    case 'money': {
-      const r = parseMoney(raw, { decimalComma: ctx.decimalComma });
-      if (!r.ok) return r;
-      if (r.value.currency && r.value.currency !== settings.currency) {
-        return { ok: false, code: 'currency-mismatch', problem: `is in ${r.value.currency}, the configured currency is ${settings.currency}` };
-      }
-      return { ok: true, value: r.value.minor };
-    }
+      return (raw) => fastIsoDate(raw, true) ?? fromParsed(parseDateValue(raw, order, { dateOnly: true, allowMonth: true }));
+    case 'money':
+      return (raw) => {
+        const fast = fastMoneyMinor(raw);
+        if (fast >= 0) return fast;
+        const r = parseMoney(raw, { decimalComma });
+        if (!r.ok) return r;
+        if (r.value.currency && r.value.currency !== settings.currency) {
+          return { code: 'currency-mismatch', problem: `is in ${r.value.currency}, the configured currency is ${settings.currency}` };
+        }
+        return r.value.minor;
+      };
     case 'integer':
-      return parseInteger(raw);
+      return (raw) => {
+        const fast = fastInteger(raw);
+        return fast >= 0 ? fast : fromParsed(parseInteger(raw, { decimalComma }));
+      };
     case 'boolean':
-      return parseBoolean(raw);
+      return (raw) => fromParsed(parseBoolean(raw));
     case 'percent':
-      return parsePercent(raw);
-    case 'sql-status': {
-      const s = raw.toLowerCase();
-      if (['accepted', 'yes', 'true', '1', 'y'].includes(s)) return { ok: true, value: 'accepted' };
-      if (['rejected', 'no', 'false', '0', 'n', 'unqualified'].includes(s)) return { ok: true, value: 'rejected' };
-      if (s === 'pending') return { ok: true, value: 'pending' };
-      return { ok: false, code: 'constraint-error', problem: 'is not an SQL status (accepted, rejected, pending)' };
-    }
-    case 'currency': {
-      const c = raw.toUpperCase();
-      if (!/^[A-Z]{3}$/.test(c)) return { ok: false, code: 'type-error', problem: 'is not an ISO 4217 currency code' };
-      if (c !== settings.currency) return { ok: false, code: 'currency-mismatch', problem: `differs from the configured currency ${settings.currency}` };
-      return { ok: true, value: c };
-    }
+      return (raw) => fromParsed(parsePercent(raw));
+    case 'sql-status':
+      return (raw) => SQL_STATUS.get(raw.toLowerCase())
+        ?? { code: 'constraint-error', problem: 'is not an SQL status (accepted, rejected, pending)' };
+    case 'currency':
+      return (raw) => {
+        const c = raw.toUpperCase();
+        if (!/^[A-Z]{3}$/.test(c)) return { code: 'type-error', problem: 'is not an ISO 4217 currency code' };
+        if (c !== settings.currency) return { code: 'currency-mismatch', problem: `differs from the configured currency ${settings.currency}` };
+        return c;
+      };
   }
 }
 
 const isDateType = (c: ColumnSpec): boolean => c.type === 'datetime' || c.type === 'date' || c.type === 'day-or-month';
+const NUMERIC_TYPES: ReadonlySet<ColumnSpec['type']> = new Set(['money', 'integer', 'percent']);
 
-function isBlankKeyRow<N extends DatasetName>(cells: readonly string[], ctx: RowContext<N>): boolean {
-  const keyBlank = ctx.spec.keyColumns.every((k) => {
-    const i = ctx.mapping.index[k];
-    return i === undefined || (cells[i] ?? '').trim() === '';
-  });
-  // "Its numbers are filled": a count or an amount, not a date (a record that lost its id is an error, not a total).
-  const numberFilled = ctx.spec.columns.some((c) => {
-    const i = ctx.mapping.index[c.name];
-    return NUMERIC_TYPES.has(c.type) && i !== undefined && /\d/.test(cells[i] ?? '');
-  });
-  return keyBlank && numberFilled;
+/** Whether a cell needs trimming: it starts or ends with a space or a control character. */
+function untrimmed(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  const a = s.charCodeAt(0);
+  const b = s.charCodeAt(n - 1);
+  return a <= 32 || b <= 32 || a === 0xa0 || b === 0xa0 || a === 0xfeff || b === 0xfeff;
+}
+const trimmed = (s: string): string => (untrimmed(s) ? s.trim() : s);
+
+/**
+ * Checks data rows one at a time against the dataset's columns and rules; writes each good record to the
+ * sink. Everything per file (which column is where, how it is parsed) is worked out once, in the constructor.
+ */
+class RowChecker<N extends DatasetName> {
+  /** Data records read (summary, footer and comment rows included). */
+  rows = 0;
+  /** Records that passed (written to the sink unless the file is already rejected). */
+  acceptedRows = 0;
+  /** Rows with at least one error, and the errors found in rows. */
+  errorRows = 0;
+  errorIssues = 0;
+
+  private readonly plans: readonly ColumnPlan[];
+  /** Parsed values of the current row, by plan. */
+  private readonly values: (CellValue | undefined)[];
+  private readonly dateSlots: readonly number[];
+  /** Per plan, this row's date as yyyymmdd when read by the fast path as a local date; else -1. */
+  private readonly dayKeys: Float64Array;
+  private readonly futureLimitKey: number;
+  private readonly cellsOf: (values: readonly (CellValue | undefined)[], into?: ParsedCells) => ParsedCells;
+  /** The current row's cells by column name: one object, refilled per row (`build` keeps nothing of it). */
+  private readonly parsed: ParsedCells;
+  private readonly isFuture: (value: string) => boolean;
+  private readonly keyIndexes: readonly number[];
+  private readonly numericIndexes: readonly number[];
+  private readonly ids = new CompactIdSet();
+  private readonly tolerance: number;
+  private readonly buildCtx: BuildContext;
+  private readonly rowErrors: Issue<ErrorCode>[] = [];
+  private readonly issues: RowIssue[] = [];
+  private writes: Promise<void>[] = [];
+  /** A row with blank keys and filled numbers: a summary if it is the last row, an error if another follows. */
+  private held: { cells: string[]; row: number; line: number } | undefined;
+  private afterSummary = false;
+
+  constructor(
+    private readonly spec: DatasetSpec<N>,
+    mapping: HeaderMapping,
+    private readonly opts: ValidateOptions,
+    private readonly state: ReportState,
+    private readonly headerWidth: number,
+    decimalComma: boolean,
+    private readonly sink: RecordSink<DatasetRecords[N]>,
+  ) {
+    const { settings } = opts;
+    const plans: ColumnPlan[] = [];
+    for (const column of spec.columns) {
+      const index = mapping.index[column.name];
+      if (index === undefined) continue;
+      const blank = !column.required ? 'ok'
+        : spec.name === 'leads' && column.name === 'source' ? 'unknown'
+          : spec.name === 'opportunities' && column.name === 'status' ? 'ok' // derivable: `build` decides
+            : 'error';
+      plans.push({
+        name: column.name, index, parse: cellParser(column, settings, decimalComma), blank, isDate: isDateType(column),
+        dateOnly: column.type !== 'datetime',
+      });
+    }
+    this.plans = plans;
+    this.values = plans.map(() => undefined);
+    this.dateSlots = plans.flatMap((p, k) => (p.isDate ? [k] : []));
+    this.dayKeys = new Float64Array(plans.length).fill(-1);
+    this.cellsOf = cellsFactory(spec, plans);
+    this.parsed = this.cellsOf(this.values);
+    this.keyIndexes = spec.keyColumns.map((k) => mapping.index[k] ?? -1);
+    this.numericIndexes = spec.columns.filter((c) => NUMERIC_TYPES.has(c.type) && mapping.index[c.name] !== undefined).map((c) => mapping.index[c.name]!);
+    const tz = settings.timezone;
+    const utc = UTC_ZONES.has(tz);
+    // Date values are local `YYYY-MM-DD…` (their first 10 characters are the local date), a month `YYYY-MM`,
+    // or UTC instants ending in Z, which only need a time-zone lookup outside UTC.
+    const localDay = (v: string): number => localDayNumber(v, tz);
+    const needsZone = (v: string): boolean => !utc && v.charCodeAt(v.length - 1) === 90 /* Z */;
+    this.buildCtx = {
+      settings, localDay,
+      before: (a: string, b: string): boolean => (needsZone(a) || needsZone(b) ? localDay(a) < localDay(b) : localDateBefore(a, b)),
+    };
+    const limit = DateTime.fromISO(opts.uploadedAt, { zone: 'utc' }).setZone(tz).plus({ days: 1 }).toISODate() ?? '9999-12-31';
+    const limitDay = isoDateToDay(limit);
+    // A local value is later than the limit's day exactly when it sorts after `limit` + '~' (a normalized value
+    // goes on with 'T' at most, which sorts before '~'; the next day sorts after it): one string comparison, no
+    // parsing. ('~' keeps the limit a one-byte string: comparing against U+FFFF is several times slower.)
+    const limitText = `${limit}~`;
+    this.futureLimitKey = dayKey(limit);
+    this.isFuture = (v) => (needsZone(v) ? localDay(v) > limitDay : v > limitText);
+    this.tolerance = settings.errorTolerance ?? 0;
+  }
+
+  /**
+   * The header's columns this checker never reads (a mask for `CsvParser.skip`): not mapped to a column of the
+   * dataset, and not the first one (comment and summary rows are told by their first cell).
+   */
+  skippableColumns(): Uint8Array {
+    const mask = new Uint8Array(this.headerWidth).fill(1);
+    mask[0] = 0;
+    for (const p of this.plans) mask[p.index] = 0;
+    return mask;
+  }
+
+  /** Waits for the sink when it asked to (backpressure); called once per chunk, not per row. */
+  async flush(): Promise<void> {
+    if (this.writes.length === 0) return;
+    const w = this.writes;
+    this.writes = [];
+    await Promise.all(w);
+  }
+
+  /** The end of the data: a held blank-key row was the last one, so it is a summary row. */
+  end(): void {
+    const h = this.held;
+    if (!h) return;
+    this.held = undefined;
+    this.state.warnings.add({ code: 'summary-row', row: h.row, line: h.line, value: trimmed(h.cells[0] ?? '').slice(0, 80), message: 'summary row skipped' });
+  }
+
+  check(cells: string[], row: number, line: number): void {
+    this.rows++;
+    if (this.held) {
+      const h = this.held;
+      this.held = undefined;
+      this.checkRecord(h.cells, h.row, h.line);
+    }
+    const first = trimmed(cells[0] ?? '');
+    if (first === '') {
+      if (isBlankRow(cells)) return;
+    } else {
+      const f = first.charCodeAt(0);
+      if (f === 35 /* # */) {
+        this.state.warnings.add({ code: 'comment-row', row, line, value: first.slice(0, 80), message: 'comment line skipped' });
+        return;
+      }
+      if ((f === 84 || f === 116 || f === 71 || f === 103) /* T t G g */ && SUMMARY_RE.test(first)) {
+        this.afterSummary = true;
+        this.state.warnings.add({ code: 'summary-row', row, line, value: first.slice(0, 80), message: 'summary row skipped' });
+        return;
+      }
+    }
+    if (this.keysBlank(cells) && this.numbersFilled(cells)) {
+      this.held = { cells, row, line };
+      return;
+    }
+    this.checkRecord(cells, row, line);
+  }
+
+  private keysBlank(cells: readonly string[]): boolean {
+    for (const i of this.keyIndexes) {
+      const c = i < 0 ? undefined : cells[i];
+      if (c !== undefined && trimmed(c) !== '') return false;
+    }
+    return true;
+  }
+
+  /** "Its numbers are filled": a count or an amount, not a date (a record that lost its id is an error, not a total). */
+  private numbersFilled(cells: readonly string[]): boolean {
+    return this.numericIndexes.some((i) => /\d/.test(cells[i] ?? ''));
+  }
+
+  private err(code: ErrorCode, row: number, line: number, column: string | undefined, value: string | undefined, message: string): void {
+    this.rowErrors.push({ code, row, line, ...(column ? { column } : {}), ...(value !== undefined ? { value } : {}), message });
+  }
+
+  private checkRecord(cells: string[], row: number, line: number): void {
+    const { spec, state, plans, values } = this;
+    const rowErrors = this.rowErrors;
+    if (rowErrors.length) rowErrors.length = 0;
+    if (cells.length > this.headerWidth) {
+      for (let i = this.headerWidth; i < cells.length; i++) {
+        if (trimmed(cells[i]!) !== '') {
+          this.err('extra-cell', row, line, undefined, cells[i], `the row has ${cells.length} cells, the header ${this.headerWidth}`);
+          break;
+        }
+      }
+    }
+    for (let k = 0; k < plans.length; k++) {
+      const plan = plans[k]!;
+      values[k] = undefined;
+      const cell = cells[plan.index];
+      if (cell === undefined) {
+        this.err('missing-cell', row, line, plan.name, undefined, `the row has ${cells.length} cells and ends before column "${plan.name}"`);
+        continue;
+      }
+      const raw = trimmed(cell);
+      if (raw === '') {
+        if (plan.blank === 'error') this.err('missing-value', row, line, plan.name, '', `required value "${plan.name}" is blank`);
+        else if (plan.blank === 'unknown') {
+          values[k] = 'unknown';
+          state.warnings.add({ code: 'blank-value', row, line, column: plan.name, value: '', message: `blank ${plan.name} read as "unknown"` });
+        }
+        continue;
+      }
+      let v: CellValue | CellProblem | undefined;
+      if (plan.isDate) {
+        // The common ISO forms inline: their local day is the raw text's first ten characters, so the future-date
+        // check below reads it from there (the normalized value may be a fresh string not flattened yet).
+        v = fastIsoDate(raw, plan.dateOnly);
+        this.dayKeys[k] = v !== undefined && raw.charCodeAt(raw.length - 1) !== 90 /* Z */ ? dayKey(raw) : -1;
+        if (v === undefined) v = plan.parse(raw);
+      } else v = plan.parse(raw);
+      if (typeof v === 'object') {
+        this.err(v.code, row, line, plan.name, raw, `"${truncate(raw)}" ${v.problem}`);
+        continue;
+      }
+      values[k] = v;
+    }
+    const parsed = this.cellsOf(values, this.parsed);
+    if (rowErrors.length === 0) {
+      const exempt = spec.futureDateExempt?.(parsed);
+      for (const k of this.dateSlots) {
+        const v = values[k];
+        if (typeof v !== 'string') continue;
+        const key = this.dayKeys[k]!;
+        if ((key >= 0 ? key > this.futureLimitKey : this.isFuture(v)) && !exempt?.includes(plans[k]!.name)) {
+          this.err('future-date', row, line, plans[k]!.name, v, `${v.slice(0, 10)} is in the future (uploaded ${this.opts.uploadedAt.slice(0, 10)})`);
+        }
+      }
+    }
+    let record: DatasetRecords[N] | undefined;
+    if (rowErrors.length === 0) {
+      const issues = this.issues;
+      if (issues.length) issues.length = 0;
+      record = spec.build(parsed, this.buildCtx, issues);
+      for (const issue of issues) {
+        if (issue.severity === 'error') this.err(issue.code, row, line, issue.column, stringOf(parsed[issue.column]), issue.message);
+        else state.warnings.add({ code: 'blank-value', row, line, column: issue.column, message: issue.message });
+      }
+    }
+    // Lines report tools print under the data (a Salesforce footer) fail as records: skip them instead.
+    if (rowErrors.length > 0 && this.isFooter(cells)) {
+      state.warnings.add({ code: 'footer-row', row, line, value: trimmed(cells[0] ?? '').slice(0, 80), message: 'report footer line skipped' });
+      return;
+    }
+    if (spec.idColumn) {
+      const id = parsed[spec.idColumn];
+      if (typeof id === 'string') {
+        const seen = this.ids.add(id, row);
+        if (seen) this.err('duplicate-id', row, line, spec.idColumn, id, `${spec.idColumn} "${truncate(id)}" is also on row ${seen}`);
+      }
+    } else if (record && rowErrors.length === 0) {
+      const seen = this.ids.add(spec.keyOf(record), row);
+      if (seen) {
+        const cols = spec.uniqueKey;
+        this.err('duplicate-id', row, line, cols[0], cols.map((c) => stringOf((record as unknown as Record<string, unknown>)[c]) || '(blank)').join(' / '),
+          `row ${seen} has the same ${cols.join(', ')}: the scorecard keeps one record per ${cols.join(' + ')}, so one of ` +
+          'the two would be lost; put them on one row, or export without extra breakdowns (device, ad set, region…)');
+      }
+    }
+    if (rowErrors.length > 0) {
+      this.errorRows++;
+      this.errorIssues += rowErrors.length;
+      for (const e of rowErrors) state.errors.add(e);
+      return;
+    }
+    if (!record) return;
+    this.acceptedRows++;
+    // With no tolerance, once any error is known the file is rejected whole: stop storing, keep checking.
+    if (this.tolerance > 0 || state.errors.total === 0) {
+      const w = this.sink.write(record);
+      if (w) this.writes.push(w);
+    }
+  }
+
+  /** Only the first cell filled, and it reads like a report footer, or it follows a summary row. */
+  private isFooter(cells: readonly string[]): boolean {
+    for (let i = 1; i < cells.length; i++) if (trimmed(cells[i]!) !== '') return false;
+    return this.afterSummary || FOOTER_RE.test(trimmed(cells[0] ?? ''));
+  }
 }
 
-const NUMERIC_TYPES: ReadonlySet<ColumnSpec['type']> = new Set(['money', 'integer', 'percent']);
+/** `YYYY-MM-DD…` → yyyymmdd as a number (the text is known to start with a valid date). */
+const dayKey = (s: string): number =>
+  (s.charCodeAt(0) - 48) * 10_000_000 + (s.charCodeAt(1) - 48) * 1_000_000 + (s.charCodeAt(2) - 48) * 100_000
+  + (s.charCodeAt(3) - 48) * 10_000 + (s.charCodeAt(5) - 48) * 1000 + (s.charCodeAt(6) - 48) * 100
+  + (s.charCodeAt(8) - 48) * 10 + (s.charCodeAt(9) - 48);
+
+const UTC_ZONES: ReadonlySet<string> = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Z']);
+
+/**
+ * Whether local date value `a` is on an earlier day than `b` (both `YYYY-MM-DD…` or `YYYY-MM`, a month
+ * meaning its first day), comparing characters in place.
+ */
+function localDateBefore(a: string, b: string): boolean {
+  if (a.length === 10 && b.length === 10) return a < b;
+  for (let i = 0; i < 10; i++) {
+    const ca = i < a.length ? a.charCodeAt(i) : i === 7 ? 45 : i === 8 ? 48 : 49; // a month reads as `-01`
+    const cb = i < b.length ? b.charCodeAt(i) : i === 7 ? 45 : i === 8 ? 48 : 49;
+    if (ca !== cb) return ca < cb;
+  }
+  return false;
+}
+
+/**
+ * A function that builds a row's `ParsedCells` object from its values. It is compiled from the registry's
+ * column names (never from file content), so every row's object has the same shape: the registry's `build`
+ * then reads it with monomorphic property loads, where per-row keyed stores were a measurable cost.
+ */
+function cellsFactory(
+  spec: DatasetSpec, plans: readonly ColumnPlan[],
+): (values: readonly (CellValue | undefined)[], into?: ParsedCells) => ParsedCells {
+  const slot = new Map(plans.map((p, k) => [p.name, k]));
+  const value = (name: string): string => (slot.has(name) ? `v[${slot.get(name)}]` : 'undefined');
+  const fields = spec.columns.map((c) => `${JSON.stringify(c.name)}: ${value(c.name)}`);
+  const stores = spec.columns.filter((c) => slot.has(c.name)).map((c) => `o[${JSON.stringify(c.name)}] = ${value(c.name)};`);
+  return new Function('v', 'o', `if (o === undefined) return { ${fields.join(', ')} }; ${stores.join(' ')} return o;`) as
+    (values: readonly (CellValue | undefined)[], into?: ParsedCells) => ParsedCells;
+}
+
+function isBlankRow(cells: readonly string[]): boolean {
+  for (const c of cells) if (trimmed(c) !== '') return false;
+  return true;
+}
 
 const truncate = (s: string): string => (s.length > 60 ? `${s.slice(0, 57)}…` : s);
 const stringOf = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
 
-function countLines(s: string): number {
+function countBreaks(s: string): number {
   let n = 0;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10 || s.charCodeAt(i) === 13) n++;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || (c === 13 && s.charCodeAt(i + 1) !== 10)) n++;
+  }
   return n;
 }
 
@@ -405,23 +762,4 @@ function lineStartOffset(s: string, index: number): number {
   }
   return index === 0 ? 0 : s.length;
 }
-
-async function peekBom(bytes: AsyncIterable<Uint8Array>): Promise<{ encoding: TextEncodingName; bytes: AsyncIterable<Uint8Array> }> {
-  // decodeText reads the BOM itself; this only reports which encoding it will use.
-  const it = bytes[Symbol.asyncIterator]();
-  const first = await it.next();
-  const head = first.done ? new Uint8Array() : first.value;
-  const encoding: TextEncodingName =
-    head[0] === 0xff && head[1] === 0xfe ? 'utf-16le' : head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : 'utf-8';
-  return {
-    encoding,
-    bytes: (async function* () {
-      if (!first.done) yield head;
-      for (;;) {
-        const r = await it.next();
-        if (r.done) return;
-        yield r.value;
-      }
-    })(),
-  };
-}
+export { RowChecker as __RowChecker, ReportState as __ReportState };

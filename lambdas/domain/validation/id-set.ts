@@ -1,0 +1,163 @@
+/**
+ * A compact, exact set of ids for the uniqueness check of a file, with the row each id was first seen on.
+ *
+ * A `Set<string>` of a million ids costs about 75 MB (a heap string and a hash-table entry each). This keeps
+ * the ids' characters packed in byte pages (1 byte per Latin-1 character, 3 for any other UTF-16 unit) and an
+ * open-addressing table of 32-bit hashes in typed arrays: about 30 bytes plus the id's length per id, no
+ * garbage, and nothing the garbage collector has to trace.
+ *
+ * It is exact: the hash only picks where to look; two ids are the same only when their characters are.
+ * So a reported duplicate is always a real duplicate (no false positives), and a different id is never
+ * taken for a seen one, whatever the hash does.
+ */
+
+const PAGE_BYTES = 1 << 20;
+/** Ids longer than this (in UTF-16 units) are kept in an ordinary map; no real id is this long. */
+const LONG_ID = 4096;
+
+export class CompactIdSet {
+  private slots: Int32Array; // entry index + 1 per slot; 0 = empty
+  private mask: number;
+  private hashes = new Int32Array(1024);
+  private starts = new Uint32Array(1024); // byte position of each entry's encoding in the pages
+  private lengths = new Uint32Array(1024); // encoded length in bytes
+  private rows = new Uint32Array(1024);
+  private count = 0;
+  private readonly pages: Uint8Array[] = [];
+  private page: Uint8Array = new Uint8Array(0);
+  private pageUsed = 0;
+  private readonly long = new Map<string, number>();
+
+  constructor(expected = 1024) {
+    let cap = 1024;
+    while (cap < expected * 2) cap *= 2;
+    this.slots = new Int32Array(cap);
+    this.mask = cap - 1;
+  }
+
+  /** Ids held. */
+  get size(): number {
+    return this.count + this.long.size;
+  }
+
+  /** Bytes held in typed arrays (for tests and benchmarks). */
+  get bytes(): number {
+    return this.slots.byteLength + this.hashes.byteLength + this.starts.byteLength + this.lengths.byteLength
+      + this.rows.byteLength + this.pages.length * PAGE_BYTES;
+  }
+
+  /**
+   * Adds `id`, first seen on `row`. Returns 0 when it is new, or the row it was first seen on (rows start at
+   * 1, so 0 never is one).
+   */
+  add(id: string, row: number): number {
+    const n = id.length;
+    if (n > LONG_ID) {
+      const seen = this.long.get(id);
+      if (seen !== undefined) return seen;
+      this.long.set(id, row);
+      return 0;
+    }
+    // FNV-1a over UTF-16 units, finished with a murmur3 mix so that similar ids spread over the table.
+    let h = 0x811c9dc5 | 0;
+    let latin1 = true;
+    for (let i = 0; i < n; i++) {
+      const c = id.charCodeAt(i);
+      if (c > 0xfe) latin1 = false;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    const encodedLength = latin1 ? n : encodedSize(id);
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = h & mask;
+    for (;;) {
+      const e = slots[i]!;
+      if (e === 0) break;
+      const k = e - 1;
+      if (this.hashes[k] === h && this.lengths[k] === encodedLength && this.equals(k, id)) return this.rows[k]!;
+      i = (i + 1) & mask;
+    }
+    const k = this.append(id, encodedLength, latin1, h, row);
+    slots[i] = k + 1;
+    if (this.count * 2 > mask) this.grow();
+    return 0;
+  }
+
+  private append(id: string, length: number, latin1: boolean, h: number, row: number): number {
+    if (this.count === this.hashes.length) {
+      const cap = this.count * 2;
+      this.hashes = grown(this.hashes, new Int32Array(cap));
+      this.starts = grown(this.starts, new Uint32Array(cap));
+      this.lengths = grown(this.lengths, new Uint32Array(cap));
+      this.rows = grown(this.rows, new Uint32Array(cap));
+    }
+    if (this.pageUsed + length > this.page.length) {
+      // An id never straddles two pages; a page's unused tail is at most one id long.
+      this.page = new Uint8Array(Math.max(PAGE_BYTES, length));
+      this.pages.push(this.page);
+      this.pageUsed = 0;
+    }
+    const page = this.page;
+    let p = this.pageUsed;
+    const start = (this.pages.length - 1) * PAGE_BYTES + p;
+    if (latin1) {
+      for (let i = 0; i < id.length; i++) page[p++] = id.charCodeAt(i);
+    } else {
+      for (let i = 0; i < id.length; i++) {
+        const c = id.charCodeAt(i);
+        if (c <= 0xfe) page[p++] = c;
+        else { page[p++] = 0xff; page[p++] = c >>> 8; page[p++] = c & 0xff; }
+      }
+    }
+    this.pageUsed = p;
+    const k = this.count++;
+    this.hashes[k] = h;
+    this.starts[k] = start;
+    this.lengths[k] = length;
+    this.rows[k] = row;
+    return k;
+  }
+
+  private equals(k: number, id: string): boolean {
+    const start = this.starts[k]!;
+    const page = this.pages[Math.floor(start / PAGE_BYTES)]!;
+    let p = start % PAGE_BYTES;
+    for (let i = 0; i < id.length; i++) {
+      const c = id.charCodeAt(i);
+      if (c <= 0xfe) {
+        if (page[p++] !== c) return false;
+      } else if (page[p] !== 0xff || page[p + 1] !== c >>> 8 || page[p + 2] !== (c & 0xff)) return false;
+      else p += 3;
+    }
+    return true;
+  }
+
+  private grow(): void {
+    const cap = this.slots.length * 2;
+    const slots = new Int32Array(cap);
+    const mask = cap - 1;
+    for (let k = 0; k < this.count; k++) {
+      let i = this.hashes[k]! & mask;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      slots[i] = k + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
+function encodedSize(id: string): number {
+  let n = 0;
+  for (let i = 0; i < id.length; i++) n += id.charCodeAt(i) <= 0xfe ? 1 : 3;
+  return n;
+}
+
+function grown<T extends Int32Array | Uint32Array>(from: T, to: T): T {
+  to.set(from as never);
+  return to;
+}
