@@ -8,6 +8,7 @@
 import { computeAndStoreKpis } from '../use-cases/compute-kpis.ts';
 import { lastClosedPeriod, parsePeriodId, periodRange, previousPeriod, type Period } from '../domain/periods/period.ts';
 import { lazyRuntime } from './runtime.ts';
+import { countKpis } from './observability.ts';
 
 const runtime = lazyRuntime('compute-kpis');
 
@@ -43,5 +44,7 @@ export async function handler(event: ComputeKpisEvent = {}): Promise<ComputeKpis
   const last = results.find((r) => r.period.id === target.id);
   const missing = last ? Object.entries(last.coverage).filter(([, covered]) => !covered).map(([d]) => d) : [];
   rt.logger.info('KPIs computed', { period: target.id, periods: results.length, missingDatasets: missing });
-  return { period: target.id, computed: results.map((r) => r.period.id) };
+  const result = { period: target.id, computed: results.map((r) => r.period.id) };
+  countKpis(rt.metrics, result);
+  return result;
 }

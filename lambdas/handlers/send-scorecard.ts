@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import { parsePeriodId } from '../domain/periods/period.ts';
 import { SendIncompleteError, sendScorecard, type SendResult } from '../use-cases/send-scorecard.ts';
 import { lazyRuntime } from './runtime.ts';
+import { countSends, redactEmails } from './observability.ts';
 
 const runtime = lazyRuntime('send-scorecard');
 
@@ -39,11 +40,14 @@ export async function handler(event: SendScorecardEvent, context?: Pick<Context,
       { kpis: rt.table.kpis, sends: rt.table.sends, mailer: rt.mailer, clock: rt.clock, settings: rt.settings },
       { ...(remaining ? { claimLeaseMs: remaining + LEASE_MARGIN_MS } : {}), ...(resend.length ? { resend } : {}) },
     );
-    if (result.uncertain.length) rt.logger.error('scorecard delivery unknown', { period: period.id, uncertain: result.uncertain });
+    countSends(rt.metrics, result);
+    if (result.uncertain.length) rt.logger.error('scorecard delivery unknown', { period: period.id, uncertain: result.uncertain.length });
     rt.logger.info('scorecard sent', { period: period.id, sent: result.sent.length, alreadySent: result.alreadySent.length, held: result.held });
     return result;
   } catch (e) {
-    if (e instanceof SendIncompleteError) rt.logger.error('scorecard send incomplete', { period: period.id, result: e.result });
+    if (e instanceof SendIncompleteError) rt.logger.error('scorecard send incomplete', {
+      period: period.id, sent: e.result.sent.length, failed: e.result.failed.length, errors: e.result.failed.map((f) => redactEmails(f.error)),
+    });
     throw e;
   }
 }

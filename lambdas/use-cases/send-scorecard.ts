@@ -76,6 +76,9 @@ export class SendIncompleteError extends Error {
   }
 }
 
+/** Addresses inside SDK error texts ("Email address is not verified: …"). */
+const EMAIL_RE = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+/g;
+
 export const DEFAULT_CLAIM_LEASE_MS = 15 * 60_000;
 
 export interface RenderedScorecard {
@@ -249,7 +252,8 @@ export async function sendScorecard(period: Period, deps: SendDeps, options: Sen
   if (result.uncertain.length) await notifyUncertain(deps, period, result.uncertain);
   if (result.failed.length || result.inFlight.length) {
     const parts = [
-      ...(result.failed.length ? [`${result.failed.length} failed (${result.failed.map((f) => `${f.recipient}: ${f.error}`).join('; ')})`] : []),
+      // Counts only: the message reaches logs and the failure queue, which must hold no addresses (`result` has them).
+      ...(result.failed.length ? [`${result.failed.length} failed (${result.failed.map((f) => f.error.replace(EMAIL_RE, '<address>')).join('; ')})`] : []),
       ...(result.inFlight.length ? [`${result.inFlight.length} still claimed by another invocation`] : []),
     ];
     throw new SendIncompleteError(`scorecard ${period.id}: ${result.sent.length} sent, ${parts.join(', ')}`, result, { cause: lastError });
