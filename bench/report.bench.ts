@@ -4,15 +4,16 @@
  *     the sparklines rasterised, the MIME message for one recipient), after warm-up.
  *     Baseline beside it: the same without images (view, HTML, text).
  *   - coldStartMs: the time a fresh Node process takes to import the bundled handler, bundled as the CDK bundles
- *     it (esbuild, platform node, ESM, target node22, minified, the createRequire banner, resvg external and
- *     copied beside the bundle). Baselines beside it: importing an empty module the same way, and resvg alone.
+ *     it (esbuild, platform node, ESM, target node22, minified, the createRequire banner, source map without
+ *     sourcesContent, nothing external). Baseline beside it: importing an empty module the same way.
  *   - htmlKB: the HTML body of that scorecard (Gmail clips at ~102 KB).
- *   - packageKB: the function's package: bundle, source map, and the resvg packages it ships (JS and native
- *     binary). packageZipKB estimates the deployed zip (each file deflated).
+ *   - packageKB: the function's package: bundle and source map (no native module: the sparklines are drawn in
+ *     TypeScript). packageZipKB estimates the deployed zip (each file deflated).
  * Prints one JSON line. Figures only: nothing here fails on a time.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,8 +32,6 @@ const NOW = new Date('2026-11-01T06:00:00Z');
 /** As lib/constructs/scorecard-function.ts writes it. */
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __scorecardCreateRequire } from 'node:module'; const require = __scorecardCreateRequire(import.meta.url);";
-/** What lib/constructs/report-sender.ts ships beside the bundle. */
-const NATIVE = ['@resvg/resvg-js', `@resvg/resvg-js-${process.platform}-${process.arch}-gnu`];
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -58,14 +57,6 @@ async function timeAsync(f: () => Promise<unknown>, runs: number): Promise<numbe
     out.push(performance.now() - t);
   }
   return median(out);
-}
-
-/** Every file under `dir` with its size. */
-function files(dir: string): { path: string; size: number }[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    return e.isDirectory() ? files(p) : [{ path: p, size: statSync(p).size }];
-  });
 }
 
 /** Median import time (ms) of `module` in fresh processes, measured inside each process; and the process's wall time. */
@@ -105,7 +96,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'report-bench-'));
   try {
     const out = join(dir, 'index.mjs');
-    await build({
+    const built = await build({
       entryPoints: [join(ROOT, 'lambdas/handlers/send-scorecard.ts')],
       outfile: out,
       bundle: true,
@@ -118,30 +109,28 @@ async function main(): Promise<void> {
       keepNames: true,
       sourcemap: true,
       sourcesContent: false,
-      external: ['@resvg/resvg-js'],
+      metafile: true,
       logLevel: 'error',
     });
-    for (const name of NATIVE) cpSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name), { recursive: true });
+    // The package is the bundle and its map only: nothing left to load from node_modules (no native module).
+    const external = Object.values(built.metafile.outputs).flatMap((o) => o.imports)
+      .filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path);
+    if (external.length) throw new Error(`the bundle imports packages it does not contain: ${[...new Set(external)].join(', ')}`);
     mkdirSync(join(dir, 'empty'));
     writeFileSync(join(dir, 'empty', 'index.mjs'), 'export const handler = async () => ({});\n');
-    // The runtime binding reads these at first use only; importing must not need them, but set them like Lambda would.
     const cold = coldImport(out, 7);
     const empty = coldImport(join(dir, 'empty', 'index.mjs'), 7);
-    // What the native rasteriser alone costs to load (part of coldStartMs).
-    writeFileSync(join(dir, 'resvg.mjs'), "import { Resvg } from '@resvg/resvg-js'; export default Resvg;\n");
-    const resvg = coldImport(join(dir, 'resvg.mjs'), 7);
     const bundle = statSync(out).size;
     const map = statSync(`${out}.map`).size;
-    const native = files(join(dir, 'node_modules'));
-    const packageFiles = [{ path: out, size: bundle }, { path: `${out}.map`, size: map }, ...native];
-    const zipped = packageFiles.reduce((n, f) => n + deflateRawSync(readFileSync(f.path)).length, 0);
+    const packageFiles = [out, `${out}.map`];
+    const zipped = packageFiles.reduce((n, f) => n + deflateRawSync(readFileSync(f)).length, 0);
 
     console.log(JSON.stringify({
       bench: 'report',
       renderMs: round(renderMs),
       coldStartMs: round(cold.importMs),
       htmlKB: kb(Buffer.byteLength(full.html)),
-      packageKB: kb(packageFiles.reduce((n, f) => n + f.size, 0)),
+      packageKB: kb(bundle + map),
       // baselines and detail
       renderNoImagesMs: round(noImagesMs),
       images: full.images.length,
@@ -152,10 +141,8 @@ async function main(): Promise<void> {
       coldStartProcessMs: round(cold.processMs),
       emptyModuleImportMs: round(empty.importMs),
       emptyModuleProcessMs: round(empty.processMs),
-      resvgImportMs: round(resvg.importMs),
       bundleKB: kb(bundle),
       sourceMapKB: kb(map),
-      resvgKB: kb(native.reduce((n, f) => n + f.size, 0)),
       packageZipKB: kb(zipped),
       node: process.version,
     }));

@@ -1,47 +1,11 @@
-import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HANDLER_ENTRIES } from '../../lambdas/domain/layout.ts';
 import type { Settings } from '../../lambdas/domain/settings.ts';
 import { FUNCTION_ACCESS } from '../permissions.ts';
 import { ScorecardFunction } from './scorecard-function.ts';
-
-/**
- * Native packages the report function loads at run time (resvg rasterises the sparklines). esbuild cannot
- * bundle a `.node` binary, so these stay external and are copied next to the bundle with the Linux binary of
- * the function's architecture. The function runs on x86_64 because that is the binary `npm ci` installs on the
- * Linux x64 machines the stack is built on (CI included); building elsewhere needs it installed explicitly
- * (docs/deploy.md, Prerequisites).
- */
-const NATIVE_PACKAGES = [
-  { name: '@resvg/resvg-js', binary: '@resvg/resvg-js-linux-x64-gnu' },
-] as const;
-const REPORT_ARCHITECTURE = lambda.Architecture.X86_64;
-
-/** Bundling options that ship `NATIVE_PACKAGES` beside the bundle (run only when the stack is bundled). */
-export const NATIVE_BUNDLING: BundlingOptions = {
-  externalModules: NATIVE_PACKAGES.map((p) => p.name),
-  commandHooks: {
-    beforeBundling: () => [],
-    beforeInstall: () => [],
-    afterBundling(inputDir: string, outputDir: string): string[] {
-      return NATIVE_PACKAGES.flatMap((p) => [p.name, p.binary]).flatMap((name) => {
-        const from = join(inputDir, 'node_modules', name);
-        const help = `${name} is not installed: the report function needs it. On a machine that is not Linux x64, `
-          + `run npm install --no-save --os=linux --cpu=x64 ${name}`;
-        return [
-          `test -d "${from}" || { echo "${help}" >&2; exit 1; }`,
-          `mkdir -p "${join(outputDir, 'node_modules', name, '..')}"`,
-          `cp -R "${from}" "${join(outputDir, 'node_modules', name)}"`,
-        ];
-      });
-    },
-  },
-};
 
 export interface ReportSenderProps {
   /** Where KPI values are read and send records written. */
@@ -85,8 +49,6 @@ export class ReportSender extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.minutes(2),
       logRemovalPolicy: props.logRemovalPolicy,
-      architecture: REPORT_ARCHITECTURE,
-      bundling: NATIVE_BUNDLING,
       // Invoked asynchronously (the KPI function's on-success destination): retried twice, then the queue.
       // Retrying is safe: a recipient already sent is skipped (the send ledger).
       onFailure: props.failureQueue,

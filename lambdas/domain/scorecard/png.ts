@@ -1,7 +1,6 @@
 /**
- * A minimal PNG encoder (8-bit RGBA, one IDAT, deflate from node:zlib). resvg renders all the sparklines of an
- * email in one pass and this cuts the result into one PNG each: one rasterisation instead of 24 halves the
- * render time, and this encoder is faster than resvg's own for images this small.
+ * A minimal PNG encoder (8-bit RGBA, one IDAT, deflate from node:zlib), for the sparklines `sparkline.ts`
+ * rasterises: no dependency, and fast for images this small.
  */
 import { deflateSync } from 'node:zlib';
 
