@@ -13,7 +13,6 @@ import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectComman
 import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { S3Event } from 'aws-lambda';
 import { AWS_RETRY, createAwsClients } from '../../lambdas/adapters/aws-clients.ts';
 import { SesMailer } from '../../lambdas/adapters/ses-mailer.ts';
 import { handler as validateUpload } from '../../lambdas/handlers/validate-upload.ts';
@@ -21,6 +20,7 @@ import { handler as computeKpis } from '../../lambdas/handlers/compute-kpis.ts';
 import { handler as sendScorecard } from '../../lambdas/handlers/send-scorecard.ts';
 import { countIngest, createObservability, METRIC, publishesMetrics, RecordedMetrics, redactEmails } from '../../lambdas/handlers/observability.ts';
 import { FUNCTION_ACCESS, grantedActions, iamActionsOf, type FunctionAccess } from '../../lib/permissions.ts';
+import { s3Event } from '../helpers/events.ts';
 
 // ---- the HTTP layer ----------------------------------------------------------------------------------------
 
@@ -207,18 +207,6 @@ const serverError = (name = 'InternalError') => Object.assign(new Error(`${name}
 const GOOD_LEADS = 'Record ID,Create Date,Original Source\n1,2026-10-01,Webinar\n2,2026-10-02,Direct\n';
 const BAD_LEADS = 'hello, this is not an export\n';
 
-const s3Event = (key: string, versionId = 'v1'): S3Event => ({
-  Records: [{
-    eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'eu-west-1', eventTime: '2026-11-01T00:00:00.000Z',
-    eventName: 'ObjectCreated:Put', userIdentity: { principalId: 'x' }, requestParameters: { sourceIPAddress: '127.0.0.1' },
-    responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
-    s3: {
-      s3SchemaVersion: '1.0', configurationId: 'c',
-      bucket: { name: 'exports-bucket', ownerIdentity: { principalId: 'o' }, arn: 'arn:aws:s3:::exports-bucket' },
-      object: { key, size: 10, eTag: 'e', versionId, sequencer: '1' },
-    },
-  }],
-});
 
 const KPI_ITEM = { pk: 'KPIS#2026-10', sk: 'leads', id: 'leads', value: 5, periodId: '2026-10', periodType: 'month', uploads: [], computedAt: 'x' };
 

@@ -10,10 +10,10 @@ import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectComman
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import type { S3Event } from 'aws-lambda';
 import { handler as validateUpload, decodeS3Key } from '../../lambdas/handlers/validate-upload.ts';
 import { handler as computeKpis, periodsToCompute } from '../../lambdas/handlers/compute-kpis.ts';
 import { handler as sendScorecard, periodOfEvent } from '../../lambdas/handlers/send-scorecard.ts';
+import { s3Event } from '../helpers/events.ts';
 
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -25,18 +25,6 @@ process.env.SCORECARD_TABLE = 'scorecard-table';
 // The adapter only iterates the body as a Node stream, which is what the SDK returns in Node.
 const body = (s: string | Buffer) => Readable.from([Buffer.from(s)]) as never;
 
-const s3Event = (key: string, versionId = 'v1'): S3Event => ({
-  Records: [{
-    eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventTime: '2026-11-01T00:00:00.000Z',
-    eventName: 'ObjectCreated:Put', userIdentity: { principalId: 'x' }, requestParameters: { sourceIPAddress: '127.0.0.1' },
-    responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
-    s3: {
-      s3SchemaVersion: '1.0', configurationId: 'c',
-      bucket: { name: 'exports-bucket', ownerIdentity: { principalId: 'o' }, arn: 'arn:aws:s3:::exports-bucket' },
-      object: { key, size: 10, eTag: 'e', versionId, sequencer: '1' },
-    },
-  }],
-});
 
 beforeEach(() => {
   s3.reset();

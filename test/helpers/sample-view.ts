@@ -3,8 +3,8 @@
  * variant whose data tries to become markup, a tiny PNG maker for the inline sparkline images, the samples'
  * stored KPIs, and stored-KPI builders for the commentary rules' tests.
  */
-import { deflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { encodePng } from '../../lambdas/domain/scorecard/png.ts';
 import type { InMemoryKpiStore } from '../../lambdas/adapters/memory.ts';
 import { parsePeriodId, type Period } from '../../lambdas/domain/periods/period.ts';
 import { commentaryContext, scorecardPeriods } from '../../lambdas/domain/scorecard/view-model.ts';
@@ -486,53 +486,8 @@ export function hostileView(): ScorecardView {
 /** Every KPI of a view, in order. */
 export const allKpis = (view: ScorecardView): KpiView[] => view.sections.flatMap((s) => [...s.kpis]);
 
-// ---------------------------------------------------------------------------------------------------------
-// Tiny PNG maker (RGBA, no dependencies) for test sparklines. A real sparkline renderer is a separate module.
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = (CRC_TABLE[(c ^ b) & 0xff] ?? 0) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'ascii');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-
-/** Encodes an RGBA pixel buffer (width × height × 4 bytes) as a PNG. */
-export function encodePng(width: number, height: number, rgba: Uint8Array): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 6; // RGBA
-  const raw = Buffer.alloc((width * 4 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    raw[y * (width * 4 + 1)] = 0; // filter: none
-    Buffer.from(rgba.buffer, rgba.byteOffset + y * width * 4, width * 4).copy(raw, y * (width * 4 + 1) + 1);
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', new Uint8Array(0)),
-  ]);
-}
+// Test sparklines use the product's PNG encoder.
+export { encodePng };
 
 /** A crude 2× sparkline (240 × 72 for a 120 × 36 slot): a dark line on white, last point marked. */
 export function sparklinePng(values: readonly number[], width = 240, height = 72): Buffer {
