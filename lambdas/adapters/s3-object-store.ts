@@ -111,8 +111,8 @@ class S3RecordWriter implements RecordFileWriter {
 }
 
 /**
- * gzip level of the stored records. Level 1 costs a fraction of the default level's CPU and the files come out
- * about 15% larger; see the README's benchmark notes.
+ * gzip level of the stored records. Level 1 takes about a third of the default level's (6) CPU; the files come
+ * out about a third larger (17 MB instead of 13 MB for a million leads), which S3 and the KPI step hardly notice.
  */
 export const RECORDS_GZIP_LEVEL = 1;
 /** Bytes handed to gzip at a time: one stream write per batch of records, not per record. */

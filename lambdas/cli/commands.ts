@@ -27,6 +27,8 @@ export interface Io {
   readonly isTTY: boolean;
   readonly now: () => Date;
   readonly cwd: string;
+  /** Files at least this large show a progress bar on a terminal (`isTTY`). @default 5 MB */
+  readonly progressMinBytes?: number;
 }
 
 export class UsageError extends Error {
@@ -80,23 +82,32 @@ async function validateCommand(args: string[], io: Io): Promise<number> {
   const settings = await loadSettings(v, io.cwd);
   const path = resolve(io.cwd, file);
   const size = await stat(path).then((s) => s.size).catch(() => { throw new UsageError(`no such file: ${file}`); });
-  const progress = io.isTTY && !v.json && size > 5_000_000 ? progressBar(size, io) : undefined;
-  const report = await validateFile(path, v.dataset, settings, io.now(), undefined, progress);
-  if (progress) io.err('\r\x1b[K');
+  const progress = io.isTTY && !v.json && size >= (io.progressMinBytes ?? 5_000_000) ? progressBar(size, io) : undefined;
+  let report;
+  try {
+    report = await validateFile(path, v.dataset, settings, io.now(), undefined, progress);
+  } finally {
+    if (progress) io.err('\r\x1b[K'); // clear the bar's line, whatever happened
+  }
   const shown = { ...report, source: file };
   io.out(v.json ? JSON.stringify(shown, null, 2) : formatReportSummary(shown));
   return report.status === 'accepted' ? 0 : 1;
 }
 
-function progressBar(total: number, io: Io): (bytes: number) => void {
+/**
+ * A one-line progress bar on stderr, redrawn in place (`\r`) at most once per percent, from the bytes of the
+ * file read so far (compressed bytes for a .gz, so the bar tracks the file on disk).
+ */
+export function progressBar(total: number, io: Pick<Io, 'err'>): (bytes: number) => void {
   let last = -1;
+  const mb = (n: number): string => (n / 1_048_576).toFixed(n < 10_485_760 ? 1 : 0);
   return (bytes) => {
-    const pct = Math.min(100, Math.floor((bytes / total) * 100));
+    const pct = total > 0 ? Math.min(100, Math.floor((bytes / total) * 100)) : 100;
     if (pct === last) return;
     last = pct;
     const width = 30;
     const filled = Math.round((pct / 100) * width);
-    io.err(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}%`);
+    io.err(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}%  ${mb(Math.min(bytes, total))} / ${mb(total)} MB`);
   };
 }
 

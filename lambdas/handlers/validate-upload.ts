@@ -6,8 +6,18 @@ import { lazyRuntime } from './runtime.ts';
 
 const runtime = lazyRuntime('validate-upload');
 
-/** S3 event keys are URL-encoded, with `+` for spaces. */
-export const decodeS3Key = (key: string): string => decodeURIComponent(key.replace(/\+/g, ' '));
+/**
+ * S3 event keys are URL-encoded, with `+` for spaces (a real `+` arrives as `%2B`). A key that is not valid
+ * percent-encoding (a stray `%` from a hand-made event) is taken as it is rather than failing the batch.
+ */
+export function decodeS3Key(key: string): string {
+  const spaced = key.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced;
+  }
+}
 
 export async function handler(event: S3Event): Promise<{ outcomes: IngestOutcome['outcome'][] }> {
   const rt = runtime();
@@ -20,7 +30,10 @@ export async function handler(event: S3Event): Promise<{ outcomes: IngestOutcome
       key: decodeS3Key(record.s3.object.key),
       ...(record.s3.object.versionId ? { versionId: record.s3.object.versionId } : {}),
     };
-    const result = await ingestUpload(ref, { store: rt.store, ledger: rt.table.uploads, mailer: rt.mailer, clock: rt.clock, settings: rt.settings }, dataset);
+    const result = await ingestUpload(
+      ref, { store: rt.store, ledger: rt.table.uploads, mailer: rt.mailer, clock: rt.clock, settings: rt.settings }, dataset,
+      { ...(record.eventTime ? { eventTime: record.eventTime } : {}), ...(record.s3.object.eTag ? { eTag: record.s3.object.eTag } : {}) },
+    );
     // Keys and counts only: exports hold personal data (names, emails) that must not reach the logs.
     rt.logger.info('upload processed', {
       key: ref.key, outcome: result.outcome,

@@ -7,7 +7,7 @@ import { BUCKET_PREFIX, datasetOfKey, type DatasetName } from '../domain/layout.
 import type { Settings } from '../domain/settings.ts';
 import { validateExport } from '../domain/validation/validate-export.ts';
 import type { ValidationReport } from '../domain/validation/report.ts';
-import { formatRejectionEmail } from '../domain/validation/summary.ts';
+import { formatDroppedRowsEmail, formatRejectionEmail } from '../domain/validation/summary.ts';
 import type { Clock, Mailer, ObjectRef, ObjectStore, UploadLedger, UploadRecord } from '../ports/index.ts';
 import { composeTextEmail } from '../domain/mail/compose.ts';
 
@@ -17,6 +17,14 @@ export interface IngestDeps {
   readonly mailer: Mailer;
   readonly clock: Clock;
   readonly settings: Settings;
+}
+
+/** What the S3 event said about the object, beyond its key. */
+export interface ObjectEvent {
+  /** When S3 created the object, to the millisecond (the object's Last-Modified has whole seconds only). */
+  readonly eventTime?: string;
+  /** The ETag the event was sent for: without versioning, a later upload of the key replaces that object. */
+  readonly eTag?: string;
 }
 
 export type IngestOutcome =
@@ -30,7 +38,24 @@ export function uploadIdOf(ref: ObjectRef, info: { versionId?: string; etag?: st
   return createHash('sha256').update(`${ref.bucket}\n${ref.key}\n${version}`).digest('hex').slice(0, 24);
 }
 
-export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDataset?: DatasetName): Promise<IngestOutcome> {
+/**
+ * When the upload was made, as precisely as known: the object's Last-Modified (whole seconds), refined to the
+ * millisecond by the event's time when that falls in the same second. Upload records are ordered by this, and
+ * a later upload's records replace an earlier one's: two uploads of a key within one second keep their order.
+ * Deliveries of one event carry the same time, so a duplicate event still finds the first one's record.
+ */
+export function uploadTimeOf(lastModified: string, eventTime: string | undefined): string {
+  if (!eventTime) return lastModified;
+  const modified = Date.parse(lastModified); // ISO instants written by the SDK and S3, not user data
+  const event = Date.parse(eventTime);
+  return Number.isFinite(event) && event >= modified && event < modified + 1000 ? new Date(event).toISOString() : lastModified;
+}
+
+/**
+ * Validates one upload and records its outcome, once per object version. `event` is what the S3 event said
+ * (its time and ETag), when the call comes from one.
+ */
+export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDataset?: DatasetName, event: ObjectEvent = {}): Promise<IngestOutcome> {
   const dataset = datasetOfKey(ref.key);
   if (!dataset) return { outcome: 'ignored', reason: `${ref.key} is not under ${BUCKET_PREFIX.incoming}<dataset>/` };
   if (expectedDataset && dataset !== expectedDataset) {
@@ -39,9 +64,14 @@ export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDat
   if (ref.key.endsWith('/')) return { outcome: 'ignored', reason: `${ref.key} is a folder marker` };
 
   const info = await deps.store.head(ref);
+  if (!ref.versionId && event.eTag && info.etag && event.eTag.replace(/"/g, '') !== info.etag) {
+    // No versioning: the key now holds a later upload, whose own event processes it (and whose records win anyway).
+    return { outcome: 'ignored', reason: `${ref.key} was replaced by a later upload before this event was processed` };
+  }
   const version: ObjectRef = { ...ref, ...(info.versionId ? { versionId: info.versionId } : {}) };
   const uploadId = uploadIdOf(ref, info);
-  if (await deps.ledger.findUpload({ dataset, uploadedAt: info.lastModified, key: ref.key, uploadId })) return { outcome: 'duplicate', uploadId };
+  const uploadedAt = uploadTimeOf(info.lastModified, event.eventTime);
+  if (await deps.ledger.findUpload({ dataset, uploadedAt, key: ref.key, uploadId })) return { outcome: 'duplicate', uploadId };
 
   const recordsKey = `${BUCKET_PREFIX.accepted}${dataset}/${uploadId}.jsonl.gz`;
   const writer = deps.store.createRecordWriter(ref.bucket, recordsKey);
@@ -49,7 +79,7 @@ export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDat
   try {
     report = await validateExport(
       () => deps.store.open(version),
-      { dataset, settings: deps.settings, source: ref.key, uploadedAt: info.lastModified },
+      { dataset, settings: deps.settings, source: ref.key, uploadedAt },
       writer,
     );
   } catch (e) {
@@ -75,15 +105,16 @@ export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDat
   const record: UploadRecord = {
     uploadId, dataset, bucket: ref.bucket, key: ref.key,
     ...(info.versionId ? { versionId: info.versionId } : {}),
-    uploadedAt: info.lastModified, status: report.status, rows: report.rows, acceptedRows: report.acceptedRows,
+    uploadedAt, status: report.status, rows: report.rows, acceptedRows: report.acceptedRows,
     ...(report.status === 'accepted' ? { recordsKey } : {}),
     reportKey, errorCounts: report.errorCounts, warningCounts: report.warningCounts,
     processedAt: deps.clock.now().toISOString(),
   };
   const first = await deps.ledger.recordUpload(record);
   if (!first) return { outcome: 'duplicate', uploadId };
-  if (report.status === 'rejected') {
-    const mail = formatRejectionEmail(report, reportKey);
+  if (report.status === 'rejected' || report.droppedRows) {
+    // A rejected upload, or one accepted under the error-rate tolerance with rows left out: ops hear either way.
+    const mail = report.status === 'rejected' ? formatRejectionEmail(report, reportKey) : formatDroppedRowsEmail(report, reportKey);
     const raw = await composeTextEmail({ from: deps.settings.sender, to: [deps.settings.opsEmail], subject: mail.subject, text: mail.text });
     await deps.mailer.sendRaw(raw, deps.settings.sender, [deps.settings.opsEmail]);
   }

@@ -327,6 +327,14 @@ describe('warnings', () => {
     expect(records.map((r) => r.amount_minor)).toEqual([500, 700]);
   });
 
+  it('a closing blank-key total followed only by comment lines is still a summary row', async () => {
+    const content = lines([SPEND_HEADER, '2026-10-01,Search,Brand,marketing,5.00', ',,,,5.00', '# exported by a tool', '# the end']);
+    const { report } = await validate('spend', content);
+    expect(report.errors).toEqual([]);
+    expect(where(report.warnings, 'summary-row')).toEqual([{ row: 3, line: 3, column: undefined }]);
+    expect(report.warningCounts).toEqual({ 'summary-row': 1, 'comment-row': 2 });
+  });
+
   it('a blank-key row that is not the last one is an error, not a summary', async () => {
     const content = lines([SPEND_HEADER, ',,,,12.00', '2026-10-01,Search,Brand,marketing,5.00']);
     const { report } = await validate('spend', content);
@@ -671,5 +679,203 @@ describe('vendor header sets', () => {
     ]);
     const early = await validate('customers', lines(['Customer ID,Customer Since,Churn Date', 'C-1,2026-10-05,2026-10-01']));
     expect(early.report.errors).toMatchObject([{ code: 'date-order', row: 2, column: 'churned_at' }]);
+  });
+});
+
+describe('mixed encodings', () => {
+  it('encoding-error: UTF-8 text with non-ASCII characters, then bytes that are not UTF-8, with the line of the bad byte', async () => {
+    const head = lines(['Record ID,Create Date,Original Source,Campaign', 'L1,2026-10-01,web,Zürich', ...Array.from({ length: 3000 }, (_, i) => `L${i + 2},2026-10-01,web,plain`)]);
+    const bytes = Buffer.concat([Buffer.from(head), latin1('L9999,2026-10-01,web,Café\n')]);
+    for (const chunkSize of [undefined, 4096]) {
+      const { report, sink } = await validate('leads', bytes, chunkSize ? { chunkSize } : {});
+      expect(report.status).toBe('rejected');
+      expect(report.errors).toMatchObject([{ code: 'encoding-error', row: 3003, line: 3003 }]);
+      expect(report.errors[0]?.message).toContain('mixes encodings');
+      expect(sink.resets).toBe(0); // not read again as Windows-1252: that would garble "Zürich"
+    }
+  });
+
+  it('still reads a file as Windows-1252 when only ASCII came before its first non-UTF-8 byte', async () => {
+    const bytes = Buffer.concat([Buffer.from('Record ID,Create Date,Original Source,Campaign\nL1,2026-10-01,web,plain\n'), latin1('L2,2026-10-01,web,Café\n')]);
+    const { report, records } = await validate('leads', bytes);
+    expect(report.status).toBe('accepted');
+    expect(report.warnings.map((w) => w.code)).toEqual(['encoding-fallback']);
+    expect(records.map((r) => r.campaign)).toEqual(['plain', 'Café']);
+  });
+
+  it('reads non-ASCII UTF-8 cells split across chunks at every byte, quoted or not', async () => {
+    const text = lines(['Record ID,Create Date,Original Source,Campaign', 'Ł1,2026-10-01,Ōrganic,"Zoë, 😀 ✓"', 'L2,2026-10-02,web,Ørsted — “quoted”']);
+    for (const chunkSize of [1, 2, 3, 5]) {
+      const { records } = await validate('leads', text, { chunkSize });
+      expect(records.map((r) => [r.lead_id, r.source, r.campaign])).toEqual([
+        ['Ł1', 'Ōrganic', 'Zoë, 😀 ✓'],
+        ['L2', 'web', 'Ørsted — “quoted”'],
+      ]);
+    }
+  });
+
+  it('gives the non-ASCII value of a bad cell in the report as written', async () => {
+    const { report } = await validate('leads', lines(['Record ID,Create Date,Original Source', 'L1,le 1er octobre,web']));
+    expect(report.errors).toMatchObject([{ code: 'type-error', value: 'le 1er octobre' }]);
+    const accent = await validate('leads', lines(['Record ID,Create Date,Original Source', 'L1,1 º octobre,web']));
+    expect(accent.report.errors).toMatchObject([{ code: 'type-error', value: '1 º octobre' }]);
+  });
+
+  it('encoding-error: UTF-16 with a broken character (a lone surrogate)', async () => {
+    const good = utf16le('Record ID\tCreate Date\tOriginal Source\nL1\t2026-10-01\tweb\n');
+    const broken = Buffer.concat([good, Buffer.from([0x00, 0xd8, 0x41, 0x00, 0x0a, 0x00])]); // U+D800 then "A\n"
+    const { report } = await validate('leads', broken);
+    expect(report.status).toBe('rejected');
+    expect(report.errors.map((e) => e.code)).toEqual(['encoding-error']);
+  });
+
+  it('reads a non-ASCII header', async () => {
+    const { report, records } = await validate('customers', withUtf8Bom(lines(['Customer ID,Société,Start Date', 'C1,Café SA,2026-10-01'])));
+    expect(report.status).toBe('accepted');
+    expect(records).toEqual([{ customer_id: 'C1', started_at: '2026-10-01' }]);
+  });
+});
+
+describe('keys of spend and web traffic rows', () => {
+  it('duplicate-id: two spend rows with the same date, channel, campaign and category (the KPI step would keep one)', async () => {
+    const content = lines([
+      'Day,Channel,Campaign,Category,Cost',
+      '2026-10-01,Search,Brand,marketing,5.00',
+      '2026-10-01,Search,Generic,marketing,6.00',
+      '2026-10-01,search,BRAND,,7.00', // the key ignores case, and a blank category is marketing
+      '2026-10-01,Search,Brand,sales,8.00',
+    ]);
+    const { report } = await validate('spend', content);
+    expect(report.errors).toMatchObject([{ code: 'duplicate-id', row: 4, line: 4, column: 'date', value: '2026-10-01 / search / BRAND / marketing' }]);
+    expect(report.errors[0]?.message).toContain('row 2');
+  });
+
+  it('duplicate-id: two web traffic rows for the same date and channel (an export with an extra dimension)', async () => {
+    const content = lines(['Date,Session default channel group,Device category,Sessions', '20261001,Organic Search,desktop,10', '20261001,Organic Search,mobile,12', '20261001,Direct,desktop,3']);
+    const { report } = await validate('web_traffic', content);
+    expect(report.errors).toMatchObject([{ code: 'duplicate-id', row: 3, line: 3, column: 'date' }]);
+    expect(report.errors[0]?.message).toMatch(/device|breakdown/);
+  });
+
+  it('keeps monthly spend rows of different months and channels apart', async () => {
+    const content = lines(['Month,Channel,Cost', '2026-09,Search,1', '2026-10,Search,1', '2026-10,Social,1']);
+    expect((await validate('spend', content)).report.status).toBe('accepted');
+  });
+});
+
+describe('the error-rate tolerance', () => {
+  const content = lines([LEADS_HEADER, 'L1,2026-10-01,web,,,,', 'L2,not a date,web,,,,', 'L3,2026-10-01,web,,,,', 'L1,2026-10-02,web,,,,', 'L5,2026-10-01,web,,,,']);
+
+  it('rejects the file whole by default', async () => {
+    const { report } = await validate('leads', content);
+    expect(report.status).toBe('rejected');
+    expect(report.droppedRows).toBeUndefined();
+  });
+
+  it('accepts the valid rows when the share of rows with errors is within it, and says how many were dropped', async () => {
+    const { report, records } = await validate('leads', content, { settings: { errorTolerance: 0.4 } });
+    expect(report).toMatchObject({ status: 'accepted', rows: 5, acceptedRows: 3, droppedRows: 2 });
+    expect(report.errorCounts).toEqual({ 'type-error': 1, 'duplicate-id': 1 });
+    expect(report.warnings).toMatchObject([{ code: 'rows-dropped' }]);
+    expect(report.warnings[0]?.message).toContain('2 of 5 rows');
+    expect(records.map((r) => r.lead_id)).toEqual(['L1', 'L3', 'L5']);
+  });
+
+  it('rejects the file whole when more rows have errors, and says so', async () => {
+    const { report } = await validate('leads', content, { settings: { errorTolerance: 0.2 } });
+    expect(report.status).toBe('rejected');
+    expect(report.warnings[0]?.message).toContain('more than the 20% error-rate tolerance');
+  });
+
+  it('never accepts a file with a file-level error', async () => {
+    const { report } = await validate('leads', lines(['Record ID,Create Date', 'L1,2026-10-01']), { settings: { errorTolerance: 1 } });
+    expect(report.status).toBe('rejected');
+    const broken = await validate('leads', `${LEADS_HEADER}\nL1,2026-10-01,web,,,,\nL2,2026-10-01,"web\n`, { settings: { errorTolerance: 1 } });
+    expect(broken.report.status).toBe('rejected');
+  });
+});
+
+describe('more vendor details', () => {
+  it('GA4: the real header "Session primary channel group (Default Channel Group)"', async () => {
+    const content = lines([
+      '# Traffic acquisition: Session primary channel group (Default Channel Group)',
+      'Date,Session primary channel group (Default Channel Group),Sessions,Engaged sessions,Key events,Total revenue (USD)',
+      '20261001,Organic Search,1200,900,14,12.5',
+    ]);
+    const { report, records } = await validate('web_traffic', content);
+    expect(report.status).toBe('accepted');
+    expect(report.columns.channel).toBe('Session primary channel group (Default Channel Group)');
+    expect(records).toEqual([{ date: '2026-10-01', channel: 'Organic Search', sessions: 1200, engaged_sessions: 900, bounce_rate: 0.25, conversions: 14 }]);
+  });
+
+  it('a header that matches as written wins over one that matches without its parenthesised part', async () => {
+    const { report } = await validate('web_traffic', lines(['Date,Channel (legacy),Channel,Sessions', '20261001,a,b,1']));
+    expect(report.status).toBe('accepted');
+    expect(report.columns.channel).toBe('Channel');
+  });
+
+  it('Meta: a row spanning two reporting periods of the configured type', async () => {
+    const header = 'Campaign name,Reporting starts,Reporting ends,Amount spent (USD)';
+    const octoberToNovember = lines([header, 'Autumn,2026-10-26,2026-11-01,10.00']);
+    const month = await validate('spend', octoberToNovember);
+    expect(month.report.errors).toMatchObject([{ code: 'constraint-error', row: 2, column: 'date_end' }]);
+    expect(month.report.errors[0]?.message).toContain('two reporting months (2026-10 and 2026-11)');
+    // The same row lies in one quarter, and in one ISO week (Monday 26 October .. Sunday 1 November).
+    expect((await validate('spend', octoberToNovember, { settings: { periodType: 'quarter' } })).report.status).toBe('accepted');
+    expect((await validate('spend', octoberToNovember, { settings: { periodType: 'week' } })).report.status).toBe('accepted');
+    const twoWeeks = await validate('spend', lines([header, 'Autumn,2026-10-01,2026-10-05,10.00']), { settings: { periodType: 'week' } });
+    expect(twoWeeks.report.errors[0]?.message).toContain('two reporting weeks (2026-W40 and 2026-W41)');
+    const backwards = await validate('spend', lines([header, 'Autumn,2026-10-05,2026-10-01,10.00']));
+    expect(backwards.report.errors).toMatchObject([{ code: 'date-order', column: 'date_end' }]);
+  });
+
+  it('Salesforce: the footer under a report (Grand Totals, confidentiality notice, copyright) is skipped', async () => {
+    const content = lines([
+      '"Opportunity ID","Opportunity Name","Stage","Amount","Created Date","Close Date"',
+      '"006A1","Acme","Closed Won","$12,500.00","9/14/2026","10/20/2026"',
+      '"006A2","Globex","Prospecting","$3,000.00","10/2/2026","1/15/2027"',
+      '"Grand Totals (2 records)","","","$15,500.00","",""',
+      '""',
+      '""',
+      '"Confidential Information - Do Not Distribute"',
+      '"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."',
+    ], '\r\n');
+    const { report, records } = await validate('opportunities', content, { uploadedAt: '2026-11-01T00:00:00Z' });
+    expect(report.errors).toEqual([]);
+    expect(records.map((r) => r.opportunity_id)).toEqual(['006A1', '006A2']);
+    expect(where(report.warnings, 'summary-row')).toEqual([{ row: 4, line: 4, column: undefined }]);
+    // The `""` lines are records too (one empty cell each: skipped as blank, still counted).
+    expect(where(report.warnings, 'footer-row')).toEqual([
+      { row: 7, line: 7, column: undefined },
+      { row: 8, line: 8, column: undefined },
+    ]);
+  });
+
+  it('a lone filled first cell in the middle of the data is an error, not a footer', async () => {
+    const content = lines(['Record ID,Create Date,Original Source', 'L1,2026-10-01,web', 'L2', 'L3,2026-10-01,web']);
+    const { report } = await validate('leads', content);
+    expect(report.errors).toMatchObject([{ code: 'missing-cell', row: 3 }, { code: 'missing-cell', row: 3 }]);
+  });
+
+  it('; files: counts with . or space thousands separators', async () => {
+    const content = lines(['Date;Sessions;Engaged sessions;Key events', '20261001;1.234;1 000;"2.000"', '20261002;12;7;0']);
+    const { report, records } = await validate('web_traffic', content);
+    expect(report.errors).toEqual([]);
+    expect(records.map((r) => [r.sessions, r.engaged_sessions, r.conversions])).toEqual([[1234, 1000, 2000], [12, 7, 0]]);
+    const bad = await validate('web_traffic', lines(['Date;Sessions', '20261001;1.5']));
+    expect(bad.report.errors).toMatchObject([{ code: 'type-error', column: 'sessions', value: '1.5' }]);
+  });
+});
+
+describe('columns the dataset does not read', () => {
+  it('a row filled only in unmapped columns is not taken for a blank row', async () => {
+    const content = lines(['Record ID,First Name,Create Date,Original Source', 'L1,Ann,2026-10-01,web', ',Bob,,', 'L3,Cy,2026-10-01,web']);
+    const { report } = await validate('leads', content);
+    expect(report.errors.map((e) => [e.code, e.row, e.column])).toEqual([['missing-value', 3, 'lead_id'], ['missing-value', 3, 'created_at']]);
+  });
+
+  it('an extra cell past the header is reported with its value even when earlier columns are not read', async () => {
+    const { report } = await validate('leads', lines(['Record ID,First Name,Create Date,Original Source', 'L1,Ann,2026-10-01,web,Zoë']));
+    expect(report.errors).toMatchObject([{ code: 'extra-cell', row: 2, value: 'Zoë' }]);
   });
 });

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  localDateOf, parseBoolean, parseDateValue, parseInteger, parseMoney, parsePercent, type Parsed,
+  fastInteger, fastIsoDate, fastMoneyMinor, localDateOf, parseBoolean, parseDateValue, parseInteger, parseMoney, parsePercent,
+  type Parsed,
 } from '../../lambdas/domain/validation/values.ts';
 
 /** The value of a successful parse; fails the test with the problem otherwise. */
@@ -196,6 +198,65 @@ describe('parseInteger', () => {
     expect(problemOf(parseInteger('1.5')).code).toBe('type-error');
     expect(problemOf(parseInteger('many')).code).toBe('type-error');
     expect(problemOf(parseInteger('-3')).code).toBe('constraint-error');
+  });
+
+  it('reads . thousands in decimal-comma files, spaces in any file, and only well-placed groups', () => {
+    expect(valueOf(parseInteger('1.234', { decimalComma: true }))).toBe(1234);
+    expect(valueOf(parseInteger('1.234.567', { decimalComma: true }))).toBe(1_234_567);
+    expect(valueOf(parseInteger('1 234'))).toBe(1234);
+    expect(valueOf(parseInteger('1\u00a0234', { decimalComma: true }))).toBe(1234);
+    expect(valueOf(parseInteger("1'234"))).toBe(1234);
+    expect(valueOf(parseInteger('-0'))).toBe(0);
+    expect(problemOf(parseInteger('1.234')).code).toBe('type-error'); // a point is a decimal point in a , file
+    expect(problemOf(parseInteger('1,234', { decimalComma: true })).code).toBe('type-error');
+    expect(problemOf(parseInteger('12.34', { decimalComma: true })).code).toBe('type-error');
+    expect(problemOf(parseInteger('1 23')).code).toBe('type-error');
+    expect(problemOf(parseInteger('-1.234', { decimalComma: true })).code).toBe('constraint-error');
+  });
+});
+
+describe('fast paths', () => {
+  /** An independent reading of the ISO forms the fast path takes, through Date.UTC's calendar. */
+  function oracle(s: string, dateOnly: boolean): string | undefined {
+    const m = /^(\d{4})-(\d{2})-(\d{2})(?:([T ])(\d{2}):(\d{2})(?::(\d{2})(Z?))?)?$/.exec(s);
+    if (!m) return undefined;
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const t = new Date(Date.UTC(y, mo - 1, d));
+    if (y < 1900 || y > 2999 || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return 'invalid';
+    if (m[4] === undefined) return s;
+    const [hh, mm, ss] = [Number(m[5]), Number(m[6]), Number(m[7] ?? 0)];
+    if (hh > 23 || mm > 59 || ss > 59) return 'invalid';
+    if (dateOnly) return s.slice(0, 10);
+    return `${s.slice(0, 10)}T${m[5]}:${m[6]}:${m[7] ?? '00'}${m[8] ?? ''}`;
+  }
+  const digits = (n: number, max: number) => fc.integer({ min: 0, max }).map((v) => String(v).padStart(n, '0'));
+  const isoish = fc.tuple(
+    digits(4, 3100), digits(2, 14), digits(2, 32), fc.constantFrom('', 'T', ' '), digits(2, 25), digits(2, 61),
+    fc.constantFrom('', ':00', ':59', ':60', ':5x'), fc.constantFrom('', 'Z', 'z', '+01:00'),
+  ).map(([y, mo, d, sep, hh, mm, ss, z]) => (sep ? `${y}-${mo}-${d}${sep}${hh}:${mm}${ss}${ss ? z : ''}` : `${y}-${mo}-${d}`));
+
+  it('fastIsoDate agrees with an independent reading, and parseDateValue agrees with both', () => {
+    fc.assert(fc.property(isoish, fc.boolean(), (s, dateOnly) => {
+      const expected = oracle(s, dateOnly);
+      const fast = fastIsoDate(s, dateOnly);
+      if (fast !== undefined) expect(fast).toBe(expected);
+      const full = parseDateValue(s, 'MDY', { dateOnly });
+      if (expected === 'invalid') expect(full.ok).toBe(false);
+      else if (expected !== undefined) expect(full).toEqual({ ok: true, value: expected });
+    }), { numRuns: 3000 });
+  });
+
+  it('fastMoneyMinor and fastInteger read only what the full parsers read the same way', () => {
+    fc.assert(fc.property(fc.stringMatching(/^[0-9.,$ -]{0,12}$/), (s) => {
+      const m = fastMoneyMinor(s);
+      if (m >= 0) expect(parseMoney(s)).toEqual({ ok: true, value: { minor: m } });
+      const i = fastInteger(s);
+      if (i >= 0) expect(parseInteger(s)).toEqual({ ok: true, value: i });
+    }), { numRuns: 3000 });
+    expect(fastMoneyMinor('1234.5')).toBe(123_450);
+    expect(fastMoneyMinor('1,234.50')).toBe(-1);
+    expect(fastInteger('0012')).toBe(12);
+    expect(fastInteger('1e3')).toBe(-1);
   });
 });
 

@@ -60,6 +60,10 @@ export interface DatasetSpec<N extends DatasetName = DatasetName> {
   readonly name: N;
   /** What one row is, for docs and messages. */
   readonly rowIs: string;
+  /** The row rules `build` applies, in words, for the docs (docs/exports.md). */
+  readonly rules: readonly string[];
+  /** Per column, what the docs add to its type (how values are read, what a blank means). */
+  readonly notes?: Readonly<Record<string, string>>;
   readonly columns: readonly ColumnSpec[];
   /** Columns whose blank values, with numbers filled, mark a summary row at the end of a file. */
   readonly keyColumns: readonly string[];
@@ -95,25 +99,36 @@ const before = (a: string, b: string, ctx: BuildContext): boolean =>
     : ctx.localDay ? ctx.localDay(a) < ctx.localDay(b)
       : localDayNumber(a, ctx.settings.timezone) < localDayNumber(b, ctx.settings.timezone);
 
-/** Per settings object, the answer for each source seen (exports repeat a handful of sources a million times). */
-const salesSourcedCache = new WeakMap<Settings, Map<string, boolean>>();
+/**
+ * Answers for the sources seen lately, per settings object. Exports repeat a handful of sources a million
+ * times, each time as a new string: a small direct-mapped table (slot from the length and two characters,
+ * then one string comparison) answers without hashing the whole string, as a `Map` would.
+ */
+const SOURCE_SLOTS = 256;
+interface SourceAnswers { readonly keys: (string | undefined)[]; readonly answers: boolean[] }
+const sourceAnswers = new WeakMap<Settings, SourceAnswers>();
 let lastSettings: Settings | undefined;
-let lastCache: Map<string, boolean> | undefined;
+let lastAnswers: SourceAnswers | undefined;
 
 /** Whether a lead source counts as sales-sourced under the configured list. */
 export function isSalesSourced(source: string, settings: Settings): boolean {
-  let cache = settings === lastSettings ? lastCache : salesSourcedCache.get(settings);
-  if (!cache) salesSourcedCache.set(settings, (cache = new Map()));
+  let table = settings === lastSettings ? lastAnswers : sourceAnswers.get(settings);
+  if (!table) sourceAnswers.set(settings, (table = { keys: new Array(SOURCE_SLOTS).fill(undefined), answers: new Array(SOURCE_SLOTS).fill(false) }));
   lastSettings = settings;
-  lastCache = cache;
-  let answer = cache.get(source);
-  if (answer === undefined) {
-    const s = source.toLowerCase();
-    answer = settings.salesSourcedSources.some((needle) => s.includes(needle.toLowerCase()));
-    if (cache.size > 10_000) cache.clear(); // bounded, whatever the file
-    cache.set(source, answer);
-  }
+  lastAnswers = table;
+  const n = source.length;
+  const slot = n === 0 ? 0 : (n * 31 + source.charCodeAt(0) * 7 + source.charCodeAt(n - 1)) & (SOURCE_SLOTS - 1);
+  if (table.keys[slot] === source) return table.answers[slot]!;
+  const s = source.toLowerCase();
+  const answer = settings.salesSourcedSources.some((needle) => s.includes(needle.toLowerCase()));
+  table.keys[slot] = Buffer.from(source, 'utf8').toString('utf8'); // a copy: a slice would pin the text it came from
+  table.answers[slot] = answer;
   return answer;
+}
+
+/** Adds a `date-order` issue when date `v` (column `name`) is on an earlier local day than `than` (column `thanName`). */
+function notBefore(issues: RowIssue[], name: string, v: string | undefined, thanName: string, than: string, ctx: BuildContext): void {
+  if (v && before(v, than, ctx)) issues.push(error('date-order', name, `${name} is before ${thanName} (${than.slice(0, 10)})`));
 }
 
 const error = (code: RowIssue['code'], column: string, message: string): RowIssue =>
@@ -122,6 +137,18 @@ const error = (code: RowIssue['code'], column: string, message: string): RowIssu
 const leads: DatasetSpec<'leads'> = {
   name: 'leads',
   rowIs: 'a lead / contact and the dates it reached each funnel stage',
+  rules: [
+    '`mql_at`, `sql_at` and `customer_at` are not before `created_at` (compared as dates in the reporting time zone).',
+    '`sql_at` is not before `mql_at` when both are set.',
+    '`sql_status` without `sql_at` is an error.',
+    'When `marketing_sourced` is absent it is derived from `source`: a source matching one of the configured ' +
+      'sales-sourced sources (default: outbound, sales, prospecting, SDR, BDR, "Sales Generated") is sales-sourced, ' +
+      'every other source marketing-sourced.',
+  ],
+  notes: {
+    source: 'a blank cell is read as `unknown`, with a warning',
+    sql_status: 'also yes/no, true/false, 1/0, y/n; "Unqualified" = rejected',
+  },
   columns: [
     col('lead_id', 'text', true, ['Record ID', 'Contact ID', 'Lead ID', 'Id']),
     col('created_at', 'datetime', true, ['Create Date', 'Created Date', 'Became a Lead Date']),
@@ -145,13 +172,10 @@ const leads: DatasetSpec<'leads'> = {
     const mql = str(c.mql_at);
     const sql = str(c.sql_at);
     const customer = str(c.customer_at);
-    // Checked one by one, not in a loop over [name, value] pairs: this runs once per lead row.
-    const notBeforeCreated = (name: string, v: string | undefined): void => {
-      if (v && before(v, created, ctx)) issues.push(error('date-order', name, `${name} is before created_at (${created.slice(0, 10)})`));
-    };
-    notBeforeCreated('mql_at', mql);
-    notBeforeCreated('sql_at', sql);
-    notBeforeCreated('customer_at', customer);
+    // One call per date, not a loop over [name, value] pairs nor a local closure: this runs once per lead row.
+    notBefore(issues, 'mql_at', mql, 'created_at', created, ctx);
+    notBefore(issues, 'sql_at', sql, 'created_at', created, ctx);
+    notBefore(issues, 'customer_at', customer, 'created_at', created, ctx);
     if (mql && sql && before(sql, mql, ctx)) issues.push(error('date-order', 'sql_at', `sql_at is before mql_at (${mql.slice(0, 10)})`));
     const status = str(c.sql_status) as SqlStatus | undefined;
     if (status && !sql) issues.push(error('missing-value', 'sql_at', 'sql_status is set but sql_at is blank'));
@@ -188,6 +212,16 @@ function opportunityStatus(c: ParsedCells): OpportunityStatus | undefined {
 const opportunities: DatasetSpec<'opportunities'> = {
   name: 'opportunities',
   rowIs: 'a deal / opportunity',
+  rules: [
+    'Stage labels map to a status: "Closed Won" → won, "Closed Lost" → lost, any other stage → open. A Salesforce ' +
+      'report\'s boolean `Closed` and `Won` columns, when present, decide it instead (then no stage column is needed).',
+    '`closed_at` is required for a won or lost opportunity, and is not before `created_at`.',
+    'On an open opportunity `closed_at` is its expected close date: it is dropped, and may lie in the future.',
+    'When `marketing_sourced` is absent it is derived from `source` (as for leads); no source = not marketing-sourced.',
+  ],
+  notes: {
+    status: 'required unless the file has Salesforce\'s `Closed` and `Won` columns',
+  },
   columns: [
     col('opportunity_id', 'text', true, ['Record ID', 'Deal ID', 'Opportunity ID', 'Id']),
     col('created_at', 'datetime', true, ['Create Date', 'Created Date']),
@@ -237,6 +271,18 @@ const opportunities: DatasetSpec<'opportunities'> = {
 const spend: DatasetSpec<'spend'> = {
   name: 'spend',
   rowIs: 'money spent on a day (or a month) on a channel / campaign',
+  rules: [
+    'A Meta export row covers `Reporting starts` .. `Reporting ends`: a row whose range spans two reporting periods ' +
+      '(months by default; quarters or weeks when so configured) is an error that says to export with a daily breakdown.',
+    'A currency in a header (`Amount spent (EUR)`) or in a `currency` column must be the configured currency.',
+    '`category` is marketing or sales (blank = marketing).',
+    'Two rows with the same date, channel, campaign and category (case ignored) are a `duplicate-id` error: the ' +
+      'scorecard keeps one record per key, so one amount would be lost. Sum them, or export without extra breakdowns.',
+  ],
+  notes: {
+    channel: 'blank = `unspecified`',
+    date: 'a day, or a whole month as `YYYY-MM`',
+  },
   columns: [
     col('date', 'day-or-month', true, ['Day', 'Date', 'Month', 'Reporting starts']),
     col('amount', 'money', true, ['Cost', 'Spend', 'Amount', 'Amount spent']),
@@ -288,6 +334,7 @@ const spend: DatasetSpec<'spend'> = {
 const customers: DatasetSpec<'customers'> = {
   name: 'customers',
   rowIs: 'a paying customer account',
+  rules: ['`churned_at` is not before `started_at`.'],
   columns: [
     col('customer_id', 'text', true, ['Record ID', 'Account ID', 'Customer ID', 'Company ID']),
     col('started_at', 'date', true, ['Became a Customer Date', 'Customer Since', 'Start Date']),
@@ -318,6 +365,15 @@ const customers: DatasetSpec<'customers'> = {
 const webTraffic: DatasetSpec<'web_traffic'> = {
   name: 'web_traffic',
   rowIs: 'website sessions on a day, optionally per channel',
+  rules: [
+    '`engaged_sessions` is not more than `sessions`.',
+    'Bounce rate is 1 − engaged_sessions / sessions when only engaged sessions are given.',
+    'Two rows with the same date and channel are a `duplicate-id` error (an export broken down by another ' +
+      'dimension, such as device: export by date and channel only).',
+  ],
+  notes: {
+    channel: 'blank or absent = `all`',
+  },
   columns: [
     col('date', 'date', true, ['Date', 'Day']),
     col('sessions', 'integer', true, ['Sessions']),

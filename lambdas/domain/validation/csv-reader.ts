@@ -5,7 +5,7 @@
  * async generator, and `readCsvRows` reads a whole upload (sniffing, decoding, delimiter detection) without a
  * dataset, for tools and the conformance tests.
  */
-import { NotUtf8Error, decodeText, sniffUpload, type TextEncodingName } from './decode.ts';
+import { NotUtf8Error, decodeText, sniffUpload, utf8Cell, type TextEncodingName } from './decode.ts';
 import { DELIMITERS, splitLine, type Delimiter } from './header.ts';
 
 export interface CsvRow {
@@ -40,6 +40,11 @@ export interface ParseCsvOptions {
   readonly firstRow?: number;
   /** @default MAX_RECORD_CHARS */
   readonly maxRecordChars?: number;
+  /**
+   * The text is UTF-8 bytes read as Latin-1 (`ChunkDecoder`'s `bytesAsLatin1`): cells are decoded from UTF-8
+   * when they hold a non-ASCII byte. @default false
+   */
+  readonly utf8Bytes?: boolean;
 }
 
 /** Called once per record, in order; `cells` is the caller's to keep. */
@@ -64,6 +69,7 @@ export class CsvParser {
   private readonly delim: string;
   private readonly delimCode: number;
   private readonly maxRecordChars: number;
+  private readonly utf8Bytes: boolean;
   private carry = '';
   /** Line break searched for: '\n' (LF and CRLF files) or '\r' (CR-only files); decided by the first one seen. */
   private nl: '\n' | '\r' | undefined;
@@ -77,6 +83,7 @@ export class CsvParser {
     this.delim = opts.delimiter;
     this.delimCode = opts.delimiter.charCodeAt(0);
     this.maxRecordChars = opts.maxRecordChars ?? MAX_RECORD_CHARS;
+    this.utf8Bytes = opts.utf8Bytes === true;
     this.line = opts.firstLine ?? 1;
     this.row = (opts.firstRow ?? 1) - 1;
   }
@@ -148,26 +155,24 @@ export class CsvParser {
 
   /**
    * Returns the offset of the first character not consumed. Hot loop: state lives in locals and is written
-   * back once; each field costs one cached `indexOf` for the delimiter (or the closing quote) and one slice.
+   * back once. Unquoted fields are scanned character by character for the delimiter or the line break (two
+   * comparisons a character beat an `indexOf` call per field: fields are short); a quoted field jumps from
+   * quote to quote with `indexOf`.
    */
   private parse(s: string, start: number, eof: boolean, onRow: RowHandler): number {
     const len = s.length;
     const D = this.delimCode;
-    const delim = this.delim;
     const max = this.maxRecordChars;
     const skip = this.skip;
+    const utf8 = this.utf8Bytes;
     this.detectLineBreak(s, start);
-    const nl = this.nl ?? '\n';
     const crMode = this.nlCode === CR;
+    const NL = crMode ? CR : LF;
     let row = this.row;
     let line = this.line;
     let pos = start;
-    // Cached positions of the next line break, quote and delimiter at or after the scan position.
-    let nextNl = -1;
-    let nextQ = -1;
-    let nextD = -1;
     try {
-      while (pos < len) {
+      records: while (pos < len) {
         const c0 = s.charCodeAt(pos);
         // Empty line: skipped, counted.
         if (c0 === LF || c0 === CR) {
@@ -176,35 +181,13 @@ export class CsvParser {
           line++;
           continue;
         }
-        if (nextNl < pos) { nextNl = s.indexOf(nl, pos); if (nextNl < 0) nextNl = FAR; }
-        if (nextNl === FAR && !eof) break; // the record may go on in the next chunk
-        const lineEnd = nextNl === FAR ? len : nextNl;
-        if (lineEnd - pos > max) { this.row = row; this.line = line; this.tooLarge(); }
-        if (nextQ < pos) { nextQ = s.indexOf('"', pos); if (nextQ < 0) nextQ = FAR; }
         const cells: string[] = [];
-        let p = pos;
-        if (nextQ >= lineEnd) {
-          // No quote before the line break: the record is this line, cut at each delimiter.
-          let end = lineEnd;
-          if (!crMode && end > pos && s.charCodeAt(end - 1) === CR) end--;
-          for (;;) {
-            if (nextD < p) { nextD = s.indexOf(delim, p); if (nextD < 0) nextD = FAR; }
-            const e = nextD >= end ? end : nextD;
-            cells.push(skip !== undefined && skip[cells.length] === 1 ? skippedCell(s, p, e) : s.slice(p, e));
-            if (e === end) break;
-            p = e + 1;
-          }
-          onRow(cells, ++row, line);
-          line++;
-          pos = lineEnd + 1;
-          continue;
-        }
-        // Quotes in the record: field by field; a quoted field may hold delimiters and line breaks.
         const startLine = line;
         let extraLines = 0;
-        let complete = false;
+        let p = pos;
         for (;;) {
           if (p < len && s.charCodeAt(p) === QUOTE) {
+            // Quoted field: up to the closing quote (a doubled quote is an escaped one).
             let q = p + 1;
             let escaped = false;
             let close = -1;
@@ -218,32 +201,26 @@ export class CsvParser {
               break;
             }
             if (close < 0) {
-              if (!eof) break;
+              if (!eof) break records;
               throw new CsvReadError('not-tabular',
                 'the file cannot be read as CSV: a quoted field is never closed (a " is missing)', row + 1, startLine);
             }
             let v = s.slice(p + 1, close);
             if (escaped) v = v.replaceAll('""', '"');
-            if (close > nextNl) {
-              // The field held the searched-for line break: count its lines, find the record's real line end.
-              extraLines += lineBreaksIn(v);
-              nextNl = s.indexOf(nl, close);
-              if (nextNl < 0) nextNl = FAR;
-            } else if (v.indexOf(crMode ? '\n' : '\r') >= 0) extraLines += lineBreaksIn(v);
+            if (utf8) v = utf8Cell(v);
+            if (v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) extraLines += lineBreaksIn(v);
             p = close + 1;
             const after = p < len ? s.charCodeAt(p) : -1;
             if (after === D) { cells.push(v); p++; continue; }
             if (after === LF || after === CR) {
-              if (after === CR && p + 1 >= len && !eof && !crMode) break;
+              if (after === CR && p + 1 >= len && !eof && !crMode) break records;
               cells.push(v);
               p += after === CR && s.charCodeAt(p + 1) === LF ? 2 : 1;
-              complete = true;
               break;
             }
             if (after === -1) {
-              if (!eof) break; // need more text to see what follows the closing quote
+              if (!eof) break records; // need more text to see what follows the closing quote
               cells.push(v);
-              complete = true;
               break;
             }
             throw new CsvReadError('not-tabular',
@@ -251,27 +228,27 @@ export class CsvParser {
               row + 1, startLine + extraLines);
           }
           // Unquoted field: up to the next delimiter or line break (a quote inside it is taken literally).
-          if (nextD < p) { nextD = s.indexOf(delim, p); if (nextD < 0) nextD = FAR; }
-          if (nextD < nextNl) {
-            cells.push(skip !== undefined && skip[cells.length] === 1 ? skippedCell(s, p, nextD) : s.slice(p, nextD));
-            p = nextD + 1;
-            continue;
+          const from = p;
+          let c = -1;
+          let high = 0; // any bit above 0x7f: a non-ASCII character (or UTF-8 byte) in the field
+          while (p < len) {
+            c = s.charCodeAt(p);
+            if (c === D || c === NL) break;
+            high |= c;
+            p++;
           }
-          if (nextNl === FAR) {
-            if (!eof) break;
-            cells.push(s.slice(p, len));
-            p = len;
-            complete = true;
-            break;
-          }
-          let end = nextNl;
-          if (!crMode && end > p && s.charCodeAt(end - 1) === CR) end--;
-          cells.push(skip !== undefined && skip[cells.length] === 1 ? skippedCell(s, p, end) : s.slice(p, end));
-          p = nextNl + 1;
-          complete = true;
+          let end = p;
+          if (p >= len) {
+            if (!eof) break records; // the record may go on in the next chunk
+          } else if (c !== D && !crMode && p > from && s.charCodeAt(p - 1) === CR) end = p - 1;
+          if (skip !== undefined && skip[cells.length] === 1) cells.push(skippedCell(s, from, end));
+          else if (utf8 && high > 0x7f) cells.push(Buffer.from(s.slice(from, end), 'latin1').toString('utf8'));
+          else cells.push(s.slice(from, end));
+          if (p >= len) break;
+          p++;
+          if (c === D) continue;
           break;
         }
-        if (!complete) break;
         if (p - pos > max) { this.row = row; this.line = line; this.tooLarge(); }
         onRow(cells, ++row, startLine);
         line = startLine + extraLines + 1;

@@ -5,6 +5,7 @@
  */
 import { createGunzip } from 'node:zlib';
 import { TextDecoder } from 'node:util';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -26,6 +27,11 @@ export class NotUtf8Error extends Error {
   constructor(message: string, readonly text = '', readonly sawMultibyte = false) {
     super(message);
   }
+}
+
+/** Text in an encoding told by its BOM (UTF-16) with bytes that are not valid in it: an `encoding-error`. */
+export class BrokenTextError extends Error {
+  override name = 'BrokenTextError';
 }
 
 const startsWith = (b: Uint8Array, sig: readonly number[]): boolean => sig.every((x, i) => b[i] === x);
@@ -194,12 +200,21 @@ export function firstInvalidUtf8(b: Uint8Array): number {
 export class ChunkDecoder {
   /** Whether a valid multi-byte UTF-8 sequence (non-ASCII text) has been decoded so far. */
   sawMultibyte = false;
+  /**
+   * UTF-8 only: the text comes out as UTF-8 *bytes*, one character per byte (each validated, then read as
+   * Latin-1). Delimiters, quotes and line breaks are ASCII, and in UTF-8 a byte below 0x80 is always the
+   * ASCII character, so a CSV parser reads the structure exactly as from decoded text, on a one-byte string
+   * (decoded about twice as fast, and half the size); the cells a caller keeps are then decoded with
+   * `utf8Cell` when they hold non-ASCII bytes.
+   */
+  readonly bytesAsLatin1: boolean;
   private readonly decoder: TextDecoder;
   private carry: Uint8Array | undefined;
   private first = true;
 
-  constructor(readonly encoding: TextEncodingName, private readonly skipBom: boolean) {
+  constructor(readonly encoding: TextEncodingName, private readonly skipBom: boolean, opts: { bytesAsLatin1?: boolean } = {}) {
     this.decoder = new TextDecoder(encoding, { fatal: encoding !== 'windows-1252', ignoreBOM: true });
+    this.bytesAsLatin1 = encoding === 'utf-8' && opts.bytesAsLatin1 === true;
   }
 
   decode(chunk: Uint8Array): string {
@@ -232,6 +247,7 @@ export class ChunkDecoder {
   }
 
   private decodeUtf8(bytes: Uint8Array): string {
+    if (this.bytesAsLatin1) return this.utf8AsLatin1(bytes);
     let text: string;
     try {
       text = this.decoder.decode(bytes);
@@ -246,11 +262,22 @@ export class ChunkDecoder {
     return text;
   }
 
+  private utf8AsLatin1(bytes: Uint8Array): string {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (!isUtf8(buf)) {
+      const valid = firstInvalidUtf8(buf);
+      if (!this.sawMultibyte && !isAscii(buf.subarray(0, valid))) this.sawMultibyte = true;
+      throw new NotUtf8Error('the file is not valid UTF-8', buf.toString('latin1', 0, valid), this.sawMultibyte);
+    }
+    if (!this.sawMultibyte && !isAscii(buf)) this.sawMultibyte = true;
+    return buf.toString('latin1');
+  }
+
   private decodeStreaming(bytes: Uint8Array | undefined): string {
     try {
       return bytes ? this.decoder.decode(bytes, { stream: true }) : this.decoder.decode();
     } catch {
-      throw new NotTabularError(`the file is not valid ${this.encoding.toUpperCase()} text (a broken character)`);
+      throw new BrokenTextError(`the file is ${this.encoding.toUpperCase()} text with a broken character in it: save the export again`);
     }
   }
 }
@@ -272,4 +299,15 @@ export async function* decodeText(
   }
   const tail = decoder.end();
   if (tail) yield tail;
+}
+
+/**
+ * A cell of text read with `bytesAsLatin1` (UTF-8 bytes as Latin-1 characters) as the text it is: decoded
+ * from UTF-8 when it holds a byte of 0x80 or more, as is when it is ASCII.
+ */
+export function utf8Cell(cell: string): string {
+  for (let i = 0; i < cell.length; i++) {
+    if (cell.charCodeAt(i) >= 0x80) return Buffer.from(cell, 'latin1').toString('utf8');
+  }
+  return cell;
 }

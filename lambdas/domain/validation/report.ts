@@ -13,6 +13,36 @@ export const WARNING_CODES = [
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
+/** For each error code: what it means and how to fix the file, in one line, for the people who upload. */
+export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
+  'empty-file': 'The file has no data: export again, and check that the export finished.',
+  'not-tabular': 'Not a CSV or Excel export (or a quote is never closed): upload the .csv, .csv.gz or .xlsx file the tool exported.',
+  'encoding-error': 'The file mixes text encodings: open it and save it again as "CSV UTF-8".',
+  'missing-column': 'A required column is missing: export it too (the message lists the headers accepted and found).',
+  'duplicate-column': 'Two columns mean the same thing: delete one of them.',
+  'extra-cell': 'A row has more cells than the header: often an unquoted comma in a value; quote it or remove it.',
+  'missing-cell': 'A row ends too early: often a line break inside a value that is not quoted.',
+  'missing-value': 'A required value is blank: fill it in, or remove the row.',
+  'type-error': 'A value cannot be read (a date, number, amount or yes/no): fix its format (the message says what is expected).',
+  'constraint-error': 'A value is out of bounds (a negative amount, an unknown status or category): correct it.',
+  'duplicate-id': 'Two rows have the same id (or key): keep one of them, or export without extra breakdowns.',
+  'date-order': 'A date comes before the one it follows (say, an MQL date before the create date): correct the dates.',
+  'future-date': 'A date is later than the upload: check the date, and the date order setting (M/D or D/M).',
+  'currency-mismatch': 'Amounts are in another currency than the configured one: export in that currency.',
+  'row-too-large': 'A row is enormous, usually because a quote is never closed: find the stray " near that line.',
+};
+
+/** For each warning code: what happened. */
+export const WARNING_HINTS: Readonly<Record<WarningCode, string>> = {
+  'no-rows': 'The file has a header and no data rows: accepted, nothing to count.',
+  'summary-row': 'A total row (first cell "Total…" or "Grand total", or a last row with numbers but no keys) was skipped.',
+  'footer-row': 'A line a report tool prints under the data (confidentiality notice, copyright) was skipped.',
+  'comment-row': 'A `#` comment line was skipped.',
+  'encoding-fallback': 'The file is not UTF-8 and was read as Windows-1252 (old Excel "CSV"): check accented letters.',
+  'blank-value': 'A blank value was read as a default (a blank lead source as `unknown`).',
+  'rows-dropped': 'Rows with errors were left out under the configured error-rate tolerance; the rest was accepted.',
+};
+
 export interface Issue<C extends string = ErrorCode | WarningCode> {
   readonly code: C;
   /** Record number, header = 1, first data row = 2; absent for file-level issues. */

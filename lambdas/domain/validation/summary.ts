@@ -1,5 +1,5 @@
 /** Readable summaries of a validation report: for the CLI and for the ops email about a rejected upload. */
-import type { Issue, ValidationReport } from './report.ts';
+import { ERROR_HINTS, type ErrorCode, type Issue, type ValidationReport } from './report.ts';
 
 const where = (i: Issue): string =>
   [i.row !== undefined ? `row ${i.row}` : '', i.line !== undefined ? `line ${i.line}` : '', i.column ? `column ${i.column}` : '']
@@ -18,10 +18,13 @@ export function formatReportSummary(r: ValidationReport, firstN = 10): string {
   const lines: string[] = [];
   const head = r.status === 'accepted' ? 'ACCEPTED' : 'REJECTED';
   lines.push(`${head}  ${r.source}  (${r.dataset})`);
-  lines.push(`  ${r.rows} data rows read, ${r.status === 'accepted' ? r.acceptedRows : 0} accepted`);
+  lines.push(`  ${r.rows} data rows read, ${r.status === 'accepted' ? r.acceptedRows : 0} accepted` +
+    (r.droppedRows ? `, ${r.droppedRows} with errors dropped (within the error-rate tolerance)` : ''));
   const f = r.format;
   if (f.encoding) {
     lines.push(`  format: ${f.fileType}, ${f.encoding}, delimiter ${JSON.stringify(f.delimiter)}, ${f.lineEnding ?? ''} line ends, header on line ${f.headerLine}`);
+  } else if (f.fileType === 'xlsx') {
+    lines.push(`  format: xlsx, sheet ${JSON.stringify(f.sheet ?? '')}, header on row ${f.headerLine}`);
   }
   const cols = Object.entries(r.columns);
   if (cols.length) lines.push(`  columns: ${cols.map(([c, h]) => (c === h ? c : `${c} ← "${h}"`)).join(', ')}`);
@@ -30,6 +33,8 @@ export function formatReportSummary(r: ValidationReport, firstN = 10): string {
     for (const e of r.errors.slice(0, firstN)) lines.push(`    - ${describeIssue(e)}${e.value !== undefined && e.value !== '' ? ` [value: ${JSON.stringify(e.value)}]` : ''}`);
     const total = Object.values(r.errorCounts).reduce((a, b) => a + (b ?? 0), 0);
     if (total > firstN) lines.push(`    … and ${total - Math.min(firstN, r.errors.length)} more`);
+    lines.push('  how to fix:');
+    for (const code of Object.keys(r.errorCounts) as ErrorCode[]) lines.push(`    ${code}: ${ERROR_HINTS[code]}`);
   }
   if (Object.keys(r.warningCounts).length) {
     lines.push(`  warnings: ${counts(r.warningCounts)}`);
@@ -45,6 +50,23 @@ export function formatRejectionEmail(r: ValidationReport, reportKey: string): { 
     text: [
       `The ${r.dataset} export ${r.source} was rejected: none of its rows count towards the scorecard.`,
       `Fix the file and upload it again; the original is kept as it was.`,
+      '',
+      formatReportSummary(r, 10),
+      '',
+      `Full report: ${reportKey}`,
+    ].join('\n'),
+  };
+}
+
+/** The ops email about an upload accepted under the error-rate tolerance, with rows left out. */
+export function formatDroppedRowsEmail(r: ValidationReport, reportKey: string): { subject: string; text: string } {
+  const n = r.droppedRows ?? 0;
+  return {
+    subject: `Upload accepted with ${n} row${n === 1 ? '' : 's'} dropped: ${r.source}`,
+    text: [
+      `The ${r.dataset} export ${r.source} was accepted, but ${n} of its ${r.rows} rows had errors and do not count ` +
+        'towards the scorecard (the configured error-rate tolerance allows it).',
+      'Fix those rows and upload the whole file again: its records replace these.',
       '',
       formatReportSummary(r, 10),
       '',

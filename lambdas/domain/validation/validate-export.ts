@@ -13,7 +13,7 @@ import { DATASETS, type BuildContext, type ColumnSpec, type DatasetSpec, type Pa
 import type { DatasetRecords } from '../datasets/records.ts';
 import { isoDateToDay, localDayNumber } from '../periods/period.ts';
 import {
-  ChunkDecoder, NotTabularError, NotUtf8Error, encodingFromBom, sniffUpload, type TextEncodingName,
+  BrokenTextError, ChunkDecoder, NotTabularError, NotUtf8Error, encodingFromBom, sniffUpload, utf8Cell, type TextEncodingName,
 } from './decode.ts';
 import { findHeader, type HeaderMapping } from './header.ts';
 import { CsvParser, CsvReadError, MAX_RECORD_CHARS, lineBreaksBefore, type RowHandler } from './csv-reader.ts';
@@ -22,7 +22,7 @@ import {
   IssueLog, type DetectedFormat, type ErrorCode, type Issue, type ValidationReport, type WarningCode,
 } from './report.ts';
 import {
-  fastInteger, fastIsoDate, fastMoneyMinor, parseBoolean, parseDateValue, parseInteger, parseMoney, parsePercent,
+  fastInteger, fastIsoDate, fastIsoDayKey, fastMoneyMinor, parseBoolean, parseDateValue, parseInteger, parseMoney, parsePercent,
   type Parsed,
 } from './values.ts';
 import { readXlsxRows } from './xlsx.ts';
@@ -165,6 +165,7 @@ async function validateOnce<N extends DatasetName>(
     await validateCsv(it, sniffed.fileType, opts, sink, state, forcedEncoding);
   } catch (e) {
     if (e instanceof NotTabularError) state.errors.add({ code: e.code, message: e.message });
+    else if (e instanceof BrokenTextError) state.errors.add({ code: 'encoding-error', message: e.message });
     else if (e instanceof CsvReadError) state.errors.add({ code: e.code, row: e.row, line: e.line, message: e.message });
     else throw e;
   } finally {
@@ -186,7 +187,8 @@ async function validateCsv<N extends DatasetName>(
   const head = first.done ? new Uint8Array() : first.value;
   const bom = encodingFromBom(head);
   const encoding: TextEncodingName = forcedEncoding ?? bom.encoding;
-  const decoder = new ChunkDecoder(encoding, !forcedEncoding || forcedEncoding === bom.encoding);
+  const decoder = new ChunkDecoder(encoding, !forcedEncoding || forcedEncoding === bom.encoding, { bytesAsLatin1: true });
+  const asText = decoder.bytesAsLatin1 ? utf8Cell : (s: string): string => s;
   state.format = { fileType, encoding };
   if (forcedEncoding) {
     state.warnings.add({ code: 'encoding-fallback', message: `the file is not valid UTF-8; it was read as ${forcedEncoding}` });
@@ -211,6 +213,9 @@ async function validateCsv<N extends DatasetName>(
     if (r.done) { ended = true; return decoder.end(); }
     return decoder.decode(r.value);
   };
+  // Bytes that are not UTF-8 found while reading ahead: the text before them is read and checked, then the error
+  // says in which record and on which line they are.
+  let badBytes: NotUtf8Error | undefined;
   try {
     while (prefix.length < HEADER_SEARCH_CHARS && prefixLines <= HEADER_SEARCH_LINES) {
       const text = await nextText();
@@ -219,17 +224,21 @@ async function validateCsv<N extends DatasetName>(
       prefixLines += countBreaks(text);
     }
   } catch (e) {
-    if (e instanceof NotUtf8Error) notUtf8(e, undefined, 1 + lineBreaksBefore(prefix + e.text, prefix.length + e.text.length));
-    throw e;
+    if (!(e instanceof NotUtf8Error)) throw e;
+    if (!e.sawMultibyte) throw new ReadAgainAsWindows1252();
+    badBytes = e;
+    prefix += e.text;
+    ended = true;
   }
-  if (prefix.trim() === '') {
+  if (prefix.trim() === '' && !badBytes) {
     state.errors.add({ code: 'empty-file', message: 'the file has no text in it' });
     return;
   }
   const lineEnding = prefix.includes('\r\n') ? 'CRLF' : prefix.includes('\r') ? 'CR' : 'LF';
-  const lines = prefix.split(/\r\n|\r|\n/).slice(0, HEADER_SEARCH_LINES);
-  if (!ended || pendingBytes) lines.pop(); // the last line may be cut in the middle
+  const lines = prefix.split(/\r\n|\r|\n/).slice(0, HEADER_SEARCH_LINES).map(asText);
+  if (!ended || pendingBytes || badBytes) lines.pop(); // the last line may be cut in the middle
   const header = findHeader(lines, spec);
+  if (!header && badBytes) notUtf8(badBytes, undefined, 1 + lineBreaksBefore(prefix, prefix.length));
   if (!header) {
     state.errors.add({ code: 'empty-file', message: 'the file has only blank or comment lines' });
     return;
@@ -244,13 +253,16 @@ async function validateCsv<N extends DatasetName>(
   state.checker = checker as unknown as RowChecker<DatasetName>;
   // Parse everything from the header line on; the header is the first record read (row 1), so data rows
   // come out numbered from 2, with their physical lines.
-  const parser = new CsvParser({ delimiter: header.delimiter, firstLine: headerLine, maxRecordChars: MAX_RECORD_CHARS });
+  const parser = new CsvParser({
+    delimiter: header.delimiter, firstLine: headerLine, maxRecordChars: MAX_RECORD_CHARS, utf8Bytes: decoder.bytesAsLatin1,
+  });
   parser.skip = checker.skippableColumns();
   const onRow: RowHandler = (cells, row, line) => {
     if (row > 1) checker.check(cells, row, line);
   };
   parser.push(prefix.slice(lineStartOffset(prefix, header.lineIndex)), onRow);
   await checker.flush();
+  if (badBytes) notUtf8(badBytes, parser.nextRow, parser.lineAt(parser.pending));
   for (;;) {
     let text: string | undefined;
     try {
@@ -316,16 +328,20 @@ async function validateXlsx<N extends DatasetName>(
   state.format = { fileType: 'xlsx' };
   let checker: RowChecker<N> | undefined;
   let row = 1;
+  let width = 0;
   try {
     const found = await readXlsxRows(bytes, spec, {
       onHeader: (header, sheet) => {
         state.format = { fileType: 'xlsx', sheet, headerLine: header.line, preambleLines: header.line - 1 };
         if (!checkHeader(header.mapping, header.cells, header.line, spec, opts, state)) return false;
-        checker = new RowChecker(spec, header.mapping, opts, state, header.cells.length, false, sink);
+        width = header.cells.length;
+        checker = new RowChecker(spec, header.mapping, opts, state, width, false, sink);
         state.checker = checker as unknown as RowChecker<DatasetName>;
         return true;
       },
       onRow: async (cells, line) => {
+        // A sheet stores no trailing empty cells: a short row is not missing cells, as a short CSV row is.
+        while (cells.length < width) cells.push('');
         checker!.check(cells, ++row, line);
         await checker!.flush();
       },
@@ -546,7 +562,8 @@ class RowChecker<N extends DatasetName> {
 
   check(cells: string[], row: number, line: number): void {
     this.rows++;
-    if (this.held) {
+    // A comment line under a possible closing total does not make that total a data row.
+    if (this.held && !isComment(cells)) {
       const h = this.held;
       this.held = undefined;
       this.checkRecord(h.cells, h.row, h.line);
@@ -621,10 +638,10 @@ class RowChecker<N extends DatasetName> {
       }
       let v: CellValue | CellProblem | undefined;
       if (plan.isDate) {
-        // The common ISO forms inline: their local day is the raw text's first ten characters, so the future-date
-        // check below reads it from there (the normalized value may be a fresh string not flattened yet).
+        // The common ISO forms inline, with their local day as a number for the future-date check below (the
+        // normalized value may be a fresh string not flattened yet: comparing it would copy it).
         v = fastIsoDate(raw, plan.dateOnly);
-        this.dayKeys[k] = v !== undefined && raw.charCodeAt(raw.length - 1) !== 90 /* Z */ ? dayKey(raw) : -1;
+        this.dayKeys[k] = fastIsoDayKey;
         if (v === undefined) v = plan.parse(raw);
       } else v = plan.parse(raw);
       if (typeof v === 'object') {
@@ -735,6 +752,8 @@ function cellsFactory(
     (values: readonly (CellValue | undefined)[], into?: ParsedCells) => ParsedCells;
 }
 
+const isComment = (cells: readonly string[]): boolean => trimmed(cells[0] ?? '').startsWith('#');
+
 function isBlankRow(cells: readonly string[]): boolean {
   for (const c of cells) if (trimmed(c) !== '') return false;
   return true;
@@ -762,4 +781,3 @@ function lineStartOffset(s: string, index: number): number {
   }
   return index === 0 ? 0 : s.length;
 }
-export { RowChecker as __RowChecker, ReportState as __ReportState };

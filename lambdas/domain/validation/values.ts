@@ -48,11 +48,19 @@ function digitsAt(s: string, at: number, n: number): number {
 }
 
 /**
+ * After `fastIsoDate` returned a local value (no `Z`): its local day as the number yyyymmdd, so a caller
+ * comparing days needs no second look at the text; -1 otherwise. (A side result rather than a returned object:
+ * it is read a few million times per file.)
+ */
+export let fastIsoDayKey = -1;
+
+/**
  * The forms nearly every export uses, read without a regular expression or an allocation beyond the result:
  * `YYYY-MM-DD`, and that followed by `T` or a space and `HH:mm`, `HH:mm:ss` or `HH:mm:ssZ`. Returns the
  * normalized value, or undefined when `s` is anything else (valid or not): `parseDateValue` then decides.
  */
 export function fastIsoDate(s: string, dateOnly: boolean): string | undefined {
+  fastIsoDayKey = -1;
   const n = s.length;
   if (n !== 10 && n !== 16 && n !== 19 && n !== 20) return undefined;
   if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return undefined;
@@ -66,7 +74,7 @@ export function fastIsoDate(s: string, dateOnly: boolean): string | undefined {
   const mo = m0 * 10 + m1;
   const d = d0 * 10 + d1;
   if (y < 1900 || y > 2999 || mo < 1 || mo > 12 || d < 1 || d > (mo === 2 ? daysInMonth(y, 2) : MONTH_DAYS[mo]!)) return undefined;
-  if (n === 10) return s;
+  if (n === 10) { fastIsoDayKey = y * 10_000 + mo * 100 + d; return s; }
   const sep = s.charCodeAt(10);
   if ((sep !== 84 /* T */ && sep !== 32) || s.charCodeAt(13) !== 58) return undefined;
   const h0 = s.charCodeAt(11) - 48, h1 = s.charCodeAt(12) - 48, i0 = s.charCodeAt(14) - 48, i1 = s.charCodeAt(15) - 48;
@@ -76,6 +84,8 @@ export function fastIsoDate(s: string, dateOnly: boolean): string | undefined {
     if (s.charCodeAt(16) !== 58 || (s0 >>> 0) > 5 || (s1 >>> 0) > 9) return undefined;
     if (n === 20 && s.charCodeAt(19) !== 90 /* Z */) return undefined;
   }
+  // A Z instant's local day depends on the time zone: only a local value gets a day key.
+  if (n !== 20) fastIsoDayKey = y * 10_000 + mo * 100 + d;
   if (dateOnly) return s.slice(0, 10);
   if (sep === 84 && n >= 19) return s; // already `YYYY-MM-DDTHH:mm:ss` or `…Z`
   return n === 16 ? `${s.slice(0, 10)}T${s.slice(11, 16)}:00` : `${s.slice(0, 10)}T${s.slice(11, 19)}${n === 20 ? 'Z' : ''}`;
@@ -149,8 +159,10 @@ export function parseDateValue(
   if (m) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
     if (!isValidDate(y, mo, d)) return typeError('is not a calendar date');
-    if (m[4] === undefined || opts.dateOnly) return ok(isoDate(y, mo, d));
-    return withTime(y, mo, d, Number(m[4]), Number(m[5]), Number(m[6] ?? 0), m[8]);
+    if (m[4] === undefined) return ok(isoDate(y, mo, d));
+    // A date column drops the time, but a time that cannot be is still an error.
+    const withT = withTime(y, mo, d, Number(m[4]), Number(m[5]), Number(m[6] ?? 0), m[8]);
+    return withT.ok && opts.dateOnly ? ok(isoDate(y, mo, d)) : withT;
   }
   m = COMPACT_RE.exec(s);
   if (m) {
@@ -169,14 +181,15 @@ export function parseDateValue(
       return typeError(`has no month ${mo}: the file's slash dates look like ${other}; set the date order to ${dateOrder === 'MDY' ? 'DMY' : 'MDY'}`);
     }
     if (!isValidDate(y, mo, d)) return typeError('is not a calendar date');
-    if (m[4] === undefined || opts.dateOnly) return ok(isoDate(y, mo, d));
+    if (m[4] === undefined) return ok(isoDate(y, mo, d));
     let hh = Number(m[4]);
     const ampm = m[7]?.toLowerCase();
     if (ampm) {
       if (hh < 1 || hh > 12) return typeError('is not a valid 12-hour time');
       hh = (hh % 12) + (ampm === 'pm' ? 12 : 0);
     }
-    return withTime(y, mo, d, hh, Number(m[5]), Number(m[6] ?? 0), undefined);
+    const withT = withTime(y, mo, d, hh, Number(m[5]), Number(m[6] ?? 0), undefined);
+    return withT.ok && opts.dateOnly ? ok(isoDate(y, mo, d)) : withT;
   }
   if (opts.allowMonth) {
     m = MONTH_RE.exec(s);

@@ -1,0 +1,93 @@
+/**
+ * Ingest through the stand-ins (S3, DynamoDB and SES over HTTP), driven by the bucket's own events: keys that
+ * need URL-encoding, events delivered twice and late, a key uploaded again, a bad upload set aside with its
+ * report and an ops email. And the KPI step's merge reading it all back: the later upload's records win.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { S3Event } from 'aws-lambda';
+import { handler as validateUpload } from '../../lambdas/handlers/validate-upload.ts';
+import { loadAcceptedRecords } from '../../lambdas/use-cases/compute-kpis.ts';
+import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.ts';
+import { startTestStack, type TestStack } from '../helpers/stand-ins.ts';
+
+const KEY = 'incoming/leads/Q4 export + ünïcode (v1) 50%.csv';
+
+const FIRST = [
+  'Record ID,Create Date,Original Source',
+  'L1,2026-10-01,Webinar',
+  'L2,2026-10-02,Direct',
+].join('\n');
+const SECOND = [
+  'Record ID,Create Date,Original Source',
+  'L2,2026-10-02,Paid Social', // corrected
+  'L3,2026-10-03,Organic Search',
+].join('\n');
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const lastEvent = (): S3Event => stack.events.at(-1)!;
+
+describe('ingest on the stand-ins', () => {
+  let firstEvent: S3Event;
+
+  it('decodes a key with spaces, a plus sign, non-ASCII letters and a percent sign from its URL-encoded event', async () => {
+    await stack.put(KEY, FIRST);
+    firstEvent = lastEvent();
+    expect(firstEvent.Records[0]!.s3.object.key).toBe('incoming/leads/Q4+export+%2B+%C3%BCn%C3%AFcode+(v1)+50%25.csv');
+    expect(await validateUpload(firstEvent)).toEqual({ outcomes: ['accepted'] });
+    const uploads = await stack.table.uploads.listUploads('leads');
+    expect(uploads.map((u) => [u.key, u.status, u.acceptedRows])).toEqual([[KEY, 'accepted', 2]]);
+  });
+
+  it('changes nothing when the event is delivered again', async () => {
+    expect(await validateUpload(firstEvent)).toEqual({ outcomes: ['duplicate'] });
+    expect(await validateUpload({ Records: [...firstEvent.Records, ...firstEvent.Records] })).toEqual({ outcomes: ['duplicate', 'duplicate'] });
+    expect(await stack.table.uploads.listUploads('leads')).toHaveLength(1);
+    expect(await stack.list('accepted/leads/')).toHaveLength(1);
+  });
+
+  it('processes the key uploaded again, records both uploads in the order they were made, and skips the stale event', async () => {
+    await new Promise((r) => setTimeout(r, 5)); // distinct event times, as two uploads are
+    await stack.put(KEY, SECOND);
+    const second = lastEvent();
+    expect(second.Records[0]!.s3.object.eTag).not.toBe(firstEvent.Records[0]!.s3.object.eTag);
+    expect(await validateUpload(second)).toEqual({ outcomes: ['accepted'] });
+    // The first upload's event, delivered late: the bucket (unversioned here, unlike the stack's) now holds the
+    // second upload under its ETag, so the event is skipped; with versioning it would read its own version.
+    expect(await validateUpload(firstEvent)).toEqual({ outcomes: ['ignored'] });
+    const uploads = await stack.table.uploads.listUploads('leads');
+    expect(uploads.map((u) => u.acceptedRows)).toEqual([2, 2]);
+    expect(uploads[0]!.uploadedAt < uploads[1]!.uploadedAt).toBe(true);
+    expect(await stack.list('accepted/leads/')).toHaveLength(2);
+  });
+
+  it('lets the later upload win per record key when the KPI step merges them', async () => {
+    const loaded = await loadAcceptedRecords({ store: new S3ObjectStore(stack.clients.s3), ledger: stack.table.uploads });
+    const leads = loaded.records.leads.map((r) => [r.lead_id, r.source]).sort();
+    expect(leads).toEqual([['L1', 'Webinar'], ['L2', 'Paid Social'], ['L3', 'Organic Search']]);
+  });
+
+  it('sets a bad upload aside with its report, emails ops once, and stores nothing for the KPIs', async () => {
+    const bad = 'incoming/leads/sub folder/bad + broken.csv';
+    await stack.put(bad, 'Record ID,Create Date,Original Source\nL9,2026-13-01,Webinar\n');
+    const event = lastEvent();
+    await stack.standIns.clearEmails();
+    expect(await validateUpload(event)).toEqual({ outcomes: ['rejected'] });
+    expect(await validateUpload(event)).toEqual({ outcomes: ['duplicate'] });
+    expect(await stack.list('incoming/leads/sub folder/')).toEqual([bad]);
+    expect(await stack.list('rejected/leads/')).toEqual(['rejected/leads/sub folder/bad + broken.csv', 'rejected/leads/sub folder/bad + broken.csv.report.json']);
+    const report = JSON.parse(await stack.getText('rejected/leads/sub folder/bad + broken.csv.report.json'));
+    expect(report.errors).toMatchObject([{ code: 'type-error', row: 2, line: 2, column: 'created_at', value: '2026-13-01' }]);
+    const mails = (await stack.standIns.receivedEmails()).filter((m) => m.destination.to.includes('ops@example.com'));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toContain('bad + broken.csv');
+    expect(await stack.list('accepted/leads/')).toHaveLength(2);
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * The pieces of ingest that must be exact however fast they are: the compact id set of the uniqueness check
+ * (a reported duplicate is always a real one) and the JSON-lines encoder of the stored records (the same
+ * JSON as `JSON.stringify`, through gzip, as the KPI step reads it).
+ */
+import { PassThrough } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CompactIdSet } from '../../lambdas/domain/validation/id-set.ts';
+import { RecordLinesEncoder, recordLine } from '../../lambdas/domain/datasets/record-lines.ts';
+import { RECORD_FIELDS, type AnyRecord, type DatasetRecords } from '../../lambdas/domain/datasets/records.ts';
+import { JsonLinesGzipWriter } from '../../lambdas/adapters/s3-object-store.ts';
+import { DATASET_NAMES, type DatasetName } from '../../lambdas/domain/layout.ts';
+
+describe('CompactIdSet', () => {
+  it('answers exactly like a Set, with the row an id was first seen on', () => {
+    fc.assert(fc.property(fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 4 }), fc.constantFrom('', 'a', 'A', 'é', '€', '😀')), { maxLength: 400 }), (ids) => {
+      const compact = new CompactIdSet();
+      const first = new Map<string, number>();
+      ids.forEach((id, i) => {
+        const row = i + 2;
+        const expected = first.get(id) ?? 0;
+        expect(compact.add(id, row)).toBe(expected);
+        if (!first.has(id)) first.set(id, row);
+      });
+      expect(compact.size).toBe(first.size);
+    }), { numRuns: 300 });
+  });
+
+  it('never takes different ids for the same one, whatever their hashes', () => {
+    // 200,000 short, similar ids: probes run through slots of other ids all the time.
+    const set = new CompactIdSet();
+    const n = 200_000;
+    let wrong = 0;
+    for (let i = 0; i < n; i++) if (set.add(i.toString(36), i + 1) !== 0) wrong++;
+    for (let i = 0; i < n; i += 7) if (set.add(i.toString(36), 0) !== i + 1) wrong++;
+    expect(wrong).toBe(0);
+    expect(set.add('not there', 1)).toBe(0);
+  });
+
+  it('keeps ids of any length and alphabet, including ones longer than a page of its store', () => {
+    const set = new CompactIdSet();
+    const long = 'x'.repeat(5000);
+    const huge = 'é'.repeat(600_000);
+    expect(set.add(long, 2)).toBe(0);
+    expect(set.add(huge, 3)).toBe(0);
+    expect(set.add('ÿ', 4)).toBe(0); // 0xFF: the escape byte of the store's encoding
+    expect(set.add('\u0100', 5)).toBe(0);
+    expect(set.add(long, 6)).toBe(2);
+    expect(set.add(huge, 7)).toBe(3);
+    expect(set.add('ÿ', 8)).toBe(4);
+    expect(set.add('\u0100', 9)).toBe(5);
+  });
+
+  it('holds a million ids in a few tens of megabytes', () => {
+    const set = new CompactIdSet();
+    for (let i = 0; i < 1_000_000; i++) set.add(String(1_000_000 + i), i + 2);
+    expect(set.size).toBe(1_000_000);
+    expect(set.bytes).toBeLessThan(40 * 2 ** 20); // a Set<string> of these takes ~75 MB of heap
+  });
+});
+
+const text = fc.string({ unit: fc.oneof(fc.constantFrom('"', '\\', '\n', '\r', '\t', '\u0000', '\u001f', '\u2028', 'é', '😀', '\ud800', '\udc00'), fc.string({ minLength: 1, maxLength: 1 })), maxLength: 12 });
+const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+const RECORDS: { [N in DatasetName]: fc.Arbitrary<DatasetRecords[N]> } = {
+  leads: fc.record({ lead_id: text, created_at: text, source: text, campaign: opt(text), mql_at: opt(text), sql_at: opt(text), sql_status: opt(fc.constantFrom('accepted', 'rejected', 'pending' as const)), customer_at: opt(text), marketing_sourced: fc.boolean() }, { requiredKeys: ['lead_id', 'created_at', 'source', 'marketing_sourced'] }),
+  opportunities: fc.record({ opportunity_id: text, created_at: text, status: fc.constantFrom('open', 'won', 'lost' as const), closed_at: opt(text), amount_minor: fc.maxSafeNat(), source: opt(text), lead_id: opt(text), marketing_sourced: fc.boolean() }, { requiredKeys: ['opportunity_id', 'created_at', 'status', 'amount_minor', 'marketing_sourced'] }),
+  spend: fc.record({ date: text, amount_minor: fc.maxSafeNat(), channel: text, campaign: text, category: fc.constantFrom('marketing', 'sales' as const) }),
+  customers: fc.record({ customer_id: text, started_at: text, churned_at: opt(text), mrr_minor: opt(fc.maxSafeNat()), marketing_sourced: opt(fc.boolean()) }, { requiredKeys: ['customer_id', 'started_at'] }),
+  web_traffic: fc.record({ date: text, channel: text, sessions: fc.nat(), engaged_sessions: opt(fc.nat()), bounce_rate: opt(fc.double({ min: 0, max: 1, noNaN: true })), conversions: opt(fc.nat()) }, { requiredKeys: ['date', 'channel', 'sessions'] }),
+};
+
+describe('the stored records format', () => {
+  it.each(DATASET_NAMES)('%s: each line is the JSON of the record, with the same bytes as JSON.stringify up to key order', (dataset) => {
+    const line = recordLine(dataset);
+    fc.assert(fc.property(RECORDS[dataset] as fc.Arbitrary<AnyRecord>, (record) => {
+      const ours = line(record as never);
+      expect(JSON.parse(ours)).toEqual(JSON.parse(JSON.stringify(record)));
+      expect(Buffer.byteLength(ours)).toBe(Buffer.byteLength(JSON.stringify(record)));
+      expect(ours).not.toContain('\n');
+    }), { numRuns: 400 });
+  });
+
+  it('writes fields in the order of RECORD_FIELDS and leaves absent ones out', () => {
+    const line = recordLine('leads');
+    expect(line({ marketing_sourced: true, source: 'Web', created_at: '2026-10-01', lead_id: 'L1', campaign: undefined } as never))
+      .toBe('{"lead_id":"L1","created_at":"2026-10-01","source":"Web","marketing_sourced":true}');
+    expect(RECORD_FIELDS.leads[0]).toBe('lead_id');
+  });
+
+  it('encodes a record longer than its buffer', () => {
+    const enc = new RecordLinesEncoder('spend');
+    const campaign = '"'.repeat(300_000);
+    enc.write({ date: '2026-10-01', amount_minor: 1, channel: 'x', campaign, category: 'marketing' } as never);
+    expect(JSON.parse(enc.take().toString('utf8'))).toMatchObject({ campaign });
+  });
+
+  it('JsonLinesGzipWriter: gzip JSON lines, one per record, in order, across many batches', async () => {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    const writer = new JsonLinesGzipWriter(out, { dataset: 'web_traffic' });
+    const n = 30_000;
+    for (let i = 0; i < n; i++) await writer.write({ date: '2026-10-01', channel: `c${i}`, sessions: i } as never);
+    await writer.close();
+    const lines = gunzipSync(Buffer.concat(chunks)).toString('utf8').split('\n');
+    expect(lines.at(-1)).toBe('');
+    expect(lines.slice(0, -1).map((l) => JSON.parse(l).sessions)).toEqual(Array.from({ length: n }, (_, i) => i));
+  });
+
+  it('JsonLinesGzipWriter without a dataset writes JSON.stringify lines; an empty file is a valid gzip', async () => {
+    for (const records of [[{ a: 1 }, { b: 'é' }], []]) {
+      const out = new PassThrough();
+      const chunks: Buffer[] = [];
+      out.on('data', (c: Buffer) => chunks.push(c));
+      const writer = new JsonLinesGzipWriter(out);
+      for (const r of records) await writer.write(r as never);
+      await writer.close();
+      expect(gunzipSync(Buffer.concat(chunks)).toString('utf8')).toBe(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    }
+  });
+});

@@ -1,0 +1,222 @@
+/**
+ * The ingest use case with in-memory ports: exactly one outcome per object version whatever S3 delivers
+ * (duplicate events, events out of order, re-uploads of a key), the order uploads apply in, rejected uploads set
+ * aside with a report and an ops email, uploads accepted under the error-rate tolerance.
+ */
+import { gunzipSync } from 'node:zlib';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ingestUpload, uploadTimeOf, type IngestDeps } from '../../lambdas/use-cases/ingest-upload.ts';
+import { decodeS3Key } from '../../lambdas/handlers/validate-upload.ts';
+import { CapturingMailer } from '../../lambdas/adapters/memory.ts';
+import { JsonLinesGzipWriter } from '../../lambdas/adapters/s3-object-store.ts';
+import type { AnyRecord } from '../../lambdas/domain/datasets/records.ts';
+import type { DatasetName } from '../../lambdas/domain/layout.ts';
+import type {
+  ObjectInfo, ObjectRef, ObjectStore, RecordFileWriter, UploadIdentity, UploadLedger, UploadRecord,
+} from '../../lambdas/ports/index.ts';
+import { settingsWith } from '../helpers/export-builders.ts';
+
+interface Version { readonly versionId: string; readonly body: Buffer; readonly lastModified: string; readonly etag: string }
+
+/** A bucket with versioning on (or off), in memory. */
+class MemoryStore implements ObjectStore {
+  readonly versions = new Map<string, Version[]>();
+  readonly files = new Map<string, Buffer>();
+  readonly json = new Map<string, unknown>();
+  private n = 0;
+
+  constructor(private readonly versioned = true) {}
+
+  put(key: string, body: string, lastModified: string): Version {
+    const v = { versionId: `v${++this.n}`, body: Buffer.from(body), lastModified, etag: `etag-${this.n}` };
+    const list = this.versioned ? [...(this.versions.get(key) ?? []), v] : [v];
+    this.versions.set(key, list);
+    return v;
+  }
+
+  private find(ref: ObjectRef): Version {
+    const list = this.versions.get(ref.key) ?? [];
+    const v = ref.versionId ? list.find((x) => x.versionId === ref.versionId) : list.at(-1);
+    if (!v) throw new Error(`no such object ${ref.key} ${ref.versionId ?? ''}`);
+    return v;
+  }
+
+  async head(ref: ObjectRef): Promise<ObjectInfo> {
+    const v = this.find(ref);
+    return { lastModified: v.lastModified, size: v.body.length, etag: v.etag, ...(this.versioned ? { versionId: v.versionId } : {}) };
+  }
+
+  open(ref: ObjectRef): AsyncIterable<Uint8Array> {
+    const v = this.find(ref);
+    return (async function* () { yield v.body; })();
+  }
+
+  async putJson(_bucket: string, key: string, value: unknown): Promise<void> {
+    this.json.set(key, JSON.parse(JSON.stringify(value)));
+  }
+
+  async copy(from: ObjectRef, toKey: string): Promise<void> {
+    this.files.set(toKey, this.find(from).body);
+  }
+
+  createRecordWriter(_bucket: string, key: string): RecordFileWriter {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    const lines = new JsonLinesGzipWriter(out, { dataset: key.split('/')[1] as DatasetName });
+    return {
+      write: (r) => lines.write(r),
+      reset: () => undefined,
+      close: async () => { await lines.close(); this.files.set(key, Buffer.concat(chunks)); },
+      abort: async () => { lines.destroy(); },
+    };
+  }
+
+  async *readRecords(_bucket: string, key: string): AsyncIterable<AnyRecord> {
+    const text = gunzipSync(this.files.get(key)!).toString('utf8');
+    for (const line of text.split('\n')) if (line) yield JSON.parse(line) as AnyRecord;
+  }
+}
+
+/** The upload ledger as the DynamoDB adapter keys it: one item per dataset + uploaded at + key + upload id. */
+class MemoryLedger implements UploadLedger {
+  readonly items = new Map<string, UploadRecord>();
+  private readonly sk = (u: UploadIdentity): string => `${u.dataset}|${u.uploadedAt}#${u.key}#${u.uploadId}`;
+
+  async recordUpload(u: UploadRecord): Promise<boolean> {
+    if (this.items.has(this.sk(u))) return false;
+    this.items.set(this.sk(u), u);
+    return true;
+  }
+
+  async findUpload(u: UploadIdentity): Promise<UploadRecord | undefined> {
+    return this.items.get(this.sk(u));
+  }
+
+  async listUploads(dataset: DatasetName): Promise<UploadRecord[]> {
+    return [...this.items.entries()].filter(([k]) => k.startsWith(`${dataset}|`)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, u]) => u);
+  }
+}
+
+function deps(store: MemoryStore, overrides: Partial<IngestDeps> = {}): IngestDeps & { mailer: CapturingMailer; ledger: MemoryLedger } {
+  return {
+    store, ledger: new MemoryLedger(), mailer: new CapturingMailer(), clock: { now: () => new Date('2026-11-02T10:00:00Z') },
+    settings: settingsWith(), ...overrides,
+  } as IngestDeps & { mailer: CapturingMailer; ledger: MemoryLedger };
+}
+
+const GOOD = 'Record ID,Create Date,Original Source\nL1,2026-10-01,Webinar\nL2,2026-10-02,Direct\n';
+const BETTER = 'Record ID,Create Date,Original Source\nL1,2026-10-01,Webinar\nL2,2026-10-02,Paid Social\nL3,2026-10-03,Direct\n';
+const BAD = 'Record ID,Create Date,Original Source\nL1,2026-10-01,Webinar\nL1,2026-02-30,Webinar\n';
+const bucket = 'b';
+
+describe('ingestUpload', () => {
+  it('accepts once: a redelivered event is a duplicate that changes nothing', async () => {
+    const store = new MemoryStore();
+    const v = store.put('incoming/leads/a.csv', GOOD, '2026-11-01T10:00:00.000Z');
+    const d = deps(store);
+    const ref = { bucket, key: 'incoming/leads/a.csv', versionId: v.versionId };
+    const event = { eventTime: '2026-11-01T10:00:00.250Z', eTag: v.etag };
+    const first = await ingestUpload(ref, d, 'leads', event);
+    expect(first.outcome).toBe('accepted');
+    expect(await ingestUpload(ref, d, 'leads', event)).toEqual({ outcome: 'duplicate', uploadId: (first as { uploadId: string }).uploadId });
+    const uploads = await d.ledger.listUploads('leads');
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]).toMatchObject({ status: 'accepted', rows: 2, acceptedRows: 2, uploadedAt: '2026-11-01T10:00:00.250Z', versionId: v.versionId });
+    const records = [];
+    for await (const r of store.readRecords(bucket, uploads[0]!.recordsKey!)) records.push(r);
+    expect(records.map((r) => (r as { lead_id: string }).lead_id)).toEqual(['L1', 'L2']);
+  });
+
+  it('processes a re-upload of the key (a new version) again, and orders uploads by when they were made, not processed', async () => {
+    const store = new MemoryStore();
+    const v1 = store.put('incoming/leads/export.csv', GOOD, '2026-11-01T10:00:00.000Z');
+    const v2 = store.put('incoming/leads/export.csv', BETTER, '2026-11-01T10:00:00.000Z'); // the same second
+    const d = deps(store);
+    const key = 'incoming/leads/export.csv';
+    // The second upload's event arrives first.
+    expect((await ingestUpload({ bucket, key, versionId: v2.versionId }, d, 'leads', { eventTime: '2026-11-01T10:00:00.900Z', eTag: v2.etag })).outcome).toBe('accepted');
+    expect((await ingestUpload({ bucket, key, versionId: v1.versionId }, d, 'leads', { eventTime: '2026-11-01T10:00:00.100Z', eTag: v1.etag })).outcome).toBe('accepted');
+    expect((await ingestUpload({ bucket, key, versionId: v1.versionId }, d, 'leads', { eventTime: '2026-11-01T10:00:00.100Z', eTag: v1.etag })).outcome).toBe('duplicate');
+    const uploads = await d.ledger.listUploads('leads');
+    expect(uploads.map((u) => [u.versionId, u.acceptedRows])).toEqual([[v1.versionId, 2], [v2.versionId, 3]]);
+    expect(new Set(uploads.map((u) => u.recordsKey)).size).toBe(2);
+  });
+
+  it('without versioning, skips an event whose object was already replaced (the later upload\'s event processes it)', async () => {
+    const store = new MemoryStore(false);
+    const key = 'incoming/leads/export.csv';
+    const v1 = store.put(key, GOOD, '2026-11-01T10:00:00.000Z');
+    const v2 = store.put(key, BETTER, '2026-11-01T10:00:05.000Z');
+    const d = deps(store);
+    expect((await ingestUpload({ bucket, key }, d, 'leads', { eventTime: '2026-11-01T10:00:05.010Z', eTag: v2.etag })).outcome).toBe('accepted');
+    expect(await ingestUpload({ bucket, key }, d, 'leads', { eventTime: '2026-11-01T10:00:00.010Z', eTag: `"${v1.etag}"` }))
+      .toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('replaced') });
+    expect(await d.ledger.listUploads('leads')).toHaveLength(1);
+  });
+
+  it('rejects: the raw upload stays, a copy and its report go aside, nothing is stored for KPIs, ops are emailed once', async () => {
+    const store = new MemoryStore();
+    const key = 'incoming/leads/2026/Oct export (final).csv';
+    const v = store.put(key, BAD, '2026-11-01T10:00:00.000Z');
+    const d = deps(store);
+    const ref = { bucket, key, versionId: v.versionId };
+    const result = await ingestUpload(ref, d, 'leads', { eventTime: '2026-11-01T10:00:00.500Z' });
+    expect(result.outcome).toBe('rejected');
+    expect(await ingestUpload(ref, d, 'leads', { eventTime: '2026-11-01T10:00:00.500Z' })).toMatchObject({ outcome: 'duplicate' });
+    expect(store.versions.get(key)).toHaveLength(1);
+    expect([...store.files.keys()]).toEqual(['rejected/leads/2026/Oct export (final).csv']);
+    const report = store.json.get('rejected/leads/2026/Oct export (final).csv.report.json') as { errorCounts: unknown };
+    expect(report.errorCounts).toEqual({ 'type-error': 1, 'duplicate-id': 1 });
+    const [upload] = await d.ledger.listUploads('leads');
+    expect(upload).toMatchObject({ status: 'rejected', reportKey: 'rejected/leads/2026/Oct export (final).csv.report.json' });
+    expect(upload!.recordsKey).toBeUndefined();
+    expect(d.mailer.sent).toHaveLength(1);
+    const mail = Buffer.from(d.mailer.sent[0]!.message).toString('utf8');
+    expect(mail).toContain('Upload rejected');
+    expect(mail).toContain('row 3');
+  });
+
+  it('accepts the valid rows under the error-rate tolerance, and tells ops how many rows were dropped', async () => {
+    const store = new MemoryStore();
+    const v = store.put('incoming/leads/a.csv', BAD, '2026-11-01T10:00:00.000Z');
+    const d = deps(store, { settings: settingsWith({ errorTolerance: 0.5 }) });
+    const result = await ingestUpload({ bucket, key: 'incoming/leads/a.csv', versionId: v.versionId }, d, 'leads');
+    expect(result).toMatchObject({ outcome: 'accepted', report: { acceptedRows: 1, droppedRows: 1 } });
+    expect(d.mailer.sent).toHaveLength(1);
+    expect(Buffer.from(d.mailer.sent[0]!.message).toString('utf8')).toContain('1 row dropped');
+  });
+
+  it('ignores keys of another dataset, outside incoming/, and folder markers', async () => {
+    const d = deps(new MemoryStore());
+    expect((await ingestUpload({ bucket, key: 'incoming/spend/a.csv' }, d, 'leads')).outcome).toBe('ignored');
+    expect((await ingestUpload({ bucket, key: 'accepted/leads/a.jsonl.gz' }, d)).outcome).toBe('ignored');
+    expect((await ingestUpload({ bucket, key: 'incoming/leads/sub/' }, d)).outcome).toBe('ignored');
+  });
+});
+
+describe('uploadTimeOf', () => {
+  it('refines the whole-second Last-Modified with the event time to the millisecond', () => {
+    expect(uploadTimeOf('2026-11-01T10:00:00.000Z', '2026-11-01T10:00:00.123Z')).toBe('2026-11-01T10:00:00.123Z');
+  });
+
+  it('keeps Last-Modified when the event time is missing or is not of that second', () => {
+    expect(uploadTimeOf('2026-11-01T10:00:00.000Z', undefined)).toBe('2026-11-01T10:00:00.000Z');
+    expect(uploadTimeOf('2026-11-01T10:00:00.000Z', '2026-11-01T10:00:01.000Z')).toBe('2026-11-01T10:00:00.000Z');
+    expect(uploadTimeOf('2026-11-01T10:00:00.000Z', '2026-11-01T09:59:59.999Z')).toBe('2026-11-01T10:00:00.000Z');
+    expect(uploadTimeOf('2026-11-01T10:00:00.000Z', 'not a time')).toBe('2026-11-01T10:00:00.000Z');
+  });
+});
+
+describe('decodeS3Key', () => {
+  it.each([
+    ['incoming/leads/Oct+2026+export.csv', 'incoming/leads/Oct 2026 export.csv'],
+    ['incoming/leads/a%2Bb.csv', 'incoming/leads/a+b.csv'],
+    ['incoming/leads/%C3%A9t%C3%A9+%F0%9F%98%80.csv', 'incoming/leads/été 😀.csv'],
+    ['incoming/leads/50%25+off.csv', 'incoming/leads/50% off.csv'],
+    ['incoming/leads/100%+wrong.csv', 'incoming/leads/100% wrong.csv'],
+  ])('%s → %s', (encoded, key) => {
+    expect(decodeS3Key(encoded)).toBe(key);
+  });
+});
