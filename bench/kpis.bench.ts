@@ -49,6 +49,7 @@ class LocalRecordStore implements ObjectStore {
   head(): Promise<ObjectInfo> { throw new Error('not used'); }
   open(): AsyncIterable<Uint8Array> { throw new Error('not used'); }
   putJson(): Promise<void> { throw new Error('not used'); }
+  readJson<T>(): Promise<T> { throw new Error('not used'); }
   copy(): Promise<void> { throw new Error('not used'); }
   createRecordWriter(): RecordFileWriter { throw new Error('not used'); }
 }
@@ -57,6 +58,7 @@ class ListLedger implements UploadLedger {
   constructor(private readonly uploads: readonly UploadRecord[]) {}
   async recordUpload(): Promise<boolean> { return false; }
   async findUpload(): Promise<UploadRecord | undefined> { return undefined; }
+  async markOpsNotified(): Promise<void> {}
   async listUploads(dataset: DatasetName): Promise<UploadRecord[]> {
     return this.uploads.filter((u) => u.dataset === dataset);
   }

@@ -37,7 +37,7 @@ export interface FunctionAccess {
 export const FUNCTION_ACCESS = {
   validateUpload: {
     s3: { read: ['s3:GetObject', 's3:GetObjectVersion'], write: ['s3:PutObject', 's3:AbortMultipartUpload'] },
-    dynamodb: { table: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+    dynamodb: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
     ses: ['ses:SendRawEmail'],
   },
   computeKpis: {

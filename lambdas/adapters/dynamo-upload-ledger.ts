@@ -1,5 +1,5 @@
 /** `UploadLedger` over the table: one item per upload version, written once (a conditional put). */
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DatasetName } from '../domain/layout.ts';
 import type { UploadIdentity, UploadLedger, UploadRecord } from '../ports/index.ts';
 import { isConditionFailure, queryAll, stripKeys } from './dynamo-table.ts';
@@ -30,6 +30,13 @@ export class DynamoUploadLedger implements UploadLedger {
       TableName: this.table, Key: { pk: uploadsPk(u.dataset), sk: uploadSk(u) }, ConsistentRead: true,
     }));
     return r.Item ? stripKeys<UploadRecord>(r.Item) : undefined;
+  }
+
+  async markOpsNotified(u: UploadIdentity): Promise<void> {
+    await this.db.send(new UpdateCommand({
+      TableName: this.table, Key: { pk: uploadsPk(u.dataset), sk: uploadSk(u) },
+      UpdateExpression: 'SET opsNotice = :sent', ExpressionAttributeValues: { ':sent': 'sent' },
+    }));
   }
 
   async listUploads(dataset: DatasetName): Promise<UploadRecord[]> {

@@ -39,6 +39,13 @@ export class S3ObjectStore implements ObjectStore {
     }));
   }
 
+  async readJson<T>(bucket: string, key: string): Promise<T> {
+    const r = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const parts: Buffer[] = [];
+    for await (const chunk of r.Body as Readable) parts.push(Buffer.from(chunk as Uint8Array));
+    return JSON.parse(Buffer.concat(parts).toString('utf8')) as T;
+  }
+
   async copy(from: ObjectRef, toKey: string): Promise<void> {
     const source = encodeURI(`${from.bucket}/${from.key}`) + (from.versionId ? `?versionId=${encodeURIComponent(from.versionId)}` : '');
     await this.s3.send(new CopyObjectCommand({ Bucket: from.bucket, Key: toKey, CopySource: source }));

@@ -39,6 +39,7 @@ export interface ObjectStore {
   /** The object's bytes, from the start; may be called more than once. */
   open(ref: ObjectRef): AsyncIterable<Uint8Array>;
   putJson(bucket: string, key: string, value: unknown): Promise<void>;
+  readJson<T>(bucket: string, key: string): Promise<T>;
   copy(from: ObjectRef, toKey: string): Promise<void>;
   createRecordWriter(bucket: string, key: string): RecordFileWriter;
   readRecords(bucket: string, key: string): AsyncIterable<AnyRecord>;
@@ -60,6 +61,11 @@ export interface UploadRecord {
   readonly errorCounts: ValidationReport['errorCounts'];
   readonly warningCounts: ValidationReport['warningCounts'];
   readonly processedAt: string;
+  /**
+   * The ops email this upload owes (rejected, or rows dropped under the tolerance): 'pending' until SES took it.
+   * A redelivered event finishes a pending notice, so a failed send is retried instead of lost.
+   */
+  readonly opsNotice?: 'pending' | 'sent';
 }
 
 export interface StoredKpi extends MetricValue {
@@ -126,6 +132,8 @@ export interface UploadLedger {
   /** Records an upload's outcome once; false when it was already recorded (a duplicate event). */
   recordUpload(u: UploadRecord): Promise<boolean>;
   findUpload(u: UploadIdentity): Promise<UploadRecord | undefined>;
+  /** Marks an upload's ops notice as sent. */
+  markOpsNotified(u: UploadIdentity): Promise<void>;
   /** A dataset's uploads, oldest first. */
   listUploads(dataset: DatasetName): Promise<UploadRecord[]>;
 }

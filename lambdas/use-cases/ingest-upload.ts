@@ -71,7 +71,13 @@ export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDat
   const version: ObjectRef = { ...ref, ...(info.versionId ? { versionId: info.versionId } : {}) };
   const uploadId = uploadIdOf(ref, info);
   const uploadedAt = uploadTimeOf(info.lastModified, event.eventTime);
-  if (await deps.ledger.findUpload({ dataset, uploadedAt, key: ref.key, uploadId })) return { outcome: 'duplicate', uploadId };
+  const identity = { dataset, uploadedAt, key: ref.key, uploadId };
+  const known = await deps.ledger.findUpload(identity);
+  if (known) {
+    // A redelivery (or Lambda's retry) after the ops email failed: send what is still owed, nothing else.
+    if (known.opsNotice === 'pending') await notifyOps(known, deps);
+    return { outcome: 'duplicate', uploadId };
+  }
 
   const recordsKey = `${BUCKET_PREFIX.accepted}${dataset}/${uploadId}.jsonl.gz`;
   const writer = deps.store.createRecordWriter(ref.bucket, recordsKey);
@@ -110,13 +116,21 @@ export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDat
     reportKey, errorCounts: report.errorCounts, warningCounts: report.warningCounts,
     processedAt: deps.clock.now().toISOString(),
   };
-  const first = await deps.ledger.recordUpload(record);
+  const owesNotice = report.status === 'rejected' || Boolean(report.droppedRows);
+  const first = await deps.ledger.recordUpload(owesNotice ? { ...record, opsNotice: 'pending' } : record);
   if (!first) return { outcome: 'duplicate', uploadId };
-  if (report.status === 'rejected' || report.droppedRows) {
-    // A rejected upload, or one accepted under the error-rate tolerance with rows left out: ops hear either way.
-    const mail = report.status === 'rejected' ? formatRejectionEmail(report, reportKey) : formatDroppedRowsEmail(report, reportKey);
-    const raw = await composeTextEmail({ from: deps.settings.sender, to: [deps.settings.opsEmail], subject: mail.subject, text: mail.text });
-    await deps.mailer.sendRaw(raw, deps.settings.sender, [deps.settings.opsEmail]);
-  }
+  if (owesNotice) await notifyOps(record, deps, report);
   return { outcome: report.status, uploadId, report };
+}
+
+/**
+ * Emails ops about a rejected upload (or one accepted with rows dropped) and marks the notice sent. At least
+ * once: a crash between the send and the mark sends it again on retry, which beats losing it.
+ */
+async function notifyOps(upload: UploadRecord, deps: IngestDeps, known?: ValidationReport): Promise<void> {
+  const report = known ?? (await deps.store.readJson<ValidationReport>(upload.bucket, upload.reportKey));
+  const mail = report.status === 'rejected' ? formatRejectionEmail(report, upload.reportKey) : formatDroppedRowsEmail(report, upload.reportKey);
+  const raw = await composeTextEmail({ from: deps.settings.sender, to: [deps.settings.opsEmail], subject: mail.subject, text: mail.text });
+  await deps.mailer.sendRaw(raw, deps.settings.sender, [deps.settings.opsEmail]);
+  await deps.ledger.markOpsNotified(upload);
 }

@@ -281,17 +281,21 @@ describe('with the SDK mocked', () => {
       expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     });
 
-    // KNOWN GAP (reported to the lead): ingestUpload records the upload before emailing ops, so when SES fails
-    // the retry finds the record, returns "duplicate" and the rejection notice is never sent. Marked `fails`
-    // until the use case sends before recording (or records the notice as pending): then drop `.fails`.
-    it.fails('validate-upload: ops still get the rejection notice when SES failed on the first attempt', async () => {
+    // The upload is recorded with the notice 'pending' before the send; the retry finds it pending and sends it.
+    it('validate-upload: ops still get the rejection notice when SES failed on the first attempt', async () => {
       uploadExists(BAD_LEADS);
-      s3.on(PutObjectCommand).resolves({});
+      const written = new Map<string, string>();
+      s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: string }) => { written.set(input.Key, String(input.Body)); return {}; });
+      s3.on(GetObjectCommand, { Key: 'rejected/leads/notes.csv.report.json' }).callsFake(() => ({ Body: body(written.get('rejected/leads/notes.csv.report.json')!) }));
       s3.on(CopyObjectCommand).resolves({});
       let recorded: Record<string, unknown> | undefined;
       ddb.on(GetCommand).callsFake(() => (recorded ? { Item: recorded } : {}));
       ddb.on(PutCommand).callsFake((input: { Item: Record<string, unknown> }) => {
         recorded = input.Item;
+        return {};
+      });
+      ddb.on(UpdateCommand).callsFake(() => {
+        recorded = { ...recorded, opsNotice: 'sent' };
         return {};
       });
       ses.on(SendRawEmailCommand).rejectsOnce(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } }))
@@ -300,6 +304,7 @@ describe('with the SDK mocked', () => {
       await expect(validateUpload(s3Event('incoming/leads/notes.csv'))).rejects.toThrow();
       await validateUpload(s3Event('incoming/leads/notes.csv'));
       expect(ses.commandCalls(SendRawEmailCommand).length).toBe(2); // the failed attempt, then the notice
+      expect(recorded).toMatchObject({ status: 'rejected', opsNotice: 'sent' });
     });
 
     it('compute-kpis: writing the KPIs keeps failing, so the run throws (and is retried whole: it is idempotent)', async () => {

@@ -70,6 +70,7 @@ describe('a validation killed half-way and run again', () => {
     const dying: UploadLedger = {
       findUpload: (u) => ledger.findUpload(u),
       listUploads: (d) => ledger.listUploads(d),
+      markOpsNotified: (u) => ledger.markOpsNotified(u),
       recordUpload: async () => {
         throw new Error('Task timed out after 900.00 seconds');
       },

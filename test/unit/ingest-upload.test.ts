@@ -56,6 +56,10 @@ class MemoryStore implements ObjectStore {
     this.json.set(key, JSON.parse(JSON.stringify(value)));
   }
 
+  async readJson<T>(_bucket: string, key: string): Promise<T> {
+    return this.json.get(key) as T;
+  }
+
   async copy(from: ObjectRef, toKey: string): Promise<void> {
     this.files.set(toKey, this.find(from).body);
   }
@@ -92,6 +96,11 @@ class MemoryLedger implements UploadLedger {
 
   async findUpload(u: UploadIdentity): Promise<UploadRecord | undefined> {
     return this.items.get(this.sk(u));
+  }
+
+  async markOpsNotified(u: UploadIdentity): Promise<void> {
+    const item = this.items.get(this.sk(u));
+    if (item) this.items.set(this.sk(u), { ...item, opsNotice: 'sent' });
   }
 
   async listUploads(dataset: DatasetName): Promise<UploadRecord[]> {
