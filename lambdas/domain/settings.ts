@@ -4,6 +4,8 @@
  * thing everywhere.
  */
 
+import { DATASET_NAMES, isDatasetName } from './layout.ts';
+
 export type DateOrder = 'MDY' | 'DMY';
 export type PeriodType = 'month' | 'quarter' | 'week';
 export type BusinessModel = 'b2b' | 'saas' | 'ecommerce';
@@ -38,6 +40,15 @@ export interface Settings {
    * with errors are dropped and the report says how many. @default 0 (any error rejects the file whole)
    */
   readonly errorTolerance?: number;
+  /**
+   * Recipient groups, each with the scorecard sections it gets (section ids of the metric registry:
+   * acquisition, conversion, revenue, efficiency, web). When absent, `recipients` get every section.
+   */
+  readonly recipientGroups?: readonly { readonly name: string; readonly recipients: readonly string[]; readonly sections?: readonly string[] }[];
+  /** When a required dataset has no records for the period: send with a banner, or hold and tell ops. @default 'banner' */
+  readonly whenDataMissing?: 'banner' | 'hold';
+  /** Datasets the period must have records of for the scorecard to count as complete. @default all five */
+  readonly requiredDatasets?: readonly string[];
 }
 
 export const DEFAULT_SALES_SOURCED = ['outbound', 'sales', 'prospecting', 'sdr', 'bdr', 'sales generated'] as const;
@@ -106,6 +117,21 @@ export function parseSettings(raw: Readonly<Record<string, unknown>>, base: Sett
   if (tolerance !== undefined && !(tolerance >= 0 && tolerance <= 1)) {
     throw new SettingsError(`errorTolerance must be a fraction of rows between 0 and 1 (0.01 = 1%), got "${String(raw.errorTolerance)}"`);
   }
+  let groups = base.recipientGroups;
+  const groupsRaw = raw.recipientGroups;
+  if (groupsRaw !== undefined && groupsRaw !== '') {
+    const parsed: unknown = typeof groupsRaw === 'string' ? JSON.parse(groupsRaw) : groupsRaw;
+    if (!Array.isArray(parsed) || !parsed.every((g) => g && typeof g.name === 'string' && Array.isArray(g.recipients))) {
+      throw new SettingsError('recipientGroups must be a list of { "name", "recipients": [...], "sections"?: [...] }');
+    }
+    groups = parsed as Settings['recipientGroups'];
+  }
+  const whenMissing = raw.whenDataMissing !== undefined && raw.whenDataMissing !== ''
+    ? oneOf('whenDataMissing', raw.whenDataMissing, ['banner', 'hold'] as const, 'banner')
+    : base.whenDataMissing;
+  const required = list(raw.requiredDatasets) ?? base.requiredDatasets;
+  const unknownDatasets = required?.filter((d) => !isDatasetName(d)) ?? [];
+  if (unknownDatasets.length) throw new SettingsError(`requiredDatasets names unknown datasets ${unknownDatasets.join(', ')} (known: ${DATASET_NAMES.join(', ')})`);
   const settings: Settings = {
     timezone,
     currency,
@@ -120,6 +146,9 @@ export function parseSettings(raw: Readonly<Record<string, unknown>>, base: Sett
     clvLifespanCapMonths: cap,
     ...(margin !== undefined ? { grossMargin: margin } : {}),
     ...(tolerance !== undefined && tolerance > 0 ? { errorTolerance: tolerance } : {}),
+    ...(groups ? { recipientGroups: groups } : {}),
+    ...(whenMissing ? { whenDataMissing: whenMissing } : {}),
+    ...(required ? { requiredDatasets: required } : {}),
   };
   return settings;
 }
@@ -139,6 +168,9 @@ export const SETTINGS_ENV: Readonly<Record<keyof Settings, string>> = {
   clvLifespanCapMonths: 'SCORECARD_CLV_LIFESPAN_CAP_MONTHS',
   grossMargin: 'SCORECARD_GROSS_MARGIN',
   errorTolerance: 'SCORECARD_ERROR_TOLERANCE',
+  recipientGroups: 'SCORECARD_RECIPIENT_GROUPS',
+  whenDataMissing: 'SCORECARD_WHEN_DATA_MISSING',
+  requiredDatasets: 'SCORECARD_REQUIRED_DATASETS',
 };
 
 /** Settings → environment variables (for the stack), the inverse of `settingsFromEnv`. */
@@ -147,7 +179,8 @@ export function settingsToEnv(s: Settings): Record<string, string> {
   for (const [key, name] of Object.entries(SETTINGS_ENV) as [keyof Settings, string][]) {
     const v = s[key];
     if (v === undefined) continue;
-    env[name] = Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    const isList = Array.isArray(v) && v.every((x) => typeof x === 'string');
+    env[name] = isList ? (v as string[]).join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v);
   }
   return env;
 }

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { parsePeriodId } from '../domain/periods/period.ts';
-import { SendIncompleteError, sendScorecard, type SendResult } from '../use-cases/send-scorecard.ts';
+import { SendIncompleteError, sendOptionsFrom, sendScorecard, type SendResult } from '../use-cases/send-scorecard.ts';
 import { lazyRuntime } from './runtime.ts';
 import { countSends, redactEmails } from './observability.ts';
 
@@ -38,7 +38,7 @@ export async function handler(event: SendScorecardEvent, context?: Pick<Context,
     const result = await sendScorecard(
       period,
       { kpis: rt.table.kpis, sends: rt.table.sends, mailer: rt.mailer, clock: rt.clock, settings: rt.settings },
-      { ...(remaining ? { claimLeaseMs: remaining + LEASE_MARGIN_MS } : {}), ...(resend.length ? { resend } : {}) },
+      { ...sendOptionsFrom(rt.settings), ...(remaining ? { claimLeaseMs: remaining + LEASE_MARGIN_MS } : {}), ...(resend.length ? { resend } : {}) },
     );
     countSends(rt.metrics, result);
     if (result.uncertain.length) rt.logger.error('scorecard delivery unknown', { period: period.id, uncertain: result.uncertain.length });

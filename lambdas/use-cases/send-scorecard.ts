@@ -16,7 +16,7 @@
  */
 import type { Settings } from '../domain/settings.ts';
 import { SECTIONS, type SectionId } from '../domain/metrics/registry.ts';
-import { DATASET_NAMES, type DatasetName } from '../domain/layout.ts';
+import { DATASET_NAMES, isDatasetName, type DatasetName } from '../domain/layout.ts';
 import type { Period } from '../domain/periods/period.ts';
 import { buildScorecardView, scorecardPeriods } from '../domain/scorecard/view-model.ts';
 import { renderScorecard } from '../domain/scorecard/render.ts';
@@ -74,6 +74,22 @@ export class SendIncompleteError extends Error {
   constructor(message: string, readonly result: SendResult, options?: { cause?: unknown }) {
     super(message, options);
   }
+}
+
+/** The sending options the settings carry (groups, hold-or-banner, required datasets). */
+export function sendOptionsFrom(settings: Settings): SendOptions {
+  const known = new Set<string>(SECTIONS.map((x) => x.id));
+  const groups = settings.recipientGroups?.map((g) => {
+    const bad = g.sections?.filter((x) => !known.has(x)) ?? [];
+    if (bad.length) throw new Error(`recipient group "${g.name}" names unknown sections ${bad.join(', ')} (known: ${[...known].join(', ')})`);
+    return { name: g.name, recipients: g.recipients, ...(g.sections ? { sections: g.sections as SectionId[] } : {}) };
+  });
+  const required = settings.requiredDatasets?.filter((d): d is DatasetName => isDatasetName(d));
+  return {
+    ...(groups ? { groups } : {}),
+    ...(settings.whenDataMissing ? { whenDataMissing: settings.whenDataMissing } : {}),
+    ...(required ? { requiredDatasets: required } : {}),
+  };
 }
 
 /** Addresses inside SDK error texts ("Email address is not verified: …"). */
