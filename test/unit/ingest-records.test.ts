@@ -39,6 +39,22 @@ describe('CompactIdSet', () => {
     expect(set.add('not there', 1)).toBe(0);
   });
 
+  it('stays exact and fast for decimal ids that crowd together (same low bits, leading zeros, 15 digits)', () => {
+    // Decimal ids are placed by their value: ids 2^32 apart share a hash, multiples of 2^20 share low bits.
+    const set = new CompactIdSet();
+    const ids: string[] = [];
+    for (let i = 0; i < 50_000; i++) ids.push(String(i * 2 ** 20), String(i + 2 ** 32), String(i), `0${i}`, String(999_999_999_999_990 - i));
+    const first = new Map<string, number>();
+    let wrong = 0;
+    ids.forEach((id, i) => {
+      if (set.add(id, i + 2) !== (first.get(id) ?? 0)) wrong++;
+      if (!first.has(id)) first.set(id, i + 2);
+    });
+    for (let i = 0; i < ids.length; i += 13) if (set.add(ids[i]!, 1) !== first.get(ids[i]!)) wrong++;
+    expect(wrong).toBe(0);
+    expect(set.size).toBe(first.size);
+  });
+
   it('keeps ids of any length and alphabet, including ones longer than a page of its store', () => {
     const set = new CompactIdSet();
     const long = 'x'.repeat(5000);

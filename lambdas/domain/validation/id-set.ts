@@ -28,6 +28,8 @@ export class CompactIdSet {
   private page: Uint8Array = new Uint8Array(0);
   private pageUsed = 0;
   private readonly long = new Map<string, number>();
+  /** Slots are picked by a mixed hash (set once plain decimal ids crowded together); else by the hash itself. */
+  private scrambled = false;
 
   constructor(expected = 1024) {
     let cap = 1024;
@@ -59,26 +61,41 @@ export class CompactIdSet {
       this.long.set(id, row);
       return 0;
     }
-    // FNV-1a over UTF-16 units, finished with a murmur3 mix so that similar ids spread over the table.
-    let h = 0x811c9dc5 | 0;
+    // A plain decimal id (most CRM ids) hashes to its own value, so ids exported in order land in neighbouring
+    // slots (one cache line serves several); anything else: FNV-1a over UTF-16 units, finished with a murmur3 mix.
+    let h = 0;
     let latin1 = true;
-    for (let i = 0; i < n; i++) {
-      const c = id.charCodeAt(i);
-      if (c > 0xfe) latin1 = false;
-      h = Math.imul(h ^ c, 0x01000193);
+    let numeric = n > 0 && n <= 15;
+    let v = 0;
+    for (let i = 0; i < n && numeric; i++) {
+      const d = id.charCodeAt(i) - 48;
+      if ((d >>> 0) > 9) numeric = false;
+      else v = v * 10 + d;
     }
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
+    if (numeric) h = v >>> 0 | 0;
+    else {
+      h = 0x811c9dc5 | 0;
+      for (let i = 0; i < n; i++) {
+        const c = id.charCodeAt(i);
+        if (c > 0xfe) latin1 = false;
+        h = Math.imul(h ^ c, 0x01000193);
+      }
+      h = mix(h);
+    }
     const encodedLength = latin1 ? n : encodedSize(id);
     const table = this.table;
     const mask = this.mask;
-    let i = h & mask;
-    for (;;) {
+    let i = (this.scrambled ? mix(h) : h) & mask;
+    for (let probes = 0; ; probes++) {
       const e = table[2 * i + 1]!;
       if (e === 0) break;
+      if (probes > LONG_PROBE && !this.scrambled) {
+        // Ids whose values crowd into one run of slots (say, all multiples of a power of two): place by a
+        // mixed hash from now on.
+        this.scrambled = true;
+        this.rebuild(this.mask + 1);
+        return this.add(id, row);
+      }
       if (table[2 * i] === h) {
         const k = e - 1;
         if (this.lengths[k] === encodedLength && this.equals(k, id)) return this.rows[k]!;
@@ -140,15 +157,19 @@ export class CompactIdSet {
   }
 
   private grow(): void {
+    this.rebuild((this.mask + 1) * 2);
+  }
+
+  private rebuild(cap: number): void {
     const old = this.table;
-    const cap = (this.mask + 1) * 2;
+    const scrambled = this.scrambled;
     const table = new Int32Array(cap * 2);
     const mask = cap - 1;
     for (let j = 0; j < old.length; j += 2) {
       const e = old[j + 1]!;
       if (e === 0) continue;
       const h = old[j]!;
-      let i = h & mask;
+      let i = (scrambled ? mix(h) : h) & mask;
       while (table[2 * i + 1] !== 0) i = (i + 1) & mask;
       table[2 * i] = h;
       table[2 * i + 1] = e;
@@ -156,6 +177,20 @@ export class CompactIdSet {
     this.table = table;
     this.mask = mask;
   }
+}
+
+/** Probes past which slots are picked by a mixed hash. */
+const LONG_PROBE = 64;
+
+/** The murmur3 finalizer: spreads similar hashes over the table. */
+function mix(x: number): number {
+  let h = x;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
 }
 
 function encodedSize(id: string): number {
