@@ -124,6 +124,8 @@ class S3RecordWriter implements RecordFileWriter {
 export const RECORDS_GZIP_LEVEL = 1;
 /** Bytes handed to gzip at a time: one stream write per batch of records, not per record. */
 const BATCH_BYTES = 192 * 1024;
+/** Bytes queued for gzip before the validator waits: gzip runs on the thread pool, in parallel, only while it has work queued. */
+const GZIP_QUEUE_BYTES = 4 * 1024 * 1024;
 
 export interface JsonLinesOptions {
   /** The records' dataset, for its compiled encoder; without it, `JSON.stringify`. */
@@ -144,7 +146,7 @@ export class JsonLinesGzipWriter {
   private linesChars = 0;
 
   constructor(dest: NodeJS.WritableStream, opts: JsonLinesOptions = {}) {
-    this.gzip = createGzip({ level: opts.level ?? RECORDS_GZIP_LEVEL });
+    this.gzip = createGzip({ level: opts.level ?? RECORDS_GZIP_LEVEL, writableHighWaterMark: GZIP_QUEUE_BYTES, chunkSize: 256 * 1024 });
     this.encoder = opts.dataset ? new RecordLinesEncoder(opts.dataset) : undefined;
     this.finished = new Promise((resolve, reject) => {
       dest.once('finish', resolve);

@@ -101,11 +101,14 @@ const before = (a: string, b: string, ctx: BuildContext): boolean =>
 
 /**
  * Answers for the sources seen lately, per settings object. Exports repeat a handful of sources a million
- * times, each time as a new string: a small direct-mapped table (slot from the length and two characters,
- * then one string comparison) answers without hashing the whole string, as a `Map` would.
+ * times, each time as a new string: a small direct-mapped table (slot from the length and three characters,
+ * then one string comparison) answers without hashing the whole string, as a `Map` would. Two sources that
+ * share a slot take turns in it, found again in the `Map` behind it rather than worked out again.
  */
 const SOURCE_SLOTS = 256;
-interface SourceAnswers { readonly keys: (string | undefined)[]; readonly answers: boolean[] }
+const MAX_SOURCES_KEPT = 4096;
+interface SourceAnswer { readonly key: string; readonly answer: boolean }
+interface SourceAnswers { readonly slots: (SourceAnswer | undefined)[]; readonly all: Map<string, SourceAnswer> }
 const sourceAnswers = new WeakMap<Settings, SourceAnswers>();
 let lastSettings: Settings | undefined;
 let lastAnswers: SourceAnswers | undefined;
@@ -113,17 +116,25 @@ let lastAnswers: SourceAnswers | undefined;
 /** Whether a lead source counts as sales-sourced under the configured list. */
 export function isSalesSourced(source: string, settings: Settings): boolean {
   let table = settings === lastSettings ? lastAnswers : sourceAnswers.get(settings);
-  if (!table) sourceAnswers.set(settings, (table = { keys: new Array(SOURCE_SLOTS).fill(undefined), answers: new Array(SOURCE_SLOTS).fill(false) }));
+  if (!table) sourceAnswers.set(settings, (table = { slots: new Array(SOURCE_SLOTS).fill(undefined), all: new Map() }));
   lastSettings = settings;
   lastAnswers = table;
   const n = source.length;
-  const slot = n === 0 ? 0 : (n * 31 + source.charCodeAt(0) * 7 + source.charCodeAt(n - 1)) & (SOURCE_SLOTS - 1);
-  if (table.keys[slot] === source) return table.answers[slot]!;
-  const s = source.toLowerCase();
-  const answer = settings.salesSourcedSources.some((needle) => s.includes(needle.toLowerCase()));
-  table.keys[slot] = Buffer.from(source, 'utf8').toString('utf8'); // a copy: a slice would pin the text it came from
-  table.answers[slot] = answer;
-  return answer;
+  const slot = n === 0 ? 0
+    : (n * 31 + source.charCodeAt(0) * 7 + source.charCodeAt(n >> 1) * 131 + source.charCodeAt(n - 1)) & (SOURCE_SLOTS - 1);
+  const cached = table.slots[slot];
+  if (cached !== undefined && cached.key === source) return cached.answer;
+  let found = table.all.get(source);
+  if (found === undefined) {
+    const s = source.toLowerCase();
+    const answer = settings.salesSourcedSources.some((needle) => s.includes(needle.toLowerCase()));
+    // A copy of the text: a slice would pin the chunk of the file it came from.
+    found = { key: Buffer.from(source, 'utf8').toString('utf8'), answer };
+    if (table.all.size >= MAX_SOURCES_KEPT) table.all.clear();
+    table.all.set(found.key, found);
+  }
+  table.slots[slot] = found;
+  return found.answer;
 }
 
 /** Adds a `date-order` issue when date `v` (column `name`) is on an earlier local day than `than` (column `thanName`). */
