@@ -1,6 +1,6 @@
 /** `ObjectStore` over S3: streams uploads in, streams gzip JSON-lines record files out. */
-import { createGunzip, createGzip } from 'node:zlib';
-import { PassThrough, Readable } from 'node:stream';
+import { createGunzip, createGzip, type ZlibOptions } from 'node:zlib';
+import { PassThrough, Readable, type TransformOptions } from 'node:stream';
 import { createInterface } from 'node:readline';
 import {
   CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client,
@@ -146,7 +146,11 @@ export class JsonLinesGzipWriter {
   private linesChars = 0;
 
   constructor(dest: NodeJS.WritableStream, opts: JsonLinesOptions = {}) {
-    this.gzip = createGzip({ level: opts.level ?? RECORDS_GZIP_LEVEL, writableHighWaterMark: GZIP_QUEUE_BYTES, chunkSize: 256 * 1024 });
+    // Zlib streams take stream options too (Node passes them to the Transform); @types/node does not say so.
+    const options: ZlibOptions & TransformOptions = {
+      level: opts.level ?? RECORDS_GZIP_LEVEL, chunkSize: 256 * 1024, writableHighWaterMark: GZIP_QUEUE_BYTES,
+    };
+    this.gzip = createGzip(options);
     this.encoder = opts.dataset ? new RecordLinesEncoder(opts.dataset) : undefined;
     this.finished = new Promise((resolve, reject) => {
       dest.once('finish', resolve);

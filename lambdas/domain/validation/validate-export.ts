@@ -376,6 +376,8 @@ interface ColumnPlan {
   /** What a blank cell is: an error (required), fine (optional), or a value with a warning. */
   readonly blank: 'error' | 'ok' | 'unknown';
   readonly isDate: boolean;
+  /** A text column: its trimmed cell is its value, no parsing. */
+  readonly isText: boolean;
   /** For date columns: whether a time part is dropped (the argument of `fastIsoDate`). */
   readonly dateOnly: boolean;
 }
@@ -501,7 +503,7 @@ class RowChecker<N extends DatasetName> {
             : 'error';
       plans.push({
         name: column.name, index, parse: cellParser(column, settings, decimalComma), blank, isDate: isDateType(column),
-        dateOnly: column.type !== 'datetime',
+        isText: column.type === 'text', dateOnly: column.type !== 'datetime',
       });
     }
     this.plans = plans;
@@ -619,6 +621,8 @@ class RowChecker<N extends DatasetName> {
         }
       }
     }
+    // Whether a date may be after the upload day: a fast-path date past the limit, or one read another way.
+    let maybeFuture = false;
     for (let k = 0; k < plans.length; k++) {
       const plan = plans[k]!;
       values[k] = undefined;
@@ -636,12 +640,18 @@ class RowChecker<N extends DatasetName> {
         }
         continue;
       }
+      if (plan.isText) {
+        values[k] = raw;
+        continue;
+      }
       let v: CellValue | CellProblem | undefined;
       if (plan.isDate) {
         // The common ISO forms inline, with their local day as a number for the future-date check below (the
         // normalized value may be a fresh string not flattened yet: comparing it would copy it).
         v = fastIsoDate(raw, plan.dateOnly);
-        this.dayKeys[k] = fastIsoDayKey;
+        const key = fastIsoDayKey;
+        this.dayKeys[k] = key;
+        if (key < 0 || key > this.futureLimitKey) maybeFuture = true;
         if (v === undefined) v = plan.parse(raw);
       } else v = plan.parse(raw);
       if (typeof v === 'object') {
@@ -651,7 +661,7 @@ class RowChecker<N extends DatasetName> {
       values[k] = v;
     }
     const parsed = this.cellsOf(values, this.parsed);
-    if (rowErrors.length === 0) {
+    if (rowErrors.length === 0 && maybeFuture) {
       const exempt = spec.futureDateExempt?.(parsed);
       for (const k of this.dateSlots) {
         const v = values[k];
@@ -728,6 +738,14 @@ const UTC_ZONES: ReadonlySet<string> = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GM
  */
 function localDateBefore(a: string, b: string): boolean {
   if (a.length === 10 && b.length === 10) return a < b;
+  if (a.length >= 10 && b.length >= 10) {
+    for (let i = 0; i < 10; i++) {
+      const ca = a.charCodeAt(i);
+      const cb = b.charCodeAt(i);
+      if (ca !== cb) return ca < cb;
+    }
+    return false;
+  }
   for (let i = 0; i < 10; i++) {
     const ca = i < a.length ? a.charCodeAt(i) : i === 7 ? 45 : i === 8 ? 48 : 49; // a month reads as `-01`
     const cb = i < b.length ? b.charCodeAt(i) : i === 7 ? 45 : i === 8 ? 48 : 49;
