@@ -193,6 +193,21 @@ describe('row errors carry their code, row, line, column and value', () => {
     expect(tokyo.report.status).toBe('accepted');
   });
 
+  it('future-date: dates read by the slower paths (slash dates, offsets, instants) are checked too', async () => {
+    const content = leads(
+      'L1,10/16/2026,web,,,,', // fine: the limit is 16 October
+      'L2,10/17/2026 09:00,web,,,,', // a slash date after it
+      'L3,2026-10-01,web,2026-10-17T01:00:00+02:00,,,', // 16 October 23:00 UTC: fine in UTC
+      'L4,2026-10-01,web,2026-10-17T00:30:00Z,,,', // an instant on 17 October UTC
+    );
+    const { report } = await validate('leads', content, { uploadedAt: '2026-10-15T12:00:00Z', settings: { dateOrder: 'MDY' } });
+    expect(report.errors).toMatchObject([
+      { code: 'future-date', row: 3, column: 'created_at' },
+      { code: 'future-date', row: 5, column: 'mql_at' },
+    ]);
+    expect(report.errors).toHaveLength(2);
+  });
+
   it('currency-mismatch: a money cell or a currency column in another currency', async () => {
     const cell = await validate('spend', lines([SPEND_HEADER, '2026-10-01,Search,Brand,marketing,12.00 EUR']));
     expect(cell.report.errors).toMatchObject([{ code: 'currency-mismatch', row: 2, line: 2, column: 'amount', value: '12.00 EUR' }]);
