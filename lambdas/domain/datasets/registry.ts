@@ -191,18 +191,19 @@ const leads: DatasetSpec<'leads'> = {
     const status = str(c.sql_status) as SqlStatus | undefined;
     if (status && !sql) issues.push(error('missing-value', 'sql_at', 'sql_status is set but sql_at is blank'));
     const source = str(c.source) ?? 'unknown';
+    // Every field present (undefined when absent, which the stored JSON leaves out), in `RECORD_FIELDS` order:
+    // all records of a dataset share one object shape, so the code that reads them stays monomorphic.
     const record: LeadRecord = {
       lead_id,
       created_at: created,
       source,
+      campaign: str(c.campaign),
+      mql_at: mql,
+      sql_at: sql,
+      sql_status: status,
+      customer_at: customer,
       marketing_sourced: bool(c.marketing_sourced) ?? !isSalesSourced(source, settings),
     };
-    const campaign = str(c.campaign);
-    if (campaign) record.campaign = campaign;
-    if (mql) record.mql_at = mql;
-    if (sql) record.sql_at = sql;
-    if (status) record.sql_status = status;
-    if (customer) record.customer_at = customer;
     return record;
   },
 };
@@ -264,17 +265,16 @@ const opportunities: DatasetSpec<'opportunities'> = {
       else if (before(closed, created, ctx)) issues.push(error('date-order', 'closed_at', `closed_at is before created_at (${created.slice(0, 10)})`));
     }
     const source = str(c.source);
-    const record: OpportunityRecord = {
+    const record: OpportunityRecord = { // one shape for all (see leads)
       opportunity_id: id,
       created_at: created,
       status,
+      closed_at: status !== 'open' ? closed : undefined,
       amount_minor: amount,
+      source,
+      lead_id: str(c.lead_id),
       marketing_sourced: bool(c.marketing_sourced) ?? (source ? !isSalesSourced(source, settings) : false),
     };
-    if (status !== 'open' && closed) record.closed_at = closed;
-    if (source) record.source = source;
-    const leadId = str(c.lead_id);
-    if (leadId) record.lead_id = leadId;
     return record;
   },
 };
@@ -363,12 +363,9 @@ const customers: DatasetSpec<'customers'> = {
     if (!id || !started) return undefined;
     const churned = str(c.churned_at);
     if (churned && before(churned, started, ctx)) issues.push(error('date-order', 'churned_at', `churned_at is before started_at (${started})`));
-    const record: CustomerRecord = { customer_id: id, started_at: started };
-    if (churned) record.churned_at = churned;
-    const mrr = num(c.mrr);
-    if (mrr !== undefined) record.mrr_minor = mrr;
-    const ms = bool(c.marketing_sourced);
-    if (ms !== undefined) record.marketing_sourced = ms;
+    const record: CustomerRecord = { // one shape for all (see leads)
+      customer_id: id, started_at: started, churned_at: churned, mrr_minor: num(c.mrr), marketing_sourced: bool(c.marketing_sourced),
+    };
     return record;
   },
 };
@@ -404,13 +401,15 @@ const webTraffic: DatasetSpec<'web_traffic'> = {
     if (engaged !== undefined && engaged > sessions) {
       issues.push(error('constraint-error', 'engaged_sessions', `engaged_sessions (${engaged}) is more than sessions (${sessions})`));
     }
-    const record: WebTrafficRecord = { date, channel: str(c.channel) ?? 'all', sessions };
-    if (engaged !== undefined) record.engaged_sessions = engaged;
     const bounce = num(c.bounce_rate);
-    if (bounce !== undefined) record.bounce_rate = bounce;
-    else if (engaged !== undefined && sessions > 0) record.bounce_rate = 1 - engaged / sessions;
-    const conversions = num(c.conversions);
-    if (conversions !== undefined) record.conversions = conversions;
+    const record: WebTrafficRecord = { // one shape for all (see leads)
+      date,
+      channel: str(c.channel) ?? 'all',
+      sessions,
+      engaged_sessions: engaged,
+      bounce_rate: bounce ?? (engaged !== undefined && sessions > 0 ? 1 - engaged / sessions : undefined),
+      conversions: num(c.conversions),
+    };
     return record;
   },
 };
