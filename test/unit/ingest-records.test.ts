@@ -28,6 +28,20 @@ describe('CompactIdSet', () => {
     }), { numRuns: 300 });
   });
 
+  it('answers exactly like a Set for decimal ids kept as numbers, beside look-alikes kept as text', () => {
+    const digits = fc.stringMatching(/^[0-9]{1,17}$/);
+    const lookAlike = fc.oneof(digits.map((d) => `${d} `), digits.map((d) => `+${d}`), digits.map((d) => `${d}.0`), digits.map((d) => `0${d}`));
+    fc.assert(fc.property(fc.array(fc.oneof(digits, lookAlike, fc.constantFrom('0', '00', '007', '7', '9007199254740993')), { maxLength: 400 }), (ids) => {
+      const compact = new CompactIdSet();
+      const first = new Map<string, number>();
+      ids.forEach((id, i) => {
+        expect(compact.add(id, i + 2)).toBe(first.get(id) ?? 0);
+        if (!first.has(id)) first.set(id, i + 2);
+      });
+      expect(compact.size).toBe(first.size);
+    }), { numRuns: 300 });
+  });
+
   it('never takes different ids for the same one, whatever their hashes', () => {
     // 200,000 short, similar ids: probes run through slots of other ids all the time.
     const set = new CompactIdSet();

@@ -7,6 +7,9 @@
  * (a probe reads one cache line, not a second array): about 28 bytes plus the id's length per id, no
  * garbage, and nothing the garbage collector has to trace.
  *
+ * A plain decimal id (most CRM ids) is kept as its value and length instead of its characters: no bytes to
+ * copy or compare, and in-order ids land in neighbouring slots.
+ *
  * It is exact: the hash only picks where to look; two ids are the same only when their characters are.
  * So a reported duplicate is always a real duplicate (no false positives), and a different id is never
  * taken for a seen one, whatever the hash does.
@@ -23,6 +26,8 @@ export class CompactIdSet {
   private starts = new Uint32Array(1024); // byte position of each entry's encoding in the pages
   private lengths = new Uint32Array(1024); // encoded length in bytes
   private rows = new Uint32Array(1024);
+  /** A plain decimal id's value (its length is in `lengths`); NaN for an id kept as characters. */
+  private values = new Float64Array(1024);
   private count = 0;
   private readonly pages: Uint8Array[] = [];
   private page: Uint8Array = new Uint8Array(0);
@@ -46,7 +51,7 @@ export class CompactIdSet {
   /** Bytes held in typed arrays (for tests and benchmarks). */
   get bytes(): number {
     return this.table.byteLength + this.starts.byteLength + this.lengths.byteLength + this.rows.byteLength
-      + this.pages.length * PAGE_BYTES;
+      + this.values.byteLength + this.pages.length * PAGE_BYTES;
   }
 
   /**
@@ -63,8 +68,6 @@ export class CompactIdSet {
     }
     // A plain decimal id (most CRM ids) hashes to its own value, so ids exported in order land in neighbouring
     // slots (one cache line serves several); anything else: FNV-1a over UTF-16 units, finished with a murmur3 mix.
-    let h = 0;
-    let latin1 = true;
     let numeric = n > 0 && n <= 15;
     let v = 0;
     for (let i = 0; i < n && numeric; i++) {
@@ -72,17 +75,40 @@ export class CompactIdSet {
       if ((d >>> 0) > 9) numeric = false;
       else v = v * 10 + d;
     }
-    if (numeric) h = v >>> 0 | 0;
-    else {
-      h = 0x811c9dc5 | 0;
-      for (let i = 0; i < n; i++) {
-        const c = id.charCodeAt(i);
-        if (c > 0xfe) latin1 = false;
-        h = Math.imul(h ^ c, 0x01000193);
-      }
-      h = mix(h);
+    if (numeric) return this.addNumber(v, n, row);
+    let h = 0x811c9dc5 | 0;
+    let latin1 = true;
+    for (let i = 0; i < n; i++) {
+      const c = id.charCodeAt(i);
+      if (c > 0xfe) latin1 = false;
+      h = Math.imul(h ^ c, 0x01000193);
     }
+    h = mix(h);
     const encodedLength = latin1 ? n : encodedSize(id);
+    const table = this.table;
+    const mask = this.mask;
+    let i = (this.scrambled ? mix(h) : h) & mask;
+    for (;;) {
+      const e = table[2 * i + 1]!;
+      if (e === 0) break;
+      if (table[2 * i] === h) {
+        const k = e - 1;
+        if (this.lengths[k] === encodedLength && this.values[k] !== this.values[k] /* NaN: kept as characters */ && this.equals(k, id)) {
+          return this.rows[k]!;
+        }
+      }
+      i = (i + 1) & mask;
+    }
+    const k = this.append(id, encodedLength, latin1, row);
+    table[2 * i] = h;
+    table[2 * i + 1] = k + 1;
+    if (this.count * 2 > mask) this.grow();
+    return 0;
+  }
+
+  /** `add` for a plain decimal id of `length` digits and value `v`: the same value and length are the same id. */
+  private addNumber(v: number, length: number, row: number): number {
+    const h = v >>> 0 | 0;
     const table = this.table;
     const mask = this.mask;
     let i = (this.scrambled ? mix(h) : h) & mask;
@@ -94,28 +120,38 @@ export class CompactIdSet {
         // mixed hash from now on.
         this.scrambled = true;
         this.rebuild(this.mask + 1);
-        return this.add(id, row);
+        return this.addNumber(v, length, row);
       }
       if (table[2 * i] === h) {
         const k = e - 1;
-        if (this.lengths[k] === encodedLength && this.equals(k, id)) return this.rows[k]!;
+        if (this.values[k] === v && this.lengths[k] === length) return this.rows[k]!;
       }
       i = (i + 1) & mask;
     }
-    const k = this.append(id, encodedLength, latin1, row);
+    const k = this.newEntry(row);
+    this.values[k] = v;
+    this.lengths[k] = length;
     table[2 * i] = h;
     table[2 * i + 1] = k + 1;
     if (this.count * 2 > mask) this.grow();
     return 0;
   }
 
-  private append(id: string, length: number, latin1: boolean, row: number): number {
+  /** A new entry number with its row; the arrays grow as needed. */
+  private newEntry(row: number): number {
     if (this.count === this.rows.length) {
       const cap = this.count * 2;
       this.starts = grown(this.starts, new Uint32Array(cap));
       this.lengths = grown(this.lengths, new Uint32Array(cap));
       this.rows = grown(this.rows, new Uint32Array(cap));
+      this.values = grown(this.values, new Float64Array(cap));
     }
+    const k = this.count++;
+    this.rows[k] = row;
+    return k;
+  }
+
+  private append(id: string, length: number, latin1: boolean, row: number): number {
     if (this.pageUsed + length > this.page.length) {
       // An id never straddles two pages; a page's unused tail is at most one id long.
       this.page = new Uint8Array(Math.max(PAGE_BYTES, length));
@@ -135,10 +171,10 @@ export class CompactIdSet {
       }
     }
     this.pageUsed = p;
-    const k = this.count++;
+    const k = this.newEntry(row);
     this.starts[k] = start;
     this.lengths[k] = length;
-    this.rows[k] = row;
+    this.values[k] = NaN;
     return k;
   }
 
@@ -199,7 +235,7 @@ function encodedSize(id: string): number {
   return n;
 }
 
-function grown<T extends Int32Array | Uint32Array>(from: T, to: T): T {
+function grown<T extends Int32Array | Uint32Array | Float64Array>(from: T, to: T): T {
   to.set(from as never);
   return to;
 }
