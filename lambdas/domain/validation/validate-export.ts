@@ -470,12 +470,12 @@ class RowChecker<N extends DatasetName> {
   private readonly cellsOf: (values: readonly (CellValue | undefined)[], into?: ParsedCells) => ParsedCells;
   /** The current row's cells by column name: one object, refilled per row (`build` keeps nothing of it). */
   private readonly parsed: ParsedCells;
-  private readonly isFuture: (value: string) => boolean;
+  /** Date comparisons of this file (the build context of the registry's row rules). */
+  private readonly dates: LocalDates;
   private readonly keyIndexes: readonly number[];
   private readonly numericIndexes: readonly number[];
   private readonly ids = new CompactIdSet();
   private readonly tolerance: number;
-  private readonly buildCtx: BuildContext;
   private readonly rowErrors: Issue<ErrorCode>[] = [];
   private readonly issues: RowIssue[] = [];
   private writes: Promise<void>[] = [];
@@ -515,23 +515,9 @@ class RowChecker<N extends DatasetName> {
     this.keyIndexes = spec.keyColumns.map((k) => mapping.index[k] ?? -1);
     this.numericIndexes = spec.columns.filter((c) => NUMERIC_TYPES.has(c.type) && mapping.index[c.name] !== undefined).map((c) => mapping.index[c.name]!);
     const tz = settings.timezone;
-    const utc = UTC_ZONES.has(tz);
-    // Date values are local `YYYY-MM-DD…` (their first 10 characters are the local date), a month `YYYY-MM`,
-    // or UTC instants ending in Z, which only need a time-zone lookup outside UTC.
-    const localDay = (v: string): number => localDayNumber(v, tz);
-    const needsZone = (v: string): boolean => !utc && v.charCodeAt(v.length - 1) === 90 /* Z */;
-    this.buildCtx = {
-      settings, localDay,
-      before: (a: string, b: string): boolean => (needsZone(a) || needsZone(b) ? localDay(a) < localDay(b) : localDateBefore(a, b)),
-    };
     const limit = DateTime.fromISO(opts.uploadedAt, { zone: 'utc' }).setZone(tz).plus({ days: 1 }).toISODate() ?? '9999-12-31';
-    const limitDay = isoDateToDay(limit);
-    // A local value is later than the limit's day exactly when it sorts after `limit` + '~' (a normalized value
-    // goes on with 'T' at most, which sorts before '~'; the next day sorts after it): one string comparison, no
-    // parsing. ('~' keeps the limit a one-byte string: comparing against U+FFFF is several times slower.)
-    const limitText = `${limit}~`;
+    this.dates = new LocalDates(settings, limit);
     this.futureLimitKey = dayKey(limit);
-    this.isFuture = (v) => (needsZone(v) ? localDay(v) > limitDay : v > limitText);
     this.tolerance = settings.errorTolerance ?? 0;
   }
 
@@ -667,7 +653,7 @@ class RowChecker<N extends DatasetName> {
         const v = values[k];
         if (typeof v !== 'string') continue;
         const key = this.dayKeys[k]!;
-        if ((key >= 0 ? key > this.futureLimitKey : this.isFuture(v)) && !exempt?.includes(plans[k]!.name)) {
+        if ((key >= 0 ? key > this.futureLimitKey : this.dates.isFuture(v)) && !exempt?.includes(plans[k]!.name)) {
           this.err('future-date', row, line, plans[k]!.name, v, `${v.slice(0, 10)} is in the future (uploaded ${this.opts.uploadedAt.slice(0, 10)})`);
         }
       }
@@ -676,7 +662,7 @@ class RowChecker<N extends DatasetName> {
     if (rowErrors.length === 0) {
       const issues = this.issues;
       if (issues.length) issues.length = 0;
-      record = spec.build(parsed, this.buildCtx, issues);
+      record = spec.build(parsed, this.dates, issues);
       for (const issue of issues) {
         if (issue.severity === 'error') this.err(issue.code, row, line, issue.column, stringOf(parsed[issue.column]), issue.message);
         else state.warnings.add({ code: 'blank-value', row, line, column: issue.column, message: issue.message });
@@ -731,6 +717,50 @@ const dayKey = (s: string): number =>
   + (s.charCodeAt(8) - 48) * 10 + (s.charCodeAt(9) - 48);
 
 const UTC_ZONES: ReadonlySet<string> = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Z']);
+
+/**
+ * The date comparisons of one file, as the registry's row rules call them (`BuildContext`). A class, not
+ * closures made per file: the hot call sites then see the same functions from one upload to the next, where
+ * fresh closures made V8 throw away its optimized code at the start of every file.
+ *
+ * Date values are local `YYYY-MM-DD…` (their first 10 characters are the local date), a month `YYYY-MM`, or
+ * UTC instants ending in Z, which only need a time-zone lookup outside UTC.
+ */
+class LocalDates implements BuildContext {
+  private readonly utc: boolean;
+  private readonly tz: string;
+  private readonly limitDay: number;
+  /**
+   * A local value is later than the limit's day exactly when it sorts after `limit` + '~' (a normalized value
+   * goes on with 'T' at most, which sorts before '~'; the next day sorts after it): one string comparison, no
+   * parsing. ('~' keeps the limit a one-byte string: comparing against U+FFFF is several times slower.)
+   */
+  private readonly limitText: string;
+
+  constructor(readonly settings: Settings, limit: string) {
+    this.tz = settings.timezone;
+    this.utc = UTC_ZONES.has(settings.timezone);
+    this.limitDay = isoDateToDay(limit);
+    this.limitText = `${limit}~`;
+  }
+
+  localDay(value: string): number {
+    return localDayNumber(value, this.tz);
+  }
+
+  before(a: string, b: string): boolean {
+    return this.needsZone(a) || this.needsZone(b) ? this.localDay(a) < this.localDay(b) : localDateBefore(a, b);
+  }
+
+  /** Whether a date value is on a day after the upload day plus one. */
+  isFuture(value: string): boolean {
+    return this.needsZone(value) ? this.localDay(value) > this.limitDay : value > this.limitText;
+  }
+
+  private needsZone(value: string): boolean {
+    return !this.utc && value.charCodeAt(value.length - 1) === 90; /* Z */
+  }
+}
 
 /**
  * Whether local date value `a` is on an earlier day than `b` (both `YYYY-MM-DD…` or `YYYY-MM`, a month

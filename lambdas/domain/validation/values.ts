@@ -88,7 +88,14 @@ export function fastIsoDate(s: string, dateOnly: boolean): string | undefined {
   if (n !== 20) fastIsoDayKey = y * 10_000 + mo * 100 + d;
   if (dateOnly) return s.slice(0, 10);
   if (sep === 84 && n >= 19) return s; // already `YYYY-MM-DDTHH:mm:ss` or `…Z`
-  return n === 16 ? `${s.slice(0, 10)}T${s.slice(11, 16)}:00` : `${s.slice(0, 10)}T${s.slice(11, 19)}${n === 20 ? 'Z' : ''}`;
+  if (n === 20) return `${s.slice(0, 10)}T${s.slice(11, 20)}`;
+  // One flat string from its character codes: joining slices makes a rope that is copied again when first
+  // read (by a date comparison or the record encoder), which measured twice the cost over a million rows.
+  return String.fromCharCode(
+    s.charCodeAt(0), s.charCodeAt(1), s.charCodeAt(2), s.charCodeAt(3), 45, s.charCodeAt(5), s.charCodeAt(6), 45,
+    s.charCodeAt(8), s.charCodeAt(9), 84, s.charCodeAt(11), s.charCodeAt(12), 58, s.charCodeAt(14), s.charCodeAt(15), 58,
+    n === 16 ? 48 : s.charCodeAt(17), n === 16 ? 48 : s.charCodeAt(18),
+  );
 }
 
 /**
