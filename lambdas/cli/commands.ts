@@ -193,7 +193,7 @@ async function localCommand(args: string[], io: Io): Promise<number> {
   });
   const rejected = result.uploads.filter((u) => u.outcome === 'rejected');
   io.out(`\n${result.uploads.length} uploads validated (${rejected.length} rejected); scorecard for ${result.period}.`);
-  for (const r of rejected) io.out(`  rejected: ${r.key} (report: ${r.key.replace(/^incoming\//, 'rejected/')}.report.json in the bucket)`);
+  for (const r of rejected) io.out(`  rejected: ${r.key}${r.reportKey ? ` (report: ${r.reportKey} in the bucket)` : ''}`);
   if (result.emails.length === 0) {
     io.err('no email went out');
     return 1;

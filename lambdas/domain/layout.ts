@@ -29,6 +29,23 @@ export function datasetOfKey(key: string): DatasetName | undefined {
 }
 
 /**
+ * Where the copy of a rejected upload goes: the sub-folders it had under `incoming/<dataset>/`, then a folder
+ * named by its upload id, then its file name. `incoming/leads/2026/oct.csv` rejected as upload `1f0c…` is copied
+ * to `rejected/leads/2026/1f0c…/oct.csv`, its report beside it (`rejectedReportKey`). Every upload (a re-upload
+ * of the key is a new one) keeps its own copy and report; the folders ops uploaded into are still there to
+ * browse, and the file keeps its name when downloaded. The upload id is the one of the upload record and of
+ * `accepted/` and `reports/` (hex, safe in a key).
+ */
+export function rejectedCopyKey(incomingKey: string, dataset: DatasetName, uploadId: string): string {
+  const rest = incomingKey.slice(incomingPrefix(dataset).length);
+  const folders = rest.slice(0, rest.lastIndexOf('/') + 1); // '' or 'a/b/'
+  return `${BUCKET_PREFIX.rejected}${dataset}/${folders}${uploadId}/${rest.slice(folders.length)}`;
+}
+
+/** The report of a rejected upload, beside its copy. */
+export const rejectedReportKey = (copyKey: string): string => `${copyKey}.report.json`;
+
+/**
  * The single table. Items:
  * - upload records: pk `UPLOADS#<dataset>`, sk `<uploaded at ISO>#<upload id>` (so a Query lists a dataset's
  *   uploads in the order they were made, which is the order their records apply in);

@@ -36,7 +36,8 @@ export interface LocalRunOptions {
 
 export interface LocalRunResult {
   readonly period: string;
-  readonly uploads: { key: string; outcome: string }[];
+  /** Each upload's key and outcome; a rejected one with the key of its report in the bucket. */
+  readonly uploads: { key: string; outcome: string; reportKey?: string }[];
   readonly emails: { to: string[]; subject: string; eml: string; html: string }[];
   readonly standIns?: StandIns;
 }
@@ -92,7 +93,7 @@ export async function runLocalPipeline(opts: LocalRunOptions): Promise<LocalRunR
     log(`stand-ins up: S3 ${standIns.endpoints.s3}, DynamoDB ${standIns.endpoints.dynamodb}, SES ${standIns.endpoints.ses}`);
 
     const queue = new EventQueue();
-    const uploads: { key: string; outcome: string }[] = [];
+    const uploads: LocalRunResult['uploads'] = [];
     let total = 0;
     for (const dataset of DATASET_NAMES) {
       standIns.onObjectCreated(incomingPrefix(dataset), (event: S3Event) => {
@@ -119,6 +120,7 @@ export async function runLocalPipeline(opts: LocalRunOptions): Promise<LocalRunR
     }
     await queue.drained();
     if (queue.failures.length) throw queue.failures[0];
+    await addReportKeys(standIns, uploads);
 
     const period = opts.period ?? (await latestSamplePeriod(standIns, opts.settings));
     const kpiEvent = period ? { period } : {};
@@ -144,6 +146,23 @@ export async function runLocalPipeline(opts: LocalRunOptions): Promise<LocalRunR
     return { period: computed.period, uploads, emails, ...(opts.keepRunning ? { standIns } : {}) };
   } finally {
     if (!opts.keepRunning) await standIns.stop();
+  }
+}
+
+/**
+ * Where each rejected upload's report went, as its upload record says (the key has a folder per upload, so it
+ * is read back rather than worked out here). Each file is uploaded once per run, so the key finds the record.
+ */
+async function addReportKeys(s: StandIns, uploads: LocalRunResult['uploads']): Promise<void> {
+  if (!uploads.some((u) => u.outcome === 'rejected')) return;
+  const ledger = new DynamoUploadLedger(createAwsClients(s.aws).dynamodb, s.table);
+  const reportKeys = new Map<string, string>();
+  for (const dataset of DATASET_NAMES) {
+    for (const u of await ledger.listUploads(dataset)) if (u.status === 'rejected') reportKeys.set(u.key, u.reportKey);
+  }
+  for (const [i, u] of uploads.entries()) {
+    const reportKey = u.outcome === 'rejected' ? reportKeys.get(u.key) : undefined;
+    if (reportKey) uploads[i] = { ...u, reportKey };
   }
 }
 

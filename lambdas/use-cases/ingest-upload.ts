@@ -3,7 +3,7 @@
  * when rejected, and record the outcome exactly once per object version (S3 delivers events at least once).
  */
 import { createHash } from 'node:crypto';
-import { BUCKET_PREFIX, datasetOfKey, type DatasetName } from '../domain/layout.ts';
+import { BUCKET_PREFIX, datasetOfKey, rejectedCopyKey, rejectedReportKey, type DatasetName } from '../domain/layout.ts';
 import type { Settings } from '../domain/settings.ts';
 import { validateExport } from '../domain/validation/validate-export.ts';
 import type { ValidationReport } from '../domain/validation/report.ts';
@@ -32,7 +32,10 @@ export type IngestOutcome =
   | { readonly outcome: 'duplicate'; readonly uploadId: string }
   | { readonly outcome: 'accepted' | 'rejected'; readonly uploadId: string; readonly report: ValidationReport };
 
-/** Identifies an object version: the same upload delivered twice has one id, a re-upload of the key a new one. */
+/**
+ * Identifies an object version: the same upload delivered twice has one id, a re-upload of the key a new one.
+ * 24 lowercase hex characters, so it is safe as a key segment (`accepted/`, `reports/`, `rejected/` use it).
+ */
 export function uploadIdOf(ref: ObjectRef, info: { versionId?: string; etag?: string; lastModified: string }): string {
   const version = info.versionId ?? ref.versionId ?? `${info.etag ?? ''}@${info.lastModified}`;
   return createHash('sha256').update(`${ref.bucket}\n${ref.key}\n${version}`).digest('hex').slice(0, 24);
@@ -93,7 +96,6 @@ export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDat
     throw e;
   }
 
-  const rest = ref.key.slice(`${BUCKET_PREFIX.incoming}${dataset}/`.length);
   let reportKey: string;
   if (report.status === 'accepted') {
     await writer.close();
@@ -101,9 +103,10 @@ export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDat
     await deps.store.putJson(ref.bucket, reportKey, report);
   } else {
     await writer.abort();
-    // The raw upload stays where it was (the pipeline never deletes it); a copy and its report go aside.
-    const asideKey = `${BUCKET_PREFIX.rejected}${dataset}/${rest}`;
-    reportKey = `${asideKey}.report.json`;
+    // The raw upload stays where it was (the pipeline never deletes it); a copy and its report go aside, under
+    // a folder of their own per upload, so a rejected re-upload of the key leaves the earlier ones alone.
+    const asideKey = rejectedCopyKey(ref.key, dataset, uploadId);
+    reportKey = rejectedReportKey(asideKey);
     await deps.store.copy(version, asideKey);
     await deps.store.putJson(ref.bucket, reportKey, report);
   }

@@ -20,6 +20,7 @@ import { handler as computeKpis } from '../../lambdas/handlers/compute-kpis.ts';
 import { handler as sendScorecard } from '../../lambdas/handlers/send-scorecard.ts';
 import { countIngest, createObservability, METRIC, publishesMetrics, RecordedMetrics, redactEmails } from '../../lambdas/handlers/observability.ts';
 import { FUNCTION_ACCESS, grantedActions, iamActionsOf, type FunctionAccess } from '../../lib/permissions.ts';
+import { uploadIdOf } from '../../lambdas/use-cases/ingest-upload.ts';
 import { s3Event } from '../helpers/events.ts';
 
 // ---- the HTTP layer ----------------------------------------------------------------------------------------
@@ -286,7 +287,9 @@ describe('with the SDK mocked', () => {
       uploadExists(BAD_LEADS);
       const written = new Map<string, string>();
       s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: string }) => { written.set(input.Key, String(input.Body)); return {}; });
-      s3.on(GetObjectCommand, { Key: 'rejected/leads/notes.csv.report.json' }).callsFake(() => ({ Body: body(written.get('rejected/leads/notes.csv.report.json')!) }));
+      // The retry reads the report back from where the first attempt wrote it (a folder of the upload's own).
+      const reportKey = `rejected/leads/${uploadIdOf({ bucket: 'exports-bucket', key: 'incoming/leads/notes.csv', versionId: 'v1' }, { versionId: 'v1', lastModified: '2026-11-01T00:00:00.000Z' })}/notes.csv.report.json`;
+      s3.on(GetObjectCommand, { Key: reportKey }).callsFake(() => ({ Body: body(written.get(reportKey)!) }));
       s3.on(CopyObjectCommand).resolves({});
       let recorded: Record<string, unknown> | undefined;
       ddb.on(GetCommand).callsFake(() => (recorded ? { Item: recorded } : {}));
@@ -304,7 +307,8 @@ describe('with the SDK mocked', () => {
       await expect(validateUpload(s3Event('incoming/leads/notes.csv'))).rejects.toThrow();
       await validateUpload(s3Event('incoming/leads/notes.csv'));
       expect(ses.commandCalls(SendRawEmailCommand).length).toBe(2); // the failed attempt, then the notice
-      expect(recorded).toMatchObject({ status: 'rejected', opsNotice: 'sent' });
+      expect(recorded).toMatchObject({ status: 'rejected', opsNotice: 'sent', reportKey });
+      expect(written.has(reportKey)).toBe(true);
     });
 
     it('compute-kpis: writing the KPIs keeps failing, so the run throws (and is retried whole: it is idempotent)', async () => {

@@ -13,6 +13,7 @@ import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { handler as validateUpload, decodeS3Key } from '../../lambdas/handlers/validate-upload.ts';
 import { handler as computeKpis, periodsToCompute } from '../../lambdas/handlers/compute-kpis.ts';
 import { handler as sendScorecard, periodOfEvent } from '../../lambdas/handlers/send-scorecard.ts';
+import { uploadIdOf } from '../../lambdas/use-cases/ingest-upload.ts';
 import { s3Event } from '../helpers/events.ts';
 
 const s3 = mockClient(S3Client);
@@ -84,10 +85,13 @@ describe('validate-upload handler', () => {
     ses.on(SendRawEmailCommand).resolves({ MessageId: 'm1' });
 
     expect(await validateUpload(s3Event('incoming/leads/sub/notes.csv', 'v2'))).toEqual({ outcomes: ['rejected'] });
+    // A folder per upload (the id of the bucket, key and version), under the sub-folders the file was in.
+    const copyKey = `rejected/leads/sub/${uploadIdOf({ bucket: 'exports-bucket', key: 'incoming/leads/sub/notes.csv', versionId: 'v2' }, { versionId: 'v2', lastModified: '2026-11-01T00:00:00.000Z' })}/notes.csv`;
     expect(s3.commandCalls(CopyObjectCommand)[0]!.args[0].input).toMatchObject({
-      Key: 'rejected/leads/sub/notes.csv', CopySource: 'exports-bucket/incoming/leads/sub/notes.csv?versionId=v2',
+      Key: copyKey, CopySource: 'exports-bucket/incoming/leads/sub/notes.csv?versionId=v2',
     });
-    const report = s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === 'rejected/leads/sub/notes.csv.report.json');
+    const report = s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === `${copyKey}.report.json`);
+    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({ status: 'rejected', reportKey: `${copyKey}.report.json` });
     expect(JSON.parse(String(report!.args[0].input.Body)).errorCounts).toEqual({ 'missing-column': 3 });
     expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(1);
     expect(ses.commandCalls(SendRawEmailCommand)[0]!.args[0].input.Destinations).toEqual(['ops@example.com']);

@@ -2,7 +2,7 @@
  * The `smarketing` command, run in-process on the shipped samples: validate, kpis, report, and local (the
  * whole pipeline on the stand-ins, as the README's first command runs it).
  */
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -102,5 +102,17 @@ describe('smarketing local', () => {
     const expected = await octoberFunnelFromSamples();
     expect(html).toContain(`${((expected.sqls / expected.mqls) * 100).toFixed(1)}%`);
     expect(html).toContain(String(expected.leads));
+  });
+
+  it('lists each rejected upload with where its report went in the bucket', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'local-data-'));
+    await mkdir(join(data, 'leads', '2026'), { recursive: true });
+    await writeFile(join(data, 'leads', 'hubspot-contacts-2026-10.csv'), await readFile(join(SAMPLES, 'leads', 'hubspot-contacts-2026-10.csv')));
+    await writeFile(join(data, 'leads', '2026', 'bad export.csv'), 'Record ID,Create Date,Original Source\nL1,2026-13-01,Webinar\n');
+    const out = await mkdtemp(join(tmpdir(), 'local-'));
+    const r = await cli('local', '--data', data, '--period', '2026-10', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('2 uploads validated (1 rejected); scorecard for 2026-10');
+    expect(r.out).toMatch(/^ {2}rejected: incoming\/leads\/2026\/bad export\.csv \(report: rejected\/leads\/2026\/[0-9a-f]{24}\/bad export\.csv\.report\.json in the bucket\)$/m);
   });
 });

@@ -180,7 +180,9 @@ describe('inputs built to hurt', () => {
     expect(await validateUpload(event)).toEqual({ outcomes: ['rejected'] });
     // Reading stops at MAX_RECORD_CHARS: a few times the field at most, never the whole file per row.
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(256 * 1024 * 1024);
-    const report = JSON.parse(await stack.getText('rejected/leads/unclosed-quote.csv.report.json'));
+    const [rejected] = (await stack.table.uploads.listUploads('leads')).filter((u) => u.key === 'incoming/leads/unclosed-quote.csv');
+    expect(rejected!.reportKey).toBe(`rejected/leads/${rejected!.uploadId}/unclosed-quote.csv.report.json`);
+    const report = JSON.parse(await stack.getText(rejected!.reportKey));
     expect(Object.keys(report.errorCounts)).toContain('row-too-large');
     // The report does not carry the 5 MB value back.
     expect(JSON.stringify(report).length).toBeLessThan(64 * 1024);

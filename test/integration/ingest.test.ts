@@ -1,7 +1,7 @@
 /**
  * Ingest through the stand-ins (S3, DynamoDB and SES over HTTP), driven by the bucket's own events: keys that
  * need URL-encoding, events delivered twice and late, a key uploaded again, a bad upload set aside with its
- * report and an ops email. And the KPI step's merge reading it all back: the later upload's records win.
+ * report and an ops email (and uploaded again, bad again: each upload keeps its own copy and report). And the KPI step's merge reading it all back: the later upload's records win.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Event } from 'aws-lambda';
@@ -22,6 +22,9 @@ const SECOND = [
   'L2,2026-10-02,Paid Social', // corrected
   'L3,2026-10-03,Organic Search',
 ].join('\n');
+
+const BAD_FIRST = 'Record ID,Create Date,Original Source\nL9,2026-13-01,Webinar\n';
+const BAD_SECOND = 'Record ID,Create Date,Original Source\nL9,2026-02-30,Webinar\n';
 
 let stack: TestStack;
 
@@ -76,18 +79,41 @@ describe('ingest on the stand-ins', () => {
 
   it('sets a bad upload aside with its report, emails ops once, and stores nothing for the KPIs', async () => {
     const bad = 'incoming/leads/sub folder/bad + broken.csv';
-    await stack.put(bad, 'Record ID,Create Date,Original Source\nL9,2026-13-01,Webinar\n');
+    await stack.put(bad, BAD_FIRST);
     const event = lastEvent();
     await stack.standIns.clearEmails();
     expect(await validateUpload(event)).toEqual({ outcomes: ['rejected'] });
     expect(await validateUpload(event)).toEqual({ outcomes: ['duplicate'] });
     expect(await stack.list('incoming/leads/sub folder/')).toEqual([bad]);
-    expect(await stack.list('rejected/leads/')).toEqual(['rejected/leads/sub folder/bad + broken.csv', 'rejected/leads/sub folder/bad + broken.csv.report.json']);
-    const report = JSON.parse(await stack.getText('rejected/leads/sub folder/bad + broken.csv.report.json'));
+    const [upload] = (await stack.table.uploads.listUploads('leads')).filter((u) => u.key === bad);
+    const copy = `rejected/leads/sub folder/${upload!.uploadId}/bad + broken.csv`;
+    expect(upload).toMatchObject({ status: 'rejected', reportKey: `${copy}.report.json` });
+    expect(await stack.list('rejected/leads/')).toEqual([copy, `${copy}.report.json`]);
+    expect(await stack.getText(copy)).toBe(BAD_FIRST);
+    const report = JSON.parse(await stack.getText(`${copy}.report.json`));
     expect(report.errors).toMatchObject([{ code: 'type-error', row: 2, line: 2, column: 'created_at', value: '2026-13-01' }]);
     const mails = (await stack.standIns.receivedEmails()).filter((m) => m.destination.to.includes('ops@example.com'));
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toContain('bad + broken.csv');
+    expect(mails[0]!.body.text).toContain(`${copy}.report.json`);
     expect(await stack.list('accepted/leads/')).toHaveLength(2);
+  });
+
+  it('keeps the first rejected upload\'s copy and report when the key is uploaded again and rejected again', async () => {
+    const bad = 'incoming/leads/sub folder/bad + broken.csv';
+    await stack.put(bad, BAD_SECOND);
+    expect(await validateUpload(lastEvent())).toEqual({ outcomes: ['rejected'] });
+    const uploads = (await stack.table.uploads.listUploads('leads')).filter((u) => u.key === bad);
+    expect(uploads).toHaveLength(2);
+    const copies = uploads.map((u) => `rejected/leads/sub folder/${u.uploadId}/bad + broken.csv`);
+    expect(copies[0]).not.toBe(copies[1]);
+    expect(uploads.map((u) => u.reportKey)).toEqual(copies.map((c) => `${c}.report.json`));
+    expect(await stack.list('rejected/leads/')).toEqual(copies.flatMap((c) => [c, `${c}.report.json`]).sort());
+    expect(await stack.getText(copies[0]!)).toBe(BAD_FIRST);
+    expect(await stack.getText(copies[1]!)).toBe(BAD_SECOND);
+    expect(JSON.parse(await stack.getText(`${copies[0]}.report.json`)).errors).toMatchObject([{ code: 'type-error', value: '2026-13-01' }]);
+    expect(JSON.parse(await stack.getText(`${copies[1]}.report.json`)).errors).toMatchObject([{ code: 'type-error', value: '2026-02-30' }]);
+    expect(await stack.list('incoming/leads/sub folder/')).toEqual([bad]);
+    expect(await stack.getText(bad)).toBe(BAD_SECOND);
   });
 });

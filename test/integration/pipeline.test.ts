@@ -57,8 +57,11 @@ describe('the pipeline on the local stand-ins', () => {
     expect(await validateUpload(stack.events.at(-1)!)).toEqual({ outcomes: ['rejected'] });
 
     expect(await stack.list('incoming/leads/')).toContain('incoming/leads/bad.csv');
-    expect(await stack.list('rejected/leads/')).toEqual(['rejected/leads/bad.csv', 'rejected/leads/bad.csv.report.json']);
-    const report = JSON.parse(await stack.getText('rejected/leads/bad.csv.report.json'));
+    const [upload] = (await stack.table.uploads.listUploads('leads')).filter((u) => u.key === 'incoming/leads/bad.csv');
+    const copy = `rejected/leads/${upload!.uploadId}/bad.csv`;
+    expect(upload).toMatchObject({ status: 'rejected', reportKey: `${copy}.report.json` });
+    expect(await stack.list('rejected/leads/')).toEqual([copy, `${copy}.report.json`]);
+    const report = JSON.parse(await stack.getText(`${copy}.report.json`));
     expect(report.status).toBe('rejected');
     expect(report.errorCounts).toEqual({ 'duplicate-id': 1, 'type-error': 1 });
     expect(report.errors.map((e: { code: string; row: number; line: number; column: string }) => [e.code, e.row, e.line, e.column]))

@@ -11,7 +11,7 @@ import { decodeS3Key } from '../../lambdas/handlers/validate-upload.ts';
 import { CapturingMailer } from '../../lambdas/adapters/memory.ts';
 import { JsonLinesGzipWriter } from '../../lambdas/adapters/s3-object-store.ts';
 import type { AnyRecord } from '../../lambdas/domain/datasets/records.ts';
-import type { DatasetName } from '../../lambdas/domain/layout.ts';
+import { rejectedCopyKey, rejectedReportKey, type DatasetName } from '../../lambdas/domain/layout.ts';
 import type {
   ObjectInfo, ObjectRef, ObjectStore, RecordFileWriter, UploadIdentity, UploadLedger, UploadRecord,
 } from '../../lambdas/ports/index.ts';
@@ -175,16 +175,63 @@ describe('ingestUpload', () => {
     expect(result.outcome).toBe('rejected');
     expect(await ingestUpload(ref, d, 'leads', { eventTime: '2026-11-01T10:00:00.500Z' })).toMatchObject({ outcome: 'duplicate' });
     expect(store.versions.get(key)).toHaveLength(1);
-    expect([...store.files.keys()]).toEqual(['rejected/leads/2026/Oct export (final).csv']);
-    const report = store.json.get('rejected/leads/2026/Oct export (final).csv.report.json') as { errorCounts: unknown };
+    const uploadId = (result as { uploadId: string }).uploadId;
+    expect(uploadId).toMatch(/^[0-9a-f]{24}$/);
+    const copyKey = `rejected/leads/2026/${uploadId}/Oct export (final).csv`;
+    expect([...store.files.keys()]).toEqual([copyKey]);
+    expect([...store.json.keys()]).toEqual([`${copyKey}.report.json`]);
+    const report = store.json.get(`${copyKey}.report.json`) as { errorCounts: unknown };
     expect(report.errorCounts).toEqual({ 'type-error': 1, 'duplicate-id': 1 });
     const [upload] = await d.ledger.listUploads('leads');
-    expect(upload).toMatchObject({ status: 'rejected', reportKey: 'rejected/leads/2026/Oct export (final).csv.report.json' });
+    expect(upload).toMatchObject({ status: 'rejected', uploadId, reportKey: `${copyKey}.report.json` });
     expect(upload!.recordsKey).toBeUndefined();
     expect(d.mailer.sent).toHaveLength(1);
     const mail = Buffer.from(d.mailer.sent[0]!.message).toString('utf8');
     expect(mail).toContain('Upload rejected');
     expect(mail).toContain('row 3');
+  });
+
+  it('keeps a copy and a report per upload when a re-upload of the key (a new version) is rejected again', async () => {
+    const store = new MemoryStore();
+    const key = 'incoming/leads/2026/export.csv';
+    const BAD_AGAIN = 'Record ID,Create Date,Original Source\nL1,2026-10-01,Webinar\nL2,2026-13-01,Webinar\nL3,2026-10-03,Direct\n';
+    const v1 = store.put(key, BAD, '2026-11-01T10:00:00.000Z');
+    const v2 = store.put(key, BAD_AGAIN, '2026-11-01T10:05:00.000Z');
+    const d = deps(store);
+    const first = await ingestUpload({ bucket, key, versionId: v1.versionId }, d, 'leads', { eventTime: '2026-11-01T10:00:00.100Z', eTag: v1.etag });
+    const second = await ingestUpload({ bucket, key, versionId: v2.versionId }, d, 'leads', { eventTime: '2026-11-01T10:05:00.100Z', eTag: v2.etag });
+    expect([first.outcome, second.outcome]).toEqual(['rejected', 'rejected']);
+    const ids = [first, second].map((r) => (r as { uploadId: string }).uploadId);
+    expect(ids[0]).not.toBe(ids[1]);
+
+    // Both copies, each of its own version, and both reports, each of its own upload.
+    const copies = ids.map((id) => `rejected/leads/2026/${id}/export.csv`);
+    expect([...store.files.keys()].sort()).toEqual([...copies].sort());
+    expect(store.files.get(copies[0]!)!.toString('utf8')).toBe(BAD);
+    expect(store.files.get(copies[1]!)!.toString('utf8')).toBe(BAD_AGAIN);
+    expect([...store.json.keys()].sort()).toEqual(copies.map((c) => `${c}.report.json`).sort());
+    expect((store.json.get(`${copies[0]}.report.json`) as { rows: number; errorCounts: unknown }))
+      .toMatchObject({ rows: 2, errorCounts: { 'type-error': 1, 'duplicate-id': 1 } });
+    expect((store.json.get(`${copies[1]}.report.json`) as { rows: number; errorCounts: unknown }))
+      .toMatchObject({ rows: 3, errorCounts: { 'type-error': 1 } });
+
+    // Each upload record names its own report.
+    const uploads = await d.ledger.listUploads('leads');
+    expect(uploads.map((u) => [u.uploadId, u.versionId, u.status, u.reportKey])).toEqual([
+      [ids[0], v1.versionId, 'rejected', `${copies[0]}.report.json`],
+      [ids[1], v2.versionId, 'rejected', `${copies[1]}.report.json`],
+    ]);
+    // The raw upload is never deleted: both versions are still under incoming/, unchanged.
+    expect(store.versions.get(key)).toEqual([v1, v2]);
+    expect(d.mailer.sent).toHaveLength(2);
+    const mails = d.mailer.sent.map((m) => Buffer.from(m.message).toString('utf8'));
+    ids.forEach((id, i) => expect(mails[i]).toContain(id));
+
+    // A redelivery of the first upload's event changes nothing.
+    expect(await ingestUpload({ bucket, key, versionId: v1.versionId }, d, 'leads', { eventTime: '2026-11-01T10:00:00.100Z', eTag: v1.etag }))
+      .toEqual({ outcome: 'duplicate', uploadId: ids[0] });
+    expect(store.files.size).toBe(2);
+    expect(store.json.size).toBe(2);
   });
 
   it('accepts the valid rows under the error-rate tolerance, and tells ops how many rows were dropped', async () => {
@@ -202,6 +249,18 @@ describe('ingestUpload', () => {
     expect((await ingestUpload({ bucket, key: 'incoming/spend/a.csv' }, d, 'leads')).outcome).toBe('ignored');
     expect((await ingestUpload({ bucket, key: 'accepted/leads/a.jsonl.gz' }, d)).outcome).toBe('ignored');
     expect((await ingestUpload({ bucket, key: 'incoming/leads/sub/' }, d)).outcome).toBe('ignored');
+  });
+});
+
+describe('rejectedCopyKey', () => {
+  const id = '0123456789abcdef01234567';
+  it.each([
+    ['incoming/leads/bad.csv', `rejected/leads/${id}/bad.csv`],
+    ['incoming/leads/2026/10/Oct export (final).csv', `rejected/leads/2026/10/${id}/Oct export (final).csv`],
+    ['incoming/leads/sub folder/bad + broken.csv', `rejected/leads/sub folder/${id}/bad + broken.csv`],
+  ])('%s → %s, its report beside it', (key, copy) => {
+    expect(rejectedCopyKey(key, 'leads', id)).toBe(copy);
+    expect(rejectedReportKey(copy)).toBe(`${copy}.report.json`);
   });
 });
 
