@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { LeadRecord, OpportunityRecord } from '../../lambdas/domain/datasets/records.ts';
 import { ERROR_CODES } from '../../lambdas/domain/validation/report.ts';
 import {
   gzip, latin1, lines, utf16be, utf16le, validate, where, withUtf8Bom,
 } from '../helpers/export-builders.ts';
+import { validateExport } from '../../lambdas/domain/validation/validate-export.ts';
+import { DEFAULT_SETTINGS } from '../../lambdas/domain/settings.ts';
 
 const LEADS_HEADER =
   'Record ID,Create Date,Original Source,Became a Marketing Qualified Lead Date,Became a Sales Qualified Lead Date,SQL Status,Became a Customer Date';
@@ -221,6 +224,34 @@ describe('row errors carry their code, row, line, column and value', () => {
     expect(report.status).toBe('rejected');
     expect(report.errors).toMatchObject([{ code: 'row-too-large', row: 3, line: 3 }]);
     expect(report.acceptedRows).toBeLessThanOrEqual(1); // what reached the sink is dropped: the upload is rejected
+  });
+
+  it('closes the upload\'s stream when reading stops early (a record too large), plain or gzip', async () => {
+    // An S3 download left open holds its connection (and the local S3 stand-in's) until the process ends.
+    // Ids that do not compress, so that the gzip is still several chunks long after the point where reading stops.
+    const rest = Array.from({ length: 200_000 }, (_, i) => `L${createHash('sha1').update(String(i)).digest('hex')},2026-10-01,web,,,,`).join('\n');
+    const content = Buffer.from(`${LEADS_HEADER}\nL1,2026-10-01,"web${'x'.repeat(1_100_000)}\n${rest}\n`);
+    for (const bytes of [content, gzip(content)]) {
+      let served = 0;
+      let closed = false;
+      const open = (): AsyncIterable<Uint8Array> => (async function* () {
+        try {
+          for (let at = 0; at < bytes.length; at += 64 * 1024) {
+            served = at;
+            yield bytes.subarray(at, at + 64 * 1024);
+          }
+        } finally {
+          closed = true;
+        }
+      })();
+      const report = await validateExport(open, {
+        dataset: 'leads', settings: DEFAULT_SETTINGS, source: 'x.csv', uploadedAt: '2026-11-02T09:00:00Z',
+      }, { write: () => undefined, reset: () => undefined });
+      expect(report.errorCounts).toEqual({ 'row-too-large': 1 });
+      expect(served).toBeLessThan(bytes.length - 64 * 1024); // it did stop early
+      await new Promise((r) => setImmediate(r)); // a piped gzip source closes on the next turn
+      expect(closed).toBe(true);
+    }
   });
 
   it('not-tabular: an unclosed quote at the end of a small file, with where it starts', async () => {

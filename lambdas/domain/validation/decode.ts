@@ -48,11 +48,18 @@ const MAGIC: readonly { sig: number[]; what: string }[] = [
 const ZIP_LOCAL_HEADER = [0x50, 0x4b, 0x03, 0x04];
 
 async function* concatFirst(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
-  if (first.length) yield first;
-  for (;;) {
-    const r = await rest.next();
-    if (r.done) return;
-    yield r.value;
+  let ended = false;
+  try {
+    if (first.length) yield first;
+    for (;;) {
+      const r = await rest.next();
+      if (r.done) { ended = true; return; }
+      yield r.value;
+    }
+  } finally {
+    // A reader that stops early (an error, a record too large) closes the source: an S3 download left open
+    // holds its connection until the Lambda is frozen.
+    if (!ended) await rest.return?.();
   }
 }
 
@@ -117,6 +124,7 @@ export async function sniffUpload(src: AsyncIterable<Uint8Array>): Promise<Sniff
     const gunzip = createGunzip();
     const compressed = Readable.from(concatFirst(head, rest));
     compressed.on('error', (e) => gunzip.destroy(e));
+    gunzip.on('close', () => compressed.destroy()); // the reader stopped early: close the source too
     compressed.pipe(gunzip);
     const inner = await sniffUpload(gunzipped(gunzip));
     if (inner.fileType === 'xlsx') throw new NotTabularError('the file is a gzip-compressed workbook: upload the .xlsx file itself');
