@@ -70,7 +70,8 @@ export class UploadValidation extends Construct {
         onFailure: props.failureQueue,
       });
       fn.bindBucket(props.bucket, {
-        read: [`${incomingPrefix(dataset)}*`],
+        // Its uploads; and its own reports, read back when an ops notice that failed to send is retried.
+        read: [incomingPrefix(dataset), `${BUCKET_PREFIX.rejected}${dataset}/`, `${BUCKET_PREFIX.reports}${dataset}/`].map((p) => `${p}*`),
         write: [BUCKET_PREFIX.accepted, BUCKET_PREFIX.rejected, BUCKET_PREFIX.reports].map((p) => `${p}${dataset}/*`),
         actions: FUNCTION_ACCESS.validateUpload.s3,
       })

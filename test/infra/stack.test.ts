@@ -343,9 +343,11 @@ describe('SmarketingScorecard stack', () => {
     const b = `<${bucketId}.Arn>`;
     for (const dataset of DATASET_NAMES) {
       const s = statementsOf(template, stack, stack.validation.functions[dataset]!);
-      // Reads the exact object version the event names, and copies it to rejected/.
-      expect(objectArns(s, 's3:GetObject')).toEqual([`${b}/incoming/${dataset}/*`]);
-      expect(objectArns(s, 's3:GetObjectVersion')).toEqual([`${b}/incoming/${dataset}/*`]);
+      // Reads the exact object version the event names, and copies it to rejected/; reads back its own report
+      // (under rejected/ or reports/) when an ops notice that failed to send is retried.
+      const reads = ['incoming', 'rejected', 'reports'].map((p) => `${b}/${p}/${dataset}/*`).sort();
+      expect(objectArns(s, 's3:GetObject')).toEqual(reads);
+      expect(objectArns(s, 's3:GetObjectVersion')).toEqual(reads);
       const outputs = ['accepted', 'rejected', 'reports'].map((p) => `${b}/${p}/${dataset}/*`).sort();
       expect(objectArns(s, 's3:PutObject')).toEqual(outputs);
       expect(objectArns(s, 's3:AbortMultipartUpload')).toEqual(outputs);
