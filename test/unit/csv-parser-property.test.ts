@@ -56,11 +56,11 @@ function write({ records, delimiter, lineEnd, blankLines }: Case): { text: strin
   return { text, lines };
 }
 
-function parseInChunks(latin1: string, c: Case, skip?: Uint8Array): { cells: string[]; line: number }[] {
-  const parser = new CsvParser({ delimiter: c.delimiter, utf8Bytes: true });
+function parseInChunks(latin1: string, c: Case, skip?: Uint8Array, reuseCells = false): { cells: string[]; line: number }[] {
+  const parser = new CsvParser({ delimiter: c.delimiter, utf8Bytes: true, reuseCells });
   if (skip) parser.skip = skip;
   const out: { cells: string[]; line: number }[] = [];
-  const onRow = (cells: string[], _row: number, line: number): void => { out.push({ cells, line }); };
+  const onRow = (cells: string[], _row: number, line: number): void => { out.push({ cells: reuseCells ? cells.slice() : cells, line }); };
   let at = 0;
   for (let k = 0; at < latin1.length; k++) {
     const n = c.chunks[k % c.chunks.length]!;
@@ -79,6 +79,8 @@ describe('CsvParser (property)', () => {
       const read = parseInChunks(latin1, c);
       expect(read.map((r) => r.cells)).toEqual(c.records);
       expect(read.map((r) => r.line)).toEqual(lines);
+      // One array refilled for every record reads the same (records of different widths included).
+      expect(parseInChunks(latin1, c, undefined, true)).toEqual(read);
     }), { numRuns: 400 });
   });
 
@@ -94,5 +96,23 @@ describe('CsvParser (property)', () => {
       }));
       expect(read.map((r) => r.cells)).toEqual(expected);
     }), { numRuns: 200 });
+  });
+});
+
+describe('CsvParser reuseCells', () => {
+  it('refills one array for ragged records, longer and shorter ones in turn', () => {
+    const parser = new CsvParser({ delimiter: ',', reuseCells: true });
+    const seen: string[][] = [];
+    let same = true;
+    let first: string[] | undefined;
+    const onRow = (cells: string[]): void => {
+      first ??= cells;
+      same &&= cells === first;
+      seen.push(cells.slice());
+    };
+    parser.push('a,b,c\nd\ne,"f,g",h,i\n,\n', onRow);
+    parser.end(onRow);
+    expect(seen).toEqual([['a', 'b', 'c'], ['d'], ['e', 'f,g', 'h', 'i'], ['', '']]);
+    expect(same).toBe(true);
   });
 });

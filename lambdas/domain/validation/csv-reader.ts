@@ -45,9 +45,14 @@ export interface ParseCsvOptions {
    * when they hold a non-ASCII byte. @default false
    */
   readonly utf8Bytes?: boolean;
+  /**
+   * Hand every record the same array, refilled: the handler must copy what it keeps past its return. A
+   * million short-lived arrays are a good part of what the garbage collector has to sweep. @default false
+   */
+  readonly reuseCells?: boolean;
 }
 
-/** Called once per record, in order; `cells` is the caller's to keep. */
+/** Called once per record, in order; `cells` is the caller's to keep, unless the parser reuses it (`reuseCells`). */
 export type RowHandler = (cells: string[], row: number, line: number) => void;
 
 const LF = 10;
@@ -70,6 +75,7 @@ export class CsvParser {
   private readonly delimCode: number;
   private readonly maxRecordChars: number;
   private readonly utf8Bytes: boolean;
+  private readonly reused: string[] | undefined;
   private carry = '';
   /** Line break searched for: '\n' (LF and CRLF files) or '\r' (CR-only files); decided by the first one seen. */
   private nl: '\n' | '\r' | undefined;
@@ -84,6 +90,7 @@ export class CsvParser {
     this.delimCode = opts.delimiter.charCodeAt(0);
     this.maxRecordChars = opts.maxRecordChars ?? MAX_RECORD_CHARS;
     this.utf8Bytes = opts.utf8Bytes === true;
+    this.reused = opts.reuseCells ? [] : undefined;
     this.line = opts.firstLine ?? 1;
     this.row = (opts.firstRow ?? 1) - 1;
   }
@@ -192,7 +199,10 @@ export class CsvParser {
           line++;
           continue;
         }
-        const cells: string[] = [];
+        // Cells are stored by index and the length set once at the end: emptying a reused array with
+        // `length = 0` would give its storage back and grow it again for every record.
+        const cells = this.reused ?? [];
+        let n = 0;
         const startLine = line;
         let extraLines = 0;
         let p = pos;
@@ -225,16 +235,16 @@ export class CsvParser {
             if (v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) extraLines += lineBreaksIn(v);
             p = close + 1;
             const after = p < len ? s.charCodeAt(p) : -1;
-            if (after === D) { cells.push(v); p++; continue; }
+            if (after === D) { cells[n++] = v; p++; continue; }
             if (after === LF || after === CR) {
               if (after === CR && p + 1 >= len && !eof && !crMode) break records;
-              cells.push(v);
+              cells[n++] = v;
               p += after === CR && s.charCodeAt(p + 1) === LF ? 2 : 1;
               break;
             }
             if (after === -1) {
               if (!eof) break records; // need more text to see what follows the closing quote
-              cells.push(v);
+              cells[n++] = v;
               break;
             }
             throw new CsvReadError('not-tabular',
@@ -254,17 +264,18 @@ export class CsvParser {
             p = end = len;
             if (!eof) break records; // the record may go on in the next chunk
           } else if (!atDelim && !crMode && p > from && s.charCodeAt(p - 1) === CR) end = p - 1;
-          if (skip !== undefined && skip[cells.length] === 1) cells.push(skippedCell(s, from, end, utf8));
+          if (skip !== undefined && skip[n] === 1) cells[n++] = skippedCell(s, from, end, utf8);
           else if (utf8) {
             if (nextHigh < from) nextHigh = nonAsciiFrom(s, from);
-            cells.push(nextHigh < end ? Buffer.from(s.slice(from, end), 'latin1').toString('utf8') : s.slice(from, end));
-          } else cells.push(s.slice(from, end));
+            cells[n++] = nextHigh < end ? Buffer.from(s.slice(from, end), 'latin1').toString('utf8') : s.slice(from, end);
+          } else cells[n++] = s.slice(from, end);
           if (p >= len) break;
           p++;
           if (atDelim) continue;
           break;
         }
         if (p - pos > max) { this.row = row; this.line = line; this.tooLarge(); }
+        if (cells.length !== n) cells.length = n;
         onRow(cells, ++row, startLine);
         line = startLine + extraLines + 1;
         pos = p;

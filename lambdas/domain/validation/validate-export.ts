@@ -255,6 +255,7 @@ async function validateCsv<N extends DatasetName>(
   // come out numbered from 2, with their physical lines.
   const parser = new CsvParser({
     delimiter: header.delimiter, firstLine: headerLine, maxRecordChars: MAX_RECORD_CHARS, utf8Bytes: decoder.bytesAsLatin1,
+    reuseCells: true, // the checker copies the one row it may hold (a possible closing total)
   });
   parser.skip = checker.skippableColumns();
   const onRow: RowHandler = (cells, row, line) => {
@@ -572,7 +573,7 @@ class RowChecker<N extends DatasetName> {
       }
     }
     if (this.keysBlank(cells) && this.numbersFilled(cells)) {
-      this.held = { cells, row, line };
+      this.held = { cells: cells.slice(), row, line };
       return;
     }
     this.checkRecord(cells, row, line);
