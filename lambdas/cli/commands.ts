@@ -11,12 +11,12 @@ import { DEFAULT_SETTINGS, parseSettings, SettingsError, type Settings } from '.
 import { formatReportSummary } from '../domain/validation/summary.ts';
 import { computePeriodKpis } from '../domain/metrics/compute.ts';
 import { latestClosedDataPeriod } from '../domain/metrics/measures.ts';
-import { METRICS } from '../domain/metrics/registry.ts';
+import { METRICS, SECTIONS, type SectionId } from '../domain/metrics/registry.ts';
 import { formatValue } from '../domain/scorecard/format.ts';
 import { parsePeriodId, periodContaining, periodRange, previousPeriod, PeriodError, type Period } from '../domain/periods/period.ts';
 import { InMemoryKpiStore } from '../adapters/memory.ts';
 import { toStoredKpis } from '../use-cases/compute-kpis.ts';
-import { renderStoredScorecard } from '../use-cases/send-scorecard.ts';
+import { loadStoredScorecard, renderScorecardFrom, resolveRecipients, sendOptionsFrom } from '../use-cases/send-scorecard.ts';
 import { TREND_WINDOW } from '../handlers/compute-kpis.ts';
 import { loadExportFolder, validateFile } from './folder.ts';
 import { runLocalPipeline } from '../local/pipeline.ts';
@@ -170,13 +170,39 @@ async function reportCommand(args: string[], io: Io): Promise<number> {
     const { summary, kpis: items } = toStoredKpis(computePeriodKpis(folder.loaded.records, p, settings), folder.loaded, now.toISOString());
     await kpis.putPeriod(summary, items);
   }
-  const scorecard = await renderStoredScorecard(period, { kpis, clock: { now: () => now }, settings });
+  // The same choices the reporting Lambda makes: the settings' required datasets (banner), hold, and groups.
+  const options = sendOptionsFrom(settings);
+  const deps = { clock: { now: () => now }, settings };
+  const data = await loadStoredScorecard(period, kpis);
+  const required = options.requiredDatasets ? { requiredDatasets: options.requiredDatasets } : {};
+  const scorecard = renderScorecardFrom(period, data, deps, required);
   const outDir = resolve(io.cwd, v.out);
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'scorecard.html'), scorecard.html);
   await writeFile(join(outDir, 'scorecard.txt'), scorecard.text);
   await writeFile(join(outDir, 'scorecard.eml'), await scorecard.compose(settings.recipients.join(', ')));
   io.out(`Scorecard for ${period.id} written to ${outDir}: scorecard.html, scorecard.txt, scorecard.eml`);
+  if (options.whenDataMissing === 'hold' && scorecard.view.banner) {
+    io.err(`It would be held, not sent (whenDataMissing is "hold"): ${scorecard.view.banner}`);
+  }
+  // A recipient group that sees only some sections gets its own version: preview each as the Lambda renders it.
+  const every = SECTIONS.map((x) => x.id);
+  const variants = new Map<string, string[]>();
+  for (const { address, sections } of resolveRecipients(options.groups ?? []).values()) {
+    const wanted = every.filter((x) => sections.has(x));
+    if (wanted.length === every.length) continue;
+    const key = wanted.join('+') || 'none';
+    variants.set(key, [...(variants.get(key) ?? []), address]);
+  }
+  for (const [key, addresses] of variants) {
+    const sections = key === 'none' ? [] : key.split('+') as SectionId[];
+    const version = renderScorecardFrom(period, data, deps, { ...required, sections });
+    const base = `scorecard.${key}`;
+    await writeFile(join(outDir, `${base}.html`), version.html);
+    await writeFile(join(outDir, `${base}.txt`), version.text);
+    await writeFile(join(outDir, `${base}.eml`), await version.compose(addresses.join(', ')));
+    io.out(`  sections ${key.replaceAll('+', ', ')} (${addresses.length} recipient${addresses.length === 1 ? '' : 's'}): ${base}.html, ${base}.txt, ${base}.eml`);
+  }
   return 0;
 }
 

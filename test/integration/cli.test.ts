@@ -90,6 +90,41 @@ describe('smarketing report', () => {
   });
 });
 
+describe('smarketing report with recipient groups and hold', () => {
+  it('previews each group\'s version and says when the scorecard would be held', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'report-groups-'));
+    const config = join(out, 'settings.json');
+    await writeFile(config, JSON.stringify({
+      whenDataMissing: 'hold',
+      recipientGroups: [
+        { name: 'board', recipients: ['ceo@example.com'] },
+        { name: 'marketing', recipients: ['cmo@example.com', 'ops@example.com'], sections: ['acquisition', 'web'] },
+      ],
+    }));
+    // Only the leads exports: the other datasets are missing, so the scorecard carries a banner (and is held).
+    const data = join(out, 'data');
+    await mkdir(join(data, 'leads'), { recursive: true });
+    for (const f of (await readdir(join(ROOT, 'samples', 'leads')))) {
+      await writeFile(join(data, 'leads', f), await readFile(join(ROOT, 'samples', 'leads', f)));
+    }
+    const r = await cli('report', '--config', config, '--data', data, '--period', '2026-10', '--out', join(out, 'preview'));
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/would be held, not sent/);
+    expect((await readdir(join(out, 'preview'))).sort()).toEqual([
+      'scorecard.acquisition+web.eml', 'scorecard.acquisition+web.html', 'scorecard.acquisition+web.txt',
+      'scorecard.eml', 'scorecard.html', 'scorecard.txt',
+    ]);
+    expect(r.out).toContain('sections acquisition, web (2 recipients)');
+    const marketing = await readFile(join(out, 'preview', 'scorecard.acquisition+web.txt'), 'utf8');
+    const full = await readFile(join(out, 'preview', 'scorecard.txt'), 'utf8');
+    expect(full).toMatch(/^REVENUE$/m);
+    expect(full).toMatch(/^ACQUISITION$/m);
+    expect(marketing).toMatch(/^ACQUISITION$/m);
+    expect(marketing).not.toMatch(/^REVENUE$/m);
+    expect(await readFile(join(out, 'preview', 'scorecard.acquisition+web.eml'), 'utf8')).toMatch(/^To: cmo@example\.com, ops@example\.com/m);
+  });
+});
+
 describe('smarketing local', () => {
   it('runs the whole pipeline on the samples and leaves the emailed scorecard in out/', async () => {
     const out = await mkdtemp(join(tmpdir(), 'local-'));
