@@ -60,7 +60,7 @@ function parseInChunks(latin1: string, c: Case, skip?: Uint8Array, reuseCells = 
   const parser = new CsvParser({ delimiter: c.delimiter, utf8Bytes: true, reuseCells });
   if (skip) parser.skip = skip;
   const out: { cells: string[]; line: number }[] = [];
-  const onRow = (cells: string[], _row: number, line: number): void => { out.push({ cells: reuseCells ? cells.slice() : cells, line }); };
+  const onRow = { row: (cells: string[], _row: number, line: number): void => { out.push({ cells: reuseCells ? cells.slice() : cells, line }); } };
   let at = 0;
   for (let k = 0; at < latin1.length; k++) {
     const n = c.chunks[k % c.chunks.length]!;
@@ -105,10 +105,12 @@ describe('CsvParser reuseCells', () => {
     const seen: string[][] = [];
     let same = true;
     let first: string[] | undefined;
-    const onRow = (cells: string[]): void => {
-      first ??= cells;
-      same &&= cells === first;
-      seen.push(cells.slice());
+    const onRow = {
+      row: (cells: string[]): void => {
+        first ??= cells;
+        same &&= cells === first;
+        seen.push(cells.slice());
+      },
     };
     parser.push('a,b,c\nd\ne,"f,g",h,i\n,\n', onRow);
     parser.end(onRow);

@@ -16,7 +16,7 @@ import {
   BrokenTextError, ChunkDecoder, NotTabularError, NotUtf8Error, encodingFromBom, sniffUpload, utf8Cell, type TextEncodingName,
 } from './decode.ts';
 import { findHeader, type HeaderMapping } from './header.ts';
-import { CsvParser, CsvReadError, MAX_RECORD_CHARS, lineBreaksBefore, type RowHandler } from './csv-reader.ts';
+import { CsvParser, CsvReadError, MAX_RECORD_CHARS, lineBreaksBefore } from './csv-reader.ts';
 import { CompactIdSet } from './id-set.ts';
 import {
   IssueLog, type DetectedFormat, type ErrorCode, type Issue, type ValidationReport, type WarningCode,
@@ -258,9 +258,7 @@ async function validateCsv<N extends DatasetName>(
     reuseCells: true, // the checker copies the one row it may hold (a possible closing total)
   });
   parser.skip = checker.skippableColumns();
-  const onRow: RowHandler = (cells, row, line) => {
-    if (row > 1) checker.check(cells, row, line);
-  };
+  const onRow = checker; // the header is row 1: `row` skips it
   parser.push(prefix.slice(lineStartOffset(prefix, header.lineIndex)), onRow);
   await checker.flush();
   if (badBytes) notUtf8(badBytes, parser.nextRow, parser.lineAt(parser.pending));
@@ -367,13 +365,16 @@ async function validateXlsx<N extends DatasetName>(
 
 type CellValue = string | number | boolean;
 interface CellProblem { readonly code: ErrorCode; readonly problem: string }
-type CellParse = (raw: string) => CellValue | CellProblem;
 
 /** How one mapped column of a file is read: compiled once per file from the registry and the header. */
 interface ColumnPlan {
   readonly name: string;
   readonly index: number;
-  readonly parse: CellParse;
+  /** How its cells are read (`parseCell`). */
+  readonly type: ColumnSpec['type'];
+  readonly dateOrder: Settings['dateOrder'];
+  readonly currency: string;
+  readonly decimalComma: boolean;
   /** What a blank cell is: an error (required), fine (optional), or a value with a warning. */
   readonly blank: 'error' | 'ok' | 'unknown';
   readonly isDate: boolean;
@@ -391,47 +392,47 @@ const SQL_STATUS: ReadonlyMap<string, string> = new Map([
   ['pending', 'pending'],
 ]);
 
-function cellParser(column: ColumnSpec, settings: Settings, decimalComma: boolean): CellParse {
-  const order = settings.dateOrder;
-  switch (column.type) {
+/**
+ * Reads a cell of a mapped column (a trimmed, non-blank text) as the column's type. One function for every
+ * file, not closures made per file: the row check's call site sees one target.
+ */
+function parseCell(plan: ColumnPlan, raw: string): CellValue | CellProblem {
+  switch (plan.type) {
     case 'text':
-      return (raw) => raw;
+      return raw;
     case 'datetime':
-      return (raw) => fastIsoDate(raw, false) ?? fromParsed(parseDateValue(raw, order));
+      return fastIsoDate(raw, false) ?? fromParsed(parseDateValue(raw, plan.dateOrder));
     case 'date':
-      return (raw) => fastIsoDate(raw, true) ?? fromParsed(parseDateValue(raw, order, { dateOnly: true }));
+      return fastIsoDate(raw, true) ?? fromParsed(parseDateValue(raw, plan.dateOrder, { dateOnly: true }));
     case 'day-or-month':
-      return (raw) => fastIsoDate(raw, true) ?? fromParsed(parseDateValue(raw, order, { dateOnly: true, allowMonth: true }));
-    case 'money':
-      return (raw) => {
-        const fast = fastMoneyMinor(raw);
-        if (fast >= 0) return fast;
-        const r = parseMoney(raw, { decimalComma });
-        if (!r.ok) return r;
-        if (r.value.currency && r.value.currency !== settings.currency) {
-          return { code: 'currency-mismatch', problem: `is in ${r.value.currency}, the configured currency is ${settings.currency}` };
-        }
-        return r.value.minor;
-      };
-    case 'integer':
-      return (raw) => {
-        const fast = fastInteger(raw);
-        return fast >= 0 ? fast : fromParsed(parseInteger(raw, { decimalComma }));
-      };
+      return fastIsoDate(raw, true) ?? fromParsed(parseDateValue(raw, plan.dateOrder, { dateOnly: true, allowMonth: true }));
+    case 'money': {
+      const fast = fastMoneyMinor(raw);
+      if (fast >= 0) return fast;
+      const r = parseMoney(raw, { decimalComma: plan.decimalComma });
+      if (!r.ok) return r;
+      if (r.value.currency && r.value.currency !== plan.currency) {
+        return { code: 'currency-mismatch', problem: `is in ${r.value.currency}, the configured currency is ${plan.currency}` };
+      }
+      return r.value.minor;
+    }
+    case 'integer': {
+      const fast = fastInteger(raw);
+      return fast >= 0 ? fast : fromParsed(parseInteger(raw, { decimalComma: plan.decimalComma }));
+    }
     case 'boolean':
-      return (raw) => fromParsed(parseBoolean(raw));
+      return fromParsed(parseBoolean(raw));
     case 'percent':
-      return (raw) => fromParsed(parsePercent(raw));
+      return fromParsed(parsePercent(raw));
     case 'sql-status':
-      return (raw) => SQL_STATUS.get(raw.toLowerCase())
+      return SQL_STATUS.get(raw.toLowerCase())
         ?? { code: 'constraint-error', problem: 'is not an SQL status (accepted, rejected, pending)' };
-    case 'currency':
-      return (raw) => {
-        const c = raw.toUpperCase();
-        if (!/^[A-Z]{3}$/.test(c)) return { code: 'type-error', problem: 'is not an ISO 4217 currency code' };
-        if (c !== settings.currency) return { code: 'currency-mismatch', problem: `differs from the configured currency ${settings.currency}` };
-        return c;
-      };
+    case 'currency': {
+      const c = raw.toUpperCase();
+      if (!/^[A-Z]{3}$/.test(c)) return { code: 'type-error', problem: 'is not an ISO 4217 currency code' };
+      if (c !== plan.currency) return { code: 'currency-mismatch', problem: `differs from the configured currency ${plan.currency}` };
+      return c;
+    }
   }
 }
 
@@ -468,7 +469,7 @@ class RowChecker<N extends DatasetName> {
   /** Per plan, this row's date as yyyymmdd when read by the fast path as a local date; else -1. */
   private readonly dayKeys: Float64Array;
   private readonly futureLimitKey: number;
-  private readonly cellsOf: (values: readonly (CellValue | undefined)[], into?: ParsedCells) => ParsedCells;
+  private readonly cellsOf: CellsOf;
   /** The current row's cells by column name: one object, refilled per row (`build` keeps nothing of it). */
   private readonly parsed: ParsedCells;
   /** Date comparisons of this file (the build context of the registry's row rules). */
@@ -503,7 +504,8 @@ class RowChecker<N extends DatasetName> {
           : spec.name === 'opportunities' && column.name === 'status' ? 'ok' // derivable: `build` decides
             : 'error';
       plans.push({
-        name: column.name, index, parse: cellParser(column, settings, decimalComma), blank, isDate: isDateType(column),
+        name: column.name, index, type: column.type, dateOrder: settings.dateOrder, currency: settings.currency, decimalComma, blank,
+        isDate: isDateType(column),
         isText: column.type === 'text', dateOnly: column.type !== 'datetime',
       });
     }
@@ -547,6 +549,11 @@ class RowChecker<N extends DatasetName> {
     if (!h) return;
     this.held = undefined;
     this.state.warnings.add({ code: 'summary-row', row: h.row, line: h.line, value: trimmed(h.cells[0] ?? '').slice(0, 80), message: 'summary row skipped' });
+  }
+
+  /** A record of a CSV file as `CsvParser` hands it over; the header (row 1) is not a data row. */
+  row(cells: string[], row: number, line: number): void {
+    if (row > 1) this.check(cells, row, line);
   }
 
   check(cells: string[], row: number, line: number): void {
@@ -639,8 +646,8 @@ class RowChecker<N extends DatasetName> {
         const key = fastIsoDayKey;
         this.dayKeys[k] = key;
         if (key < 0 || key > this.futureLimitKey) maybeFuture = true;
-        if (v === undefined) v = plan.parse(raw);
-      } else v = plan.parse(raw);
+        if (v === undefined) v = parseCell(plan, raw);
+      } else v = parseCell(plan, raw);
       if (typeof v === 'object') {
         this.err(v.code, row, line, plan.name, raw, `"${truncate(raw)}" ${v.problem}`);
         continue;
@@ -785,20 +792,31 @@ function localDateBefore(a: string, b: string): boolean {
   return false;
 }
 
+type CellsOf = (values: readonly (CellValue | undefined)[], into?: ParsedCells) => ParsedCells;
+
+/** Compiled `cellsOf` functions by dataset and the columns a file maps, in order: see `cellsFactory`. */
+const compiledCells = new Map<string, CellsOf>();
+
 /**
  * A function that builds a row's `ParsedCells` object from its values. It is compiled from the registry's
  * column names (never from file content), so every row's object has the same shape: the registry's `build`
  * then reads it with monomorphic property loads, where per-row keyed stores were a measurable cost.
+ *
+ * Compiled once per dataset and column layout, not per file: files of the same layout then share the code
+ * and the object shape that `build` was optimized for.
  */
-function cellsFactory(
-  spec: DatasetSpec, plans: readonly ColumnPlan[],
-): (values: readonly (CellValue | undefined)[], into?: ParsedCells) => ParsedCells {
+function cellsFactory(spec: DatasetSpec, plans: readonly ColumnPlan[]): CellsOf {
   const slot = new Map(plans.map((p, k) => [p.name, k]));
-  const value = (name: string): string => (slot.has(name) ? `v[${slot.get(name)}]` : 'undefined');
-  const fields = spec.columns.map((c) => `${JSON.stringify(c.name)}: ${value(c.name)}`);
-  const stores = spec.columns.filter((c) => slot.has(c.name)).map((c) => `o[${JSON.stringify(c.name)}] = ${value(c.name)};`);
-  return new Function('v', 'o', `if (o === undefined) return { ${fields.join(', ')} }; ${stores.join(' ')} return o;`) as
-    (values: readonly (CellValue | undefined)[], into?: ParsedCells) => ParsedCells;
+  const key = `${spec.name}|${spec.columns.map((c) => slot.get(c.name) ?? '-').join(',')}`;
+  let f = compiledCells.get(key);
+  if (!f) {
+    const value = (name: string): string => (slot.has(name) ? `v[${slot.get(name)}]` : 'undefined');
+    const fields = spec.columns.map((c) => `${JSON.stringify(c.name)}: ${value(c.name)}`);
+    const stores = spec.columns.filter((c) => slot.has(c.name)).map((c) => `o[${JSON.stringify(c.name)}] = ${value(c.name)};`);
+    f = new Function('v', 'o', `if (o === undefined) return { ${fields.join(', ')} }; ${stores.join(' ')} return o;`) as CellsOf;
+    compiledCells.set(key, f);
+  }
+  return f;
 }
 
 const isComment = (cells: readonly string[]): boolean => trimmed(cells[0] ?? '').startsWith('#');
