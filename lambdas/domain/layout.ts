@@ -39,7 +39,25 @@ export function datasetOfKey(key: string): DatasetName | undefined {
 export function rejectedCopyKey(incomingKey: string, dataset: DatasetName, uploadId: string): string {
   const rest = incomingKey.slice(incomingPrefix(dataset).length);
   const folders = rest.slice(0, rest.lastIndexOf('/') + 1); // '' or 'a/b/'
-  return `${BUCKET_PREFIX.rejected}${dataset}/${folders}${uploadId}/${rest.slice(folders.length)}`;
+  const name = rest.slice(folders.length);
+  const key = `${BUCKET_PREFIX.rejected}${dataset}/${folders}${uploadId}/${name}`;
+  if (Buffer.byteLength(rejectedReportKey(key)) <= MAX_KEY_BYTES) return key;
+  // An upload key near S3's 1,024-byte limit: its copy and report (longer by the id and `.report.json`) go
+  // straight under the dataset, with the end of its file name (the extension stays).
+  const room = MAX_KEY_BYTES - Buffer.byteLength(rejectedReportKey(`${BUCKET_PREFIX.rejected}${dataset}/${uploadId}/`));
+  return `${BUCKET_PREFIX.rejected}${dataset}/${uploadId}/${tailWithin(name, room)}`;
+}
+
+/** The longest key S3 takes, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 1024;
+
+/** The end of `s` that fits in `bytes` UTF-8 bytes, not cutting a character in two. */
+function tailWithin(s: string, bytes: number): string {
+  const chars = [...s];
+  let used = 0;
+  let from = chars.length;
+  while (from > 0 && used + Buffer.byteLength(chars[from - 1]!) <= bytes) used += Buffer.byteLength(chars[--from]!);
+  return chars.slice(from).join('');
 }
 
 /** The report of a rejected upload, beside its copy. */

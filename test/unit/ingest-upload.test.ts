@@ -262,6 +262,17 @@ describe('rejectedCopyKey', () => {
     expect(rejectedCopyKey(key, 'leads', id)).toBe(copy);
     expect(rejectedReportKey(copy)).toBe(`${copy}.report.json`);
   });
+
+  it('keeps the report key within S3\'s 1,024 bytes for an upload key near the limit', () => {
+    const key = `incoming/leads/${'dossier-été/'.repeat(57)}${'é'.repeat(100)}-export.csv`;
+    expect(Buffer.byteLength(key)).toBe(1024); // the longest key S3 takes
+    const name = key.slice(key.lastIndexOf('/') + 1);
+    const copy = rejectedCopyKey(key, 'leads', id);
+    expect(Buffer.byteLength(rejectedReportKey(copy))).toBeLessThanOrEqual(1024);
+    expect(copy.startsWith(`rejected/leads/${id}/`)).toBe(true);
+    expect(copy.endsWith('-export.csv')).toBe(true);
+    expect(name.endsWith(copy.slice(`rejected/leads/${id}/`.length))).toBe(true);
+  });
 });
 
 describe('uploadTimeOf', () => {
