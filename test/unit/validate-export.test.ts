@@ -174,6 +174,18 @@ describe('row errors carry their code, row, line, column and value', () => {
     ]);
   });
 
+  it('date-order compares days, not times: a stage date on the creation day is in order, whatever the times', async () => {
+    const { report } = await validate('leads', leads(
+      'L1,2026-10-05 18:30,web,2026-10-05,2026-10-05 09:00,,', // same day, earlier time: in order
+      'L2,2026-10-05 00:00,web,2026-10-04 23:59,,,', // the day before: out of order
+      'L3,2026-10-05,web,2026-10-06 00:00,2026-10-05 23:59,,', // SQL the day before its MQL
+    ));
+    expect(where(report.errors, 'date-order')).toEqual([
+      { row: 3, line: 3, column: 'mql_at' },
+      { row: 4, line: 4, column: 'sql_at' },
+    ]);
+  });
+
   it('date-order compares local dates: a timestamp with an offset and a date of the same local day are in order', async () => {
     // 23:30 in Chicago on 1 October is 04:30 UTC on 2 October; the MQL date is 1 October, Chicago time.
     const content = leads('L1,2026-10-01T23:30:00-05:00,web,2026-10-01,,,');

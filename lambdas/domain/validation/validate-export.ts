@@ -777,6 +777,9 @@ class LocalDates implements BuildContext {
 function localDateBefore(a: string, b: string): boolean {
   if (a.length === 10 && b.length === 10) return a < b;
   if (a.length >= 10 && b.length >= 10) {
+    // As text, a value that does not sort first is not on an earlier day: one native comparison answers the
+    // common case (dates in order); only then are the two days compared.
+    if (!(a < b)) return false;
     for (let i = 0; i < 10; i++) {
       const ca = a.charCodeAt(i);
       const cb = b.charCodeAt(i);
