@@ -42,6 +42,22 @@ describe('CompactIdSet', () => {
     }), { numRuns: 300 });
   });
 
+  it('is empty after release, gives its storage back, and works as new', () => {
+    const set = new CompactIdSet();
+    for (let i = 0; i < 100_000; i++) set.add(i % 2 ? String(i) : `id-${i}`, i + 2);
+    set.add('x'.repeat(5000), 9);
+    const grown = set.bytes;
+    set.release();
+    expect(set.size).toBe(0);
+    expect(set.bytes).toBeLessThan(grown / 50);
+    expect(set.add('id-0', 3)).toBe(0);
+    expect(set.add('1', 4)).toBe(0);
+    expect(set.add('x'.repeat(5000), 5)).toBe(0);
+    expect(set.add('id-0', 6)).toBe(3);
+    expect(set.add('1', 7)).toBe(4);
+    expect(set.size).toBe(3);
+  });
+
   it('never takes different ids for the same one, whatever their hashes', () => {
     // 200,000 short, similar ids: probes run through slots of other ids all the time.
     const set = new CompactIdSet();

@@ -43,6 +43,26 @@ export class CompactIdSet {
     this.mask = cap - 1;
   }
 
+  /**
+   * Empties the set and gives its storage back, keeping the object (and its hidden class: see `keepShapesOf`
+   * in validate-export.ts). Every field gets a value of the type it had, so no code that uses the set is
+   * invalidated.
+   */
+  release(): void {
+    this.table = new Int32Array(2048);
+    this.mask = 1023;
+    this.starts = new Uint32Array(1024);
+    this.lengths = new Uint32Array(1024);
+    this.rows = new Uint32Array(1024);
+    this.values = new Float64Array(1024);
+    this.count = 0;
+    this.pages.length = 0;
+    this.page = new Uint8Array(0);
+    this.pageUsed = 0;
+    this.long.clear();
+    this.scrambled = false;
+  }
+
   /** Ids held. */
   get size(): number {
     return this.count + this.long.size;
