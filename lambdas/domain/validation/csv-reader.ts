@@ -195,6 +195,9 @@ export class CsvParser {
     let nextDelim = -1;
     let nextBreak = -1;
     let nextHigh = -1;
+    // The other line-break character (CR in LF files, LF in CR files): only quoted fields can hold it.
+    const otherChar = crMode ? '\n' : '\r';
+    let nextOther = -1;
     try {
       records: while (pos < len) {
         const c0 = s.charCodeAt(pos);
@@ -238,7 +241,11 @@ export class CsvParser {
               if (nextHigh <= p) nextHigh = nonAsciiFrom(s, p + 1);
               if (nextHigh < close) v = Buffer.from(v, 'latin1').toString('utf8');
             }
-            if (v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) extraLines += lineBreaksIn(v);
+            // Line breaks inside the field, told from where the next ones in the text are (each searched for
+            // once) rather than by searching every quoted field twice.
+            if (nextBreak <= p) nextBreak = indexOrFar(s, nlChar, p);
+            if (nextOther <= p) nextOther = indexOrFar(s, otherChar, p);
+            if (nextBreak < close || nextOther < close) extraLines += lineBreaksIn(v);
             p = close + 1;
             const after = p < len ? s.charCodeAt(p) : -1;
             if (after === D) { cells[n++] = v; p++; continue; }
