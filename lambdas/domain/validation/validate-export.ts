@@ -451,10 +451,6 @@ function untrimmed(s: string): boolean {
 const trimmed = (s: string): string => (untrimmed(s) ? s.trim() : s);
 
 /**
- * Checks data rows one at a time against the dataset's columns and rules; writes each good record to the
- * sink. Everything per file (which column is where, how it is parsed) is worked out once, in the constructor.
- */
-/**
  * The objects of the last file checked, kept alive (their big storage given back) until the next one. V8 frees a
  * hidden class once no object has it, and with it the optimized code of every function that relied on it: in a
  * warm process (a warm Lambda, the benchmark) each upload after a garbage collection ran its first ~100,000
@@ -467,6 +463,10 @@ function keepShapesOf(checker: RowChecker<DatasetName>, ...others: object[]): vo
   shapeKeepers = [checker, ...others];
 }
 
+/**
+ * Checks data rows one at a time against the dataset's columns and rules; writes each good record to the
+ * sink. Everything per file (which column is where, how it is parsed) is worked out once, in the constructor.
+ */
 class RowChecker<N extends DatasetName> {
   /** Data records read (summary, footer and comment rows included). */
   rows = 0;
@@ -484,6 +484,8 @@ class RowChecker<N extends DatasetName> {
   private readonly dayKeys: Float64Array;
   private readonly futureLimitKey: number;
   private readonly cellsOf: CellsOf;
+  /** The common case of a row in one compiled pass (see `rowReaderFor`); the loop over plans does the rest. */
+  private readonly readRow: RowReader;
   /** The current row's cells by column name: one object, refilled per row (`build` keeps nothing of it). */
   private readonly parsed: ParsedCells;
   /** Date comparisons of this file (the build context of the registry's row rules). */
@@ -531,6 +533,7 @@ class RowChecker<N extends DatasetName> {
     this.dayKeys = new Float64Array(plans.length).fill(-1);
     this.cellsOf = cellsFactory(spec, plans);
     this.parsed = this.cellsOf(this.values);
+    this.readRow = rowReaderFor(spec, plans);
     this.keyIndexes = spec.keyColumns.map((k) => mapping.index[k] ?? -1);
     this.numericIndexes = spec.columns.filter((c) => NUMERIC_TYPES.has(c.type) && mapping.index[c.name] !== undefined).map((c) => mapping.index[c.name]!);
     const tz = settings.timezone;
@@ -640,7 +643,10 @@ class RowChecker<N extends DatasetName> {
     }
     // Whether a date may be after the upload day: a fast-path date past the limit, or one read another way.
     let maybeFuture = false;
-    for (let k = 0; k < plans.length; k++) {
+    const parsed = this.parsed;
+    const fast = this.readRow(cells, parsed, this.dayKeys, this.futureLimitKey, plans);
+    if (fast >= 0) maybeFuture = fast === 1;
+    else for (let k = 0; k < plans.length; k++) {
       const plan = plans[k]!;
       values[k] = undefined;
       const cell = cells[plan.index];
@@ -677,11 +683,11 @@ class RowChecker<N extends DatasetName> {
       }
       values[k] = v;
     }
-    const parsed = this.cellsOf(values, this.parsed);
+    if (fast < 0) this.cellsOf(values, parsed);
     if (rowErrors.length === 0 && maybeFuture) {
       const exempt = spec.futureDateExempt?.(parsed);
       for (const k of this.dateSlots) {
-        const v = values[k];
+        const v = parsed[plans[k]!.name];
         if (typeof v !== 'string') continue;
         const key = this.dayKeys[k]!;
         if ((key >= 0 ? key > this.futureLimitKey : this.dates.isFuture(v)) && !exempt?.includes(plans[k]!.name)) {
@@ -844,6 +850,54 @@ function cellsFactory(spec: DatasetSpec, plans: readonly ColumnPlan[]): CellsOf 
     compiledCells.set(key, f);
   }
   return f;
+}
+
+/**
+ * Reads a row's mapped cells into `into` when every one of them is the common case: present, with no space to
+ * trim, blank only where blank is allowed, a date in an ISO form `fastIsoDate` reads, any other value read without
+ * a problem. Returns 1 when a date may be after `futureLimitKey` (see `RowChecker.checkRecord`), 0 when none is,
+ * and -1, having decided nothing, for any other row: the loop over the column plans then reads it and says
+ * what is wrong. Per plan, `dayKeys` gets the local day of a date read (yyyymmdd, or -1).
+ */
+type RowReader = (
+  cells: readonly string[], into: ParsedCells, dayKeys: Float64Array, futureLimitKey: number, plans: readonly ColumnPlan[],
+) => number;
+
+const compiledReaders = new Map<string, RowReader>();
+
+/**
+ * The `RowReader` of a dataset and a file's column plans: straight-line code, one block per mapped column, with
+ * each column's position, blank rule and type written in, compiled from the registry's column names and types
+ * (never from file content). On a million-row file the generic loop cost more than the checks it ran (plan
+ * fields read per cell, values staged in an array and copied into the row object). Compiled once per layout; the
+ * file's own plans (currency, date order…) are passed in.
+ */
+function rowReaderFor(spec: DatasetSpec, plans: readonly ColumnPlan[]): RowReader {
+  const key = `${spec.name}|${plans.map((p) => `${p.name}:${p.index}:${p.type}:${p.blank}`).join(',')}`;
+  let reader = compiledReaders.get(key);
+  if (reader) return reader;
+  const blocks = plans.map((p, k) => {
+    const field = `o[${JSON.stringify(p.name)}]`;
+    const read = p.isText ? `${field} = c;`
+      : p.isDate ? `v = fastIsoDate(c, ${p.dateOnly}); if (v === undefined) return -1; key = dayKey(); keys[${k}] = key; `
+        + `if (key < 0 || key > limit) future = 1; ${field} = v;`
+        : `v = parseCell(plans[${k}], c); if (typeof v === 'object') return -1; ${field} = v;`;
+    return `c = cells[${p.index}]; if (c === undefined) return -1; n = c.length;
+      if (n === 0) { ${p.blank === 'ok' ? `${field} = undefined;` : 'return -1;'} } else {
+        a = c.charCodeAt(0); b = c.charCodeAt(n - 1);
+        if (a <= 32 || b <= 32 || a === 160 || b === 160 || a === 65279 || b === 65279) return -1;
+        ${read}
+      }`;
+  });
+  const body = `return function readRow(cells, o, keys, limit, plans) {
+    let c, n, a, b, v, key, future = 0;
+    ${blocks.join('\n    ')}
+    return future;
+  };`;
+  const dayKey = (): number => fastIsoDayKey;
+  reader = new Function('fastIsoDate', 'dayKey', 'parseCell', body)(fastIsoDate, dayKey, parseCell) as RowReader;
+  compiledReaders.set(key, reader);
+  return reader;
 }
 
 const isComment = (cells: readonly string[]): boolean => trimmed(cells[0] ?? '').startsWith('#');
