@@ -157,7 +157,7 @@ async function main(): Promise<void> {
       }
       // Best of a few interleaved rounds: the three runs see the same machine load, and a busy moment on a
       // shared machine does not decide a figure.
-      const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+      const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
       let a = { seconds: Infinity, value: 0 };
       let b = { seconds: Infinity, value: undefined as unknown as ValidationReport };
       let c = { seconds: Infinity, value: undefined as unknown as ValidationReport };
