@@ -458,6 +458,8 @@ const trimmed = (s: string): string => (untrimmed(s) ? s.trim() : s);
  */
 let shapeKeepers: readonly object[] = [];
 
+const RETIRED_SINK: RecordSink<never> = { write: () => undefined, reset: () => undefined };
+
 function keepShapesOf(checker: RowChecker<DatasetName>, ...others: object[]): void {
   checker.retire();
   shapeKeepers = [checker, ...others];
@@ -510,7 +512,7 @@ class RowChecker<N extends DatasetName> {
     private readonly state: ReportState,
     private readonly headerWidth: number,
     decimalComma: boolean,
-    private readonly sink: RecordSink<DatasetRecords[N]>,
+    private sink: RecordSink<DatasetRecords[N]>,
   ) {
     const { settings } = opts;
     const plans: ColumnPlan[] = [];
@@ -575,6 +577,7 @@ class RowChecker<N extends DatasetName> {
     this.ids.release();
     this.held = undefined;
     this.writes = [];
+    this.sink = RETIRED_SINK; // the upload's writer (its buffers, its S3 upload) is not kept
   }
 
   /** A record of a CSV file as `CsvParser` hands it over; the header (row 1) is not a data row. */
