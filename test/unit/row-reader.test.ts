@@ -32,10 +32,20 @@ const opportunityRow = fc.tuple(
 );
 
 /** A CSV line of `cells`, each followed by `after` (inside the quotes of a quoted one). */
+const spendRow = fc.tuple(
+  fc.oneof(day, fc.constantFrom('2026-10', '2026-13', '')), fc.constantFrom('', 'Paid Search', 'Paid Social'),
+  fc.constantFrom('', 'brand', 'Été'), fc.constantFrom('', 'search', 'social'), fc.constantFrom('', '12.50', '3', '1.234,5', 'x'),
+  fc.constantFrom('', 'EUR', 'USD', 'eu'),
+);
+const trafficRow = fc.tuple(
+  day, fc.constantFrom('', '120', '1 200', '-3', '4.5'), fc.constantFrom('', 'Organic Search', 'Direct'),
+  fc.constantFrom('', '80', 'many'), fc.constantFrom('', '0.42', '42%', '142%', 'n/a'), fc.constantFrom('', '3', '0'),
+);
+
 const csvLine = (cells: readonly string[], after = ''): string =>
   cells.map((c) => (c.includes(',') ? `"${c}${after}"` : `${c}${after}`)).join(',');
 
-async function sameEitherWay(dataset: 'leads' | 'opportunities', header: string, rows: string[][]): Promise<void> {
+async function sameEitherWay(dataset: 'leads' | 'opportunities' | 'spend' | 'web_traffic', header: string, rows: string[][]): Promise<void> {
   const plain = await validate(dataset, lines([header, ...rows.map((r) => csvLine(r))]), { settings: { errorTolerance: 1 } });
   const withSpaces = await validate(dataset, lines([header, ...rows.map((r) => csvLine(r, ' '))]), { settings: { errorTolerance: 1 } });
   expect(withSpaces.records).toEqual(plain.records);
@@ -57,6 +67,15 @@ describe('the compiled row reader and the loop over column plans', () => {
     await fc.assert(fc.asyncProperty(fc.array(opportunityRow, { minLength: 1, maxLength: 30 }), async (rows) => {
       await sameEitherWay('opportunities', header, rows.map((r) => [...r]));
     }), { numRuns: 150 });
+  });
+
+  it('read spend and traffic rows the same way: months, currencies, integers and percentages', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(spendRow, { minLength: 1, maxLength: 30 }), async (rows) => {
+      await sameEitherWay('spend', 'Day,Channel,Campaign,Category,Cost,Currency', rows.map((r) => [...r]));
+    }), { numRuns: 100 });
+    await fc.assert(fc.asyncProperty(fc.array(trafficRow, { minLength: 1, maxLength: 30 }), async (rows) => {
+      await sameEitherWay('web_traffic', 'Date,Sessions,Channel,Engaged sessions,Bounce rate,Conversions', rows.map((r) => [...r]));
+    }), { numRuns: 100 });
   });
 
   it('takes the common row through the compiled reader: the file without spaces has records to compare', async () => {
