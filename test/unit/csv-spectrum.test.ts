@@ -1,6 +1,6 @@
 /**
  * The CSV reader against public conformance files: the csv-spectrum suite, csvkit's odd files and two
- * PapaParse samples, kept in `../shared/csv-spectrum` beside the repository.
+ * PapaParse samples, copied with their licences into `test/fixtures/csv-spectrum` (see its README.md).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -10,8 +10,7 @@ import { NotTabularError } from '../../lambdas/domain/validation/decode.ts';
 import { readCsvRows, type CsvFormat, type CsvRow } from '../../lambdas/domain/validation/csv-reader.ts';
 import { openBytes } from '../helpers/export-builders.ts';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const spectrum = resolve(repoRoot, '..', 'shared', 'csv-spectrum');
+const spectrum = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'csv-spectrum');
 
 async function readAll(bytes: Uint8Array, chunkSize?: number): Promise<{ rows: CsvRow[]; format?: CsvFormat }> {
   const rows: CsvRow[] = [];
@@ -30,12 +29,12 @@ function asObjects(rows: readonly CsvRow[]): Record<string, string>[] {
 }
 
 const spectrumCases = readdirSync(join(spectrum, 'csvs'))
-  .filter((f) => f.endsWith('.csv') && f !== 'location_coordinates.csv')
+  .filter((f) => f.endsWith('.csv'))
   .map((f) => basename(f, '.csv'))
   .sort();
 
 describe('csv-spectrum', () => {
-  it('has the suite beside the repository', () => {
+  it('has the whole suite in the fixtures', () => {
     expect(spectrumCases).toEqual([
       'comma_in_quotes', 'empty', 'empty_crlf', 'escaped_quotes', 'json', 'newlines', 'newlines_crlf',
       'quotes_and_newlines', 'simple', 'simple_crlf', 'utf8',
