@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { parsePeriodId } from '../lambdas/domain/periods/period.ts';
+import { composeMime } from '../lambdas/adapters/mime.ts';
 import { DEFAULT_SETTINGS } from '../lambdas/domain/settings.ts';
 import { buildScorecardView } from '../lambdas/domain/scorecard/view-model.ts';
 import { renderScorecard } from '../lambdas/domain/scorecard/render.ts';
@@ -83,13 +84,13 @@ async function main(): Promise<void> {
   const runs = 40;
   const renderMs = await timeAsync(async () => {
     const r = renderScorecardFrom(PERIOD, data, deps);
-    await r.compose('ceo@example.com');
+    await composeMime(r.emailTo('ceo@example.com'));
   }, runs);
   const noImagesMs = time(() => {
     const view = buildScorecardView({ period: PERIOD, kpis: data.kpis, ...(data.summary ? { summary: data.summary } : {}), settings: DEFAULT_SETTINGS, generatedAt: NOW });
     renderScorecard(view);
   }, runs);
-  const eml = await full.compose('ceo@example.com');
+  const eml = await composeMime(full.emailTo('ceo@example.com'));
   const kpis = full.view.sections.reduce((n, s) => n + s.kpis.length, 0);
 
   // --- bundle as the CDK does, then import it cold ---

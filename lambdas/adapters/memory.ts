@@ -3,7 +3,8 @@
  * unit tests of the use cases.
  */
 import type { PeriodType } from '../domain/settings.ts';
-import type { Mailer, KpiStore, PeriodSummary, SendLedger, SendRecord, StoredKpi } from '../ports/index.ts';
+import type { Mailer, KpiStore, OutgoingEmail, PeriodSummary, SendLedger, SendRecord, StoredKpi } from '../ports/index.ts';
+import { composeMime } from './mime.ts';
 
 export class InMemoryKpiStore implements KpiStore {
   private readonly periods = new Map<string, { summary: PeriodSummary; kpis: StoredKpi[] }>();
@@ -50,12 +51,12 @@ export class InMemorySendLedger implements SendLedger {
   }
 }
 
-/** Keeps what would have been sent. */
+/** Keeps what would have been sent: the email and the MIME message SES would have been given. */
 export class CapturingMailer implements Mailer {
-  readonly sent: { message: Uint8Array; from: string; to: readonly string[] }[] = [];
+  readonly sent: { email: OutgoingEmail; message: Uint8Array; from: string; to: readonly string[] }[] = [];
 
-  async sendRaw(message: Uint8Array, from: string, to: readonly string[]): Promise<string> {
-    this.sent.push({ message, from, to });
+  async send(email: OutgoingEmail): Promise<string> {
+    this.sent.push({ email, message: await composeMime(email), from: email.from, to: email.to });
     return `local-${this.sent.length}`;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * `Mailer` over SES v1 SendRawEmail (which takes a complete MIME message with inline images).
+ * `Mailer` over SES v1 SendRawEmail (which takes a complete MIME message with inline images, composed by mime.ts).
  *
  * Throttling ("Maximum sending rate exceeded", or the account's daily quota) is retried here with exponential
  * backoff and full jitter, then reported as `MailNotSentError`, as is every other error SES answered with: SES
@@ -7,8 +7,8 @@
  * rethrown as it is, because SES may have accepted the message and sending again could duplicate it.
  */
 import { SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
-import type { Mailer } from '../ports/index.ts';
-import { MailNotSentError } from '../domain/scorecard/mail-errors.ts';
+import { MailNotSentError, type Mailer, type OutgoingEmail } from '../ports/index.ts';
+import { composeMime } from './mime.ts';
 
 export interface SesRetryPolicy {
   /** Attempts in all, the first included. */
@@ -47,6 +47,11 @@ export class SesMailer implements Mailer {
     private readonly random: () => number = Math.random,
   ) {}
 
+  async send(email: OutgoingEmail): Promise<string> {
+    return this.sendRaw(await composeMime(email), email.from, email.to);
+  }
+
+  /** Sends a complete MIME message; returns SES's message id. */
   async sendRaw(message: Uint8Array, from: string, to: readonly string[]): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       try {

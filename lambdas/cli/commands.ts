@@ -15,6 +15,7 @@ import { METRICS, SECTIONS, type SectionId } from '../domain/metrics/registry.ts
 import { formatValue } from '../domain/scorecard/format.ts';
 import { parsePeriodId, periodContaining, periodRange, previousPeriod, PeriodError, type Period } from '../domain/periods/period.ts';
 import { InMemoryKpiStore } from '../adapters/memory.ts';
+import { composeMime } from '../adapters/mime.ts';
 import { toStoredKpis } from '../use-cases/compute-kpis.ts';
 import { loadStoredScorecard, renderScorecardFrom, resolveRecipients, sendOptionsFrom } from '../use-cases/send-scorecard.ts';
 import { TREND_WINDOW } from '../handlers/compute-kpis.ts';
@@ -180,7 +181,7 @@ async function reportCommand(args: string[], io: Io): Promise<number> {
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'scorecard.html'), scorecard.html);
   await writeFile(join(outDir, 'scorecard.txt'), scorecard.text);
-  await writeFile(join(outDir, 'scorecard.eml'), await scorecard.compose(settings.recipients.join(', ')));
+  await writeFile(join(outDir, 'scorecard.eml'), await composeMime(scorecard.emailTo(settings.recipients.join(', '))));
   io.out(`Scorecard for ${period.id} written to ${outDir}: scorecard.html, scorecard.txt, scorecard.eml`);
   if (options.whenDataMissing === 'hold' && scorecard.view.banner) {
     io.err(`It would be held, not sent (whenDataMissing is "hold"): ${scorecard.view.banner}`);
@@ -200,7 +201,7 @@ async function reportCommand(args: string[], io: Io): Promise<number> {
     const base = `scorecard.${key}`;
     await writeFile(join(outDir, `${base}.html`), version.html);
     await writeFile(join(outDir, `${base}.txt`), version.text);
-    await writeFile(join(outDir, `${base}.eml`), await version.compose(addresses.join(', ')));
+    await writeFile(join(outDir, `${base}.eml`), await composeMime(version.emailTo(addresses.join(', '))));
     io.out(`  sections ${key.replaceAll('+', ', ')} (${addresses.length} recipient${addresses.length === 1 ? '' : 's'}): ${base}.html, ${base}.txt, ${base}.eml`);
   }
   return 0;

@@ -9,7 +9,6 @@ import { validateExport } from '../domain/validation/validate-export.ts';
 import type { ValidationReport } from '../domain/validation/report.ts';
 import { formatDroppedRowsEmail, formatRejectionEmail } from '../domain/validation/summary.ts';
 import type { Clock, Mailer, ObjectRef, ObjectStore, UploadLedger, UploadRecord } from '../ports/index.ts';
-import { composeTextEmail } from '../domain/mail/compose.ts';
 
 export interface IngestDeps {
   readonly store: ObjectStore;
@@ -133,7 +132,6 @@ export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDat
 async function notifyOps(upload: UploadRecord, deps: IngestDeps, known?: ValidationReport): Promise<void> {
   const report = known ?? (await deps.store.readJson<ValidationReport>(upload.bucket, upload.reportKey));
   const mail = report.status === 'rejected' ? formatRejectionEmail(report, upload.reportKey) : formatDroppedRowsEmail(report, upload.reportKey);
-  const raw = await composeTextEmail({ from: deps.settings.sender, to: [deps.settings.opsEmail], subject: mail.subject, text: mail.text });
-  await deps.mailer.sendRaw(raw, deps.settings.sender, [deps.settings.opsEmail]);
+  await deps.mailer.send({ from: deps.settings.sender, to: [deps.settings.opsEmail], subject: mail.subject, text: mail.text });
   await deps.ledger.markOpsNotified(upload);
 }

@@ -21,12 +21,11 @@ import type { Period } from '../domain/periods/period.ts';
 import { buildScorecardView, scorecardPeriods } from '../domain/scorecard/view-model.ts';
 import { renderScorecard } from '../domain/scorecard/render.ts';
 import { renderSparklines } from '../domain/scorecard/sparkline.ts';
-import { composeScorecardEmail } from '../domain/scorecard/mime.ts';
-import { isMailNotSent } from '../domain/scorecard/mail-errors.ts';
-import { composeTextEmail } from '../domain/mail/compose.ts';
 import type { KpisByPeriod } from '../domain/commentary/facts.ts';
 import type { InlineImage, ScorecardView } from '../domain/scorecard/view.ts';
-import type { Clock, KpiStore, Mailer, PeriodSummary, SendLedger, SendRecord, StoredKpi } from '../ports/index.ts';
+import {
+  isMailNotSent, type Clock, type KpiStore, type Mailer, type OutgoingEmail, type PeriodSummary, type SendLedger, type SendRecord, type StoredKpi,
+} from '../ports/index.ts';
 
 export interface SendDeps {
   readonly kpis: KpiStore;
@@ -102,8 +101,8 @@ export interface RenderedScorecard {
   readonly html: string;
   readonly text: string;
   readonly images: readonly InlineImage[];
-  /** The MIME message for a recipient. */
-  compose(to: string): Promise<Buffer>;
+  /** The email for a recipient (or a list written in one `To` header, for previews). */
+  emailTo(to: string): OutgoingEmail;
 }
 
 /** What a scorecard is built from: the stored KPIs of the periods it reads and the period's summary. */
@@ -137,7 +136,7 @@ export interface RenderOptions {
   readonly requiredDatasets?: readonly DatasetName[];
 }
 
-/** Renders a scorecard from data already read: view, HTML, text, sparklines, and the MIME message per recipient. */
+/** Renders a scorecard from data already read: view, HTML, text, sparklines, and the email per recipient. */
 export function renderScorecardFrom(
   period: Period, data: StoredScorecardData, deps: Pick<SendDeps, 'clock' | 'settings'>, options: RenderOptions = {},
 ): RenderedScorecard {
@@ -151,7 +150,7 @@ export function renderScorecardFrom(
   const images = renderSparklines(view);
   return {
     view, html, text, images,
-    compose: (to) => composeScorecardEmail({ from: deps.settings.sender, to: [to], subject: view.title, html, text, images, date: now }),
+    emailTo: (to) => ({ from: deps.settings.sender, to: [to], subject: view.title, html, text, images, date: now }),
   };
 }
 
@@ -238,7 +237,7 @@ export async function sendScorecard(period: Period, deps: SendDeps, options: Sen
       else result.uncertain.push(address);
       continue;
     }
-    let raw: Buffer;
+    let email: OutgoingEmail;
     try {
       const wanted = everySection.filter((s) => sections.has(s));
       const variant = wanted.join(',');
@@ -247,14 +246,14 @@ export async function sendScorecard(period: Period, deps: SendDeps, options: Sen
         scorecard = wanted.length === everySection.length ? full : renderScorecardFrom(period, data, deps, { sections: wanted, requiredDatasets: required });
         rendered.set(variant, scorecard);
       }
-      raw = await scorecard.compose(address);
+      email = scorecard.emailTo(address);
     } catch (e) {
       // Nothing left the building: give the claim back.
       await sends.release(period.id, key);
       throw e;
     }
     try {
-      const messageId = await deps.mailer.sendRaw(raw, settings.sender, [address]);
+      const messageId = await deps.mailer.send(email);
       await sends.markSent(period.id, key, messageId, clock.now().toISOString());
       result.sent.push(address);
     } catch (e) {
@@ -293,8 +292,7 @@ async function notifyOps(deps: SendDeps, period: Period, key: string, subject: s
   const { sends, settings, clock } = deps;
   if (!(await sends.claim(period.id, key, clock.now().toISOString()))) return false;
   try {
-    const raw = await composeTextEmail({ from: settings.sender, to: [settings.opsEmail], subject, text: `${lines.join('\n')}\n` });
-    const messageId = await deps.mailer.sendRaw(raw, settings.sender, [settings.opsEmail]);
+    const messageId = await deps.mailer.send({ from: settings.sender, to: [settings.opsEmail], subject, text: `${lines.join('\n')}\n` });
     await sends.markSent(period.id, key, messageId, clock.now().toISOString());
     return true;
   } catch (e) {
@@ -320,8 +318,10 @@ async function notifyUncertain(deps: SendDeps, period: Period, recipients: reado
     `to send it again, invoke the report function with {"period": "${period.id}", "resend": ["<recipient>"]}.`,
   ];
   try {
-    const raw = await composeTextEmail({ from: deps.settings.sender, to: [deps.settings.opsEmail], subject: `Scorecard ${period.id}: delivery unknown for ${fresh.length} recipient${fresh.length === 1 ? '' : 's'}`, text: `${lines.join('\n')}\n` });
-    const messageId = await deps.mailer.sendRaw(raw, deps.settings.sender, [deps.settings.opsEmail]);
+    const messageId = await deps.mailer.send({
+      from: deps.settings.sender, to: [deps.settings.opsEmail], text: `${lines.join('\n')}\n`,
+      subject: `Scorecard ${period.id}: delivery unknown for ${fresh.length} recipient${fresh.length === 1 ? '' : 's'}`,
+    });
     for (const r of fresh) await deps.sends.markSent(period.id, UNCERTAIN_NOTICE(recipientKey(r)), messageId, deps.clock.now().toISOString());
   } catch (e) {
     if (isMailNotSent(e)) for (const r of fresh) await deps.sends.release(period.id, UNCERTAIN_NOTICE(recipientKey(r)));

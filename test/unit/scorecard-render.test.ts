@@ -2,7 +2,7 @@ import Mustache from 'mustache';
 import { describe, expect, it } from 'vitest';
 import { compileScorecardTemplate } from '../../scripts/compile-templates.ts';
 import { SCORECARD_TEMPLATE } from '../../lambdas/domain/scorecard/compiled-template.ts';
-import { composeScorecardEmail, ScorecardEmailError } from '../../lambdas/domain/scorecard/mime.ts';
+import { composeMime, ScorecardEmailError } from '../../lambdas/adapters/mime.ts';
 import { renderScorecard, TEXT_WIDTH } from '../../lambdas/domain/scorecard/render.ts';
 import type { ScorecardView } from '../../lambdas/domain/scorecard/view.ts';
 import { allKpis, HOSTILE, hostileView, SAMPLE_BANNER, sampleImages, sampleView } from '../helpers/sample-view.ts';
@@ -262,7 +262,7 @@ describe('renderScorecard with hostile data', () => {
   });
 });
 
-describe('composeScorecardEmail', () => {
+describe('composeMime (the scorecard)', () => {
   const view = sampleView();
   const { html, text } = renderScorecard(view);
   const images = sampleImages(view);
@@ -279,7 +279,7 @@ describe('composeScorecardEmail', () => {
   };
 
   it('nests text and HTML as alternatives, with the images related to the HTML', async () => {
-    const raw = (await composeScorecardEmail(base)).toString('latin1');
+    const raw = (await composeMime(base)).toString('latin1');
     const root = parseMime(raw);
     expect(contentType(root)).toBe('multipart/alternative');
     expect(root.parts.map(contentType)).toEqual(['text/plain', 'multipart/related']);
@@ -297,13 +297,13 @@ describe('composeScorecardEmail', () => {
   });
 
   it('is plain multipart/alternative without images', async () => {
-    const root = parseMime((await composeScorecardEmail({ ...base, images: [] })).toString('latin1'));
+    const root = parseMime((await composeMime({ ...base, images: [] })).toString('latin1'));
     expect(contentType(root)).toBe('multipart/alternative');
     expect(root.parts.map(contentType)).toEqual(['text/plain', 'text/html']);
   });
 
   it('encodes the subject and every body as 7-bit lines SES accepts', async () => {
-    const raw = await composeScorecardEmail(base);
+    const raw = await composeMime(base);
     const root = parseMime(raw.toString('latin1'));
     expect(root.headers.get('subject')).toMatch(/^=\?UTF-8\?[QB]\?/i);
     expect(raw.every((b) => b < 0x80)).toBe(true);
@@ -315,13 +315,13 @@ describe('composeScorecardEmail', () => {
   });
 
   it('is byte-for-byte reproducible given a date, a Message-ID and a boundary', async () => {
-    const a = await composeScorecardEmail({ ...base, boundary: 'fixed' });
-    const b = await composeScorecardEmail({ ...base, boundary: 'fixed' });
+    const a = await composeMime({ ...base, boundary: 'fixed' });
+    const b = await composeMime({ ...base, boundary: 'fixed' });
     expect(a.equals(b)).toBe(true);
   });
 
   it('refuses two images under one Content-ID', async () => {
     const [img] = images;
-    await expect(composeScorecardEmail({ ...base, images: [img!, img!] })).rejects.toBeInstanceOf(ScorecardEmailError);
+    await expect(composeMime({ ...base, images: [img!, img!] })).rejects.toBeInstanceOf(ScorecardEmailError);
   });
 });

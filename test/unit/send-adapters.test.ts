@@ -10,7 +10,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SES_RETRY, SesMailer } from '../../lambdas/adapters/ses-mailer.ts';
 import { DynamoSendLedger } from '../../lambdas/adapters/dynamo-send-ledger.ts';
-import { MailNotSentError } from '../../lambdas/domain/scorecard/mail-errors.ts';
+import { MailNotSentError } from '../../lambdas/ports/mail-errors.ts';
 
 const ses = mockClient(SESClient);
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -5,13 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CapturingMailer, InMemoryKpiStore, InMemorySendLedger } from '../../lambdas/adapters/memory.ts';
-import { MailNotSentError } from '../../lambdas/domain/scorecard/mail-errors.ts';
+import { MailNotSentError } from '../../lambdas/ports/mail-errors.ts';
 import { parseSettings } from '../../lambdas/domain/settings.ts';
 import { scorecardPeriods } from '../../lambdas/domain/scorecard/view-model.ts';
 import {
   NoKpisError, renderStoredScorecard, resolveRecipients, SendIncompleteError, sendScorecard, type SendDeps, type SendOptions,
 } from '../../lambdas/use-cases/send-scorecard.ts';
-import type { Mailer, PeriodSummary } from '../../lambdas/ports/index.ts';
+import type { Mailer, OutgoingEmail, PeriodSummary } from '../../lambdas/ports/index.ts';
+import { composeMime } from '../../lambdas/adapters/mime.ts';
 import { OCTOBER, storedKpis, summaryFor } from '../helpers/sample-view.ts';
 
 const SETTINGS = parseSettings({ recipients: 'ceo@example.com,cmo@example.com', opsEmail: 'ops@example.com', sender: 'scorecard@example.com' });
@@ -29,10 +30,11 @@ async function kpiStore(summary: Partial<PeriodSummary> = {}): Promise<InMemoryK
 class ScriptedMailer implements Mailer {
   readonly delivered: { to: string; raw: string }[] = [];
   constructor(private readonly failures: Record<string, unknown[]> = {}) {}
-  async sendRaw(message: Uint8Array, _from: string, to: readonly string[]): Promise<string> {
+  async send(email: OutgoingEmail): Promise<string> {
+    const to = email.to;
     const failure = this.failures[to[0]!]?.shift();
     if (failure) throw failure;
-    this.delivered.push({ to: to[0]!, raw: Buffer.from(message).toString('latin1') });
+    this.delivered.push({ to: to[0]!, raw: (await composeMime(email)).toString('latin1') });
     return `m-${this.delivered.length}`;
   }
 }
@@ -174,7 +176,7 @@ describe('renderStoredScorecard', () => {
     expect(r.images.map((i) => i.cid)).toEqual(['spark-leads@scorecard', 'spark-sqls@scorecard', 'spark-revenue@scorecard', 'spark-sessions@scorecard']);
     for (const img of r.images) expect(r.html).toContain(`src="cid:${img.cid}"`);
     expect(r.text).toContain('SQLs grew 6.3% to 67, inside the 5–10% monthly growth target.');
-    const eml = (await r.compose('ceo@example.com')).toString('latin1');
+    const eml = (await composeMime(r.emailTo('ceo@example.com'))).toString('latin1');
     expect(eml.match(/Content-Type: image\/png/g)).toHaveLength(4);
   });
 });

@@ -5,7 +5,7 @@
 import { benchmarkFor, type Benchmark, type MetricDefinition, type MetricUnit } from '../metrics/registry.ts';
 import type { Period } from '../periods/period.ts';
 import type { Settings } from '../settings.ts';
-import type { StoredKpi } from '../../ports/index.ts';
+import type { StoredKpi } from '../model.ts';
 import { benchmarkPhrase, periodName } from './phrases.ts';
 import type { BenchmarkFacts, BenchmarkPosition, KpiFacts, SeriesPoint, Tone, Trend } from './types.ts';
 

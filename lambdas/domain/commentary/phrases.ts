@@ -6,7 +6,7 @@ import type { Benchmark, MetricDefinition, MetricUnit } from '../metrics/registr
 import { periodLabel, type Period } from '../periods/period.ts';
 import type { PeriodType } from '../settings.ts';
 import { formatCount, formatMoney, formatPercent, formatValueInText } from '../scorecard/format.ts';
-import type { StoredKpi } from '../../ports/index.ts';
+import type { StoredKpi } from '../model.ts';
 import type { BenchmarkPosition, PeriodName } from './types.ts';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;

@@ -7,7 +7,7 @@
 import type { Benchmark, MetricDefinition } from '../metrics/registry.ts';
 import type { PeriodType } from '../settings.ts';
 import type { DatasetName } from '../layout.ts';
-import type { PeriodSummary, StoredKpi } from '../../ports/index.ts';
+import type { PeriodSummary, StoredKpi } from '../model.ts';
 
 /** Whether something is good news, given which way is better for the KPI. */
 export type Tone = 'good' | 'bad' | 'neutral';

@@ -7,7 +7,7 @@ import { METRICS, SECTIONS, type SectionId } from '../metrics/registry.ts';
 import type { Settings } from '../settings.ts';
 import { periodLabel, previousPeriod, samePeriodLastYear, type Period } from '../periods/period.ts';
 import { DATASET_NAMES, type DatasetName } from '../layout.ts';
-import type { PeriodSummary } from '../../ports/index.ts';
+import type { PeriodSummary } from '../model.ts';
 import { kpiFacts, type KpisByPeriod } from '../commentary/facts.ts';
 import { badgeText, periodName } from '../commentary/phrases.ts';
 import { banner, dataNotes, headline, kpiCommentary, missingDatasets } from '../commentary/index.ts';

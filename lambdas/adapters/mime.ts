@@ -1,5 +1,6 @@
 /**
- * Builds the raw MIME message of the scorecard for SES SendRawEmail:
+ * MIME: how an `OutgoingEmail` becomes the raw message SES SendRawEmail takes (and the `.eml` the CLI writes).
+ * The scorecard is
  *
  *   multipart/alternative
  *   ├─ text/plain
@@ -10,20 +11,13 @@
  * No network, no file access: nodemailer's MailComposer only encodes what it is given.
  */
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import type { InlineImage } from './view.ts';
+import type { OutgoingEmail } from '../domain/model.ts';
 
-export interface ScorecardEmail {
-  readonly from: string;
-  readonly to: readonly string[] | string;
-  readonly subject: string;
-  readonly html: string;
-  readonly text: string;
-  readonly images: readonly InlineImage[];
+/** An email and the MIME details tests pin down for byte-for-byte reproducible output. */
+export interface MimeEmail extends OutgoingEmail {
   /** Message-ID header (with or without angle brackets); generated when absent. SES may replace it. */
   readonly messageId?: string;
-  /** Date header; the current time when absent (pass the injected clock's time for reproducible output). */
-  readonly date?: Date;
-  /** Shared part of the multipart boundaries; random when absent. For byte-for-byte reproducible output. */
+  /** Shared part of the multipart boundaries; random when absent. */
   readonly boundary?: string;
 }
 
@@ -32,20 +26,21 @@ export class ScorecardEmailError extends Error {
   override readonly name = 'ScorecardEmailError';
 }
 
-/** Composes the scorecard email (text + HTML alternatives, sparklines inline by Content-ID) as raw MIME. */
-export async function composeScorecardEmail(email: ScorecardEmail): Promise<Buffer> {
+/** Composes an email (text, or text + HTML alternatives with images inline by Content-ID) as raw MIME. */
+export async function composeMime(email: MimeEmail): Promise<Buffer> {
+  const images = email.images ?? [];
   const cids = new Set<string>();
-  for (const img of email.images) {
+  for (const img of images) {
     if (cids.has(img.cid)) throw new ScorecardEmailError(`two inline images share the Content-ID ${img.cid}`);
     cids.add(img.cid);
   }
   const composer = new MailComposer({
     from: email.from,
-    to: typeof email.to === 'string' ? email.to : [...email.to],
+    to: [...email.to],
     subject: email.subject,
     text: email.text,
-    html: email.html,
-    attachments: email.images.map((img) => ({
+    ...(email.html !== undefined ? { html: email.html } : {}),
+    attachments: images.map((img) => ({
       cid: img.cid,
       filename: img.filename,
       contentType: img.contentType,

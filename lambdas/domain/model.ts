@@ -1,0 +1,110 @@
+/**
+ * The domain's model: what the pipeline reasons about (an upload and its outcome, a stored KPI, a period's
+ * summary). Plain data, defined here so the domain depends on nothing; ports and adapters import these.
+ */
+import type { DatasetName } from './layout.ts';
+import type { ValidationReport } from './validation/report.ts';
+import type { MetricValue } from './metrics/registry.ts';
+import type { PeriodType } from './settings.ts';
+import type { InlineImage } from './scorecard/view.ts';
+
+/** The record of one upload and its outcome. */
+export interface UploadRecord {
+  readonly uploadId: string;
+  readonly dataset: DatasetName;
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string;
+  readonly uploadedAt: string;
+  readonly status: 'accepted' | 'rejected';
+  readonly rows: number;
+  readonly acceptedRows: number;
+  readonly recordsKey?: string;
+  readonly reportKey: string;
+  readonly errorCounts: ValidationReport['errorCounts'];
+  readonly warningCounts: ValidationReport['warningCounts'];
+  readonly processedAt: string;
+  /**
+   * The ops email this upload owes (rejected, or rows dropped under the tolerance): 'pending' until SES took it.
+   * A redelivered event finishes a pending notice, so a failed send is retried instead of lost.
+   */
+  readonly opsNotice?: 'pending' | 'sent';
+}
+
+export interface StoredKpi extends MetricValue {
+  readonly id: string;
+  readonly periodId: string;
+  readonly periodType: PeriodType;
+  /**
+   * Uploads whose records the value was computed from: of the KPI's input datasets, the accepted uploads with a
+   * record in the period that counts (not replaced by a later upload), in upload order per dataset.
+   */
+  readonly uploads: readonly string[];
+  /**
+   * Not the wall clock: the newest `processedAt` of the upload outcomes the computation read, so recomputing from
+   * the same inputs writes identical items (the run's own time is in its logs).
+   */
+  readonly computedAt: string;
+}
+
+/** An accepted upload, as the period summary names it. */
+export interface UploadRef {
+  readonly uploadId: string;
+  readonly key: string;
+  readonly uploadedAt: string;
+}
+
+/** The data-completeness check of one dataset for a period. */
+export interface DatasetCompleteness {
+  /** Records that count in the period (see `DatasetInPeriod` in domain/metrics/measures.ts); 0 = missing. */
+  readonly records: number;
+  /** First and last local date of those records' dates in the period: a leads export that stops on the 15th shows. */
+  readonly firstDate?: string;
+  readonly lastDate?: string;
+  /** The dataset's latest accepted upload, whatever period its records are in. */
+  readonly latestUpload?: UploadRef;
+  /** The latest accepted upload with a record in this period. */
+  readonly latestUploadInPeriod?: UploadRef;
+  /** KPIs (ids) that need this dataset: they are null when it is missing. */
+  readonly requiredBy: readonly string[];
+}
+
+export interface PeriodSummary {
+  readonly periodId: string;
+  readonly periodType: PeriodType;
+  readonly timezone: string;
+  readonly currency: string;
+  /** Per dataset, whether it has records in the period. */
+  readonly coverage: Readonly<Record<DatasetName, boolean>>;
+  /** Per dataset, the accepted uploads with records in the period (that count), latest last. */
+  readonly uploads: Readonly<Record<DatasetName, readonly { uploadId: string; key: string; uploadedAt: string; rows: number }[]>>;
+  /** Rejected uploads so far, for the data-quality footer. */
+  readonly rejected: readonly { key: string; dataset: DatasetName; errors: number; uploadedAt: string }[];
+  /** The data-completeness check (always written by the KPI step): per dataset, and the datasets with no records. */
+  readonly completeness?: Readonly<Record<DatasetName, DatasetCompleteness>>;
+  readonly missing?: readonly DatasetName[];
+  /** A digest of everything the values depend on (upload outcomes read, settings): equal digests, equal items. */
+  readonly inputsDigest?: string;
+  /** As in `StoredKpi`: derived from the inputs, not the wall clock. */
+  readonly computedAt: string;
+}
+
+/** The identity of an upload, as the ledger finds it. */
+export type UploadIdentity = Pick<UploadRecord, 'dataset' | 'uploadedAt' | 'key' | 'uploadId'>;
+
+/**
+ * An email the pipeline sends (the scorecard, an ops notice), as plain data. The mailer adapter turns it into
+ * MIME: the message format belongs to the adapter that speaks it.
+ */
+export interface OutgoingEmail {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  /** The HTML alternative; a plain-text email when absent. */
+  readonly html?: string;
+  /** Images the HTML shows inline by Content-ID. */
+  readonly images?: readonly InlineImage[];
+  /** The Date header (pass the injected clock's time for reproducible output); the current time when absent. */
+  readonly date?: Date;
+}
