@@ -5,12 +5,13 @@
  * WebSocket and no extra dependency, and unlike --window-size (which headless Chromium clamps to 500 px)
  * device-metrics emulation gives a true 375 px viewport.
  *
- * Needs the Debian package `chromium` (/usr/bin/chromium, or CHROMIUM_PATH).
+ * Needs the Debian package `chromium` (found on PATH, or at CHROMIUM_PATH). Without it the suite is skipped
+ * with a notice on a developer's machine, but fails under CI (CI=true): there a skip would hide a layout bug.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,36 @@ import { DEFAULT_SETTINGS } from '../../lambdas/domain/settings.ts';
 import { renderStoredScorecard } from '../../lambdas/use-cases/send-scorecard.ts';
 import { allKpis, hostileView, SAMPLE_BANNER, sampleImages, sampleKpiStore, sampleView } from '../helpers/sample-view.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** An executable file at `path`, or undefined. */
+function executable(path: string): string | undefined {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile() ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CHROMIUM_PATH when set (even to a missing file: then Chromium counts as absent), else `chromium` on PATH. */
+function findChromium(): string | undefined {
+  const configured = process.env.CHROMIUM_PATH;
+  if (configured !== undefined && configured !== '') return executable(configured);
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const found = executable(join(dir, 'chromium'));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const CHROMIUM = findChromium();
+const IN_CI = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
+const MISSING = 'Chromium not found (looked for CHROMIUM_PATH, else `chromium` on PATH)';
+if (!CHROMIUM && !IN_CI) {
+  console.warn(
+    `${MISSING}: skipping the scorecard browser tests. Install it with \`apt-get install chromium\` ` +
+      '(Debian/Ubuntu) or point CHROMIUM_PATH at a Chromium binary. Under CI=true these tests are required.',
+  );
+}
 const SCREENSHOTS = fileURLToPath(new URL('../../out/screenshots/', import.meta.url));
 const CALL_TIMEOUT_MS = 20_000;
 
@@ -60,7 +90,7 @@ class Chromium {
     });
   }
 
-  static launch(userDataDir: string): Chromium {
+  static launch(executablePath: string, userDataDir: string): Chromium {
     const args = [
       '--headless',
       '--no-sandbox',
@@ -76,7 +106,7 @@ class Chromium {
       '--remote-debugging-pipe',
       'about:blank',
     ];
-    return new Chromium(spawn(CHROMIUM, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] }));
+    return new Chromium(spawn(executablePath, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] }));
   }
 
   private dispatch(message: CdpMessage): void {
@@ -173,17 +203,21 @@ function inlineImages(html: string, images: readonly InlineImage[]): string {
   );
 }
 
-describe('scorecard in a browser', () => {
+// Skipped only off CI: under CI a missing browser must fail, not pass silently.
+describe.skipIf(!CHROMIUM && !IN_CI)('scorecard in a browser', () => {
   let browser: Chromium;
   let dir: string;
 
   beforeAll(() => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install the Debian package (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    if (!CHROMIUM) {
+      throw new Error(
+        `${MISSING}, and CI is set: the scorecard browser tests are required in CI. ` +
+          'Install it (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH.',
+      );
     }
     dir = mkdtempSync(join(tmpdir(), 'scorecard-browser-'));
     mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = Chromium.launch(join(dir, 'profile'));
+    browser = Chromium.launch(CHROMIUM, join(dir, 'profile'));
   });
 
   afterAll(async () => {
