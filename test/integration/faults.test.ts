@@ -9,12 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { handler as validateUpload } from '../../lambdas/handlers/validate-upload.ts';
-import { handler as computeKpis } from '../../lambdas/handlers/compute-kpis.ts';
+import { handler as computeKpis, periodsToCompute } from '../../lambdas/handlers/compute-kpis.ts';
 import { handler as sendScorecard } from '../../lambdas/handlers/send-scorecard.ts';
 import { ingestUpload } from '../../lambdas/use-cases/ingest-upload.ts';
+import { computeAndStoreKpis } from '../../lambdas/use-cases/compute-kpis.ts';
 import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.ts';
 import { CapturingMailer } from '../../lambdas/adapters/memory.ts';
-import { DEFAULT_SETTINGS } from '../../lambdas/domain/settings.ts';
+import { DEFAULT_SETTINGS, settingsFromEnv } from '../../lambdas/domain/settings.ts';
 import { RESOURCE_ENV } from '../../lambdas/domain/layout.ts';
 import type { ObjectStore, RecordFileWriter, UploadLedger } from '../../lambdas/ports/index.ts';
 import { startTestStack, type TestStack } from '../helpers/stand-ins.ts';
@@ -135,11 +136,19 @@ describe('runs repeated', () => {
   };
 
   it('compute-kpis twice stores identical items (computedAt aside)', async () => {
-    await computeKpis({ period: '2026-10' });
+    // The handler's call, with the clock given: the second run is a day later, and nothing but computedAt may differ.
+    const settings = settingsFromEnv(process.env);
+    const run = async (now: string): Promise<void> => {
+      const clock = { now: () => new Date(now) };
+      const { periods } = periodsToCompute({ period: '2026-10' }, clock.now(), settings.periodType, settings.timezone);
+      await computeAndStoreKpis(periods, {
+        store: new S3ObjectStore(stack.clients.s3), ledger: stack.table.uploads, kpis: stack.table.kpis, clock, settings,
+      });
+    };
+    await run('2026-11-01T06:00:00.000Z');
     const first = await kpiItems();
     expect(first.length).toBeGreaterThan(14 * 20);
-    await new Promise((r) => setTimeout(r, 5)); // a later clock: computedAt differs, nothing else may
-    await computeKpis({ period: '2026-10' });
+    await run('2026-11-02T06:00:00.000Z');
     expect(await kpiItems()).toEqual(first);
   });
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Event } from 'aws-lambda';
-import { handler as validateUpload } from '../../lambdas/handlers/validate-upload.ts';
+import { decodeS3Key, handler as validateUpload } from '../../lambdas/handlers/validate-upload.ts';
 import { loadAcceptedRecords } from '../../lambdas/use-cases/compute-kpis.ts';
 import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.ts';
 import { startTestStack, type TestStack } from '../helpers/stand-ins.ts';
@@ -37,12 +37,24 @@ afterAll(async () => {
 
 const lastEvent = (): S3Event => stack.events.at(-1)!;
 
+/**
+ * The event S3 (the stand-in) sent for `key`'s latest upload, timed `ms` milliseconds into the object's
+ * Last-Modified second. The ingest orders uploads by that time (Last-Modified has whole seconds only); setting
+ * it explicitly orders two uploads made within one second the same way however fast the test runs.
+ */
+async function eventAt(key: string, ms: number): Promise<S3Event> {
+  const record = lastEvent().Records[0]!;
+  expect(decodeS3Key(record.s3.object.key)).toBe(key);
+  const { lastModified } = await new S3ObjectStore(stack.clients.s3).head({ bucket: record.s3.bucket.name, key });
+  return { Records: [{ ...record, eventTime: new Date(Date.parse(lastModified) + ms).toISOString() }] };
+}
+
 describe('ingest on the stand-ins', () => {
   let firstEvent: S3Event;
 
   it('decodes a key with spaces, a plus sign, non-ASCII letters and a percent sign from its URL-encoded event', async () => {
     await stack.put(KEY, FIRST);
-    firstEvent = lastEvent();
+    firstEvent = await eventAt(KEY, 100);
     expect(firstEvent.Records[0]!.s3.object.key).toBe('incoming/leads/Q4+export+%2B+%C3%BCn%C3%AFcode+(v1)+50%25.csv');
     expect(await validateUpload(firstEvent)).toEqual({ outcomes: ['accepted'] });
     const uploads = await stack.table.uploads.listUploads('leads');
@@ -57,9 +69,9 @@ describe('ingest on the stand-ins', () => {
   });
 
   it('processes the key uploaded again, records both uploads in the order they were made, and skips the stale event', async () => {
-    await new Promise((r) => setTimeout(r, 5)); // distinct event times, as two uploads are
     await stack.put(KEY, SECOND);
-    const second = lastEvent();
+    // Later in the same second as the first upload's event, or in a later second: either way, after it.
+    const second = await eventAt(KEY, 200);
     expect(second.Records[0]!.s3.object.eTag).not.toBe(firstEvent.Records[0]!.s3.object.eTag);
     expect(await validateUpload(second)).toEqual({ outcomes: ['accepted'] });
     // The first upload's event, delivered late: the bucket (unversioned here, unlike the stack's) now holds the
@@ -67,6 +79,7 @@ describe('ingest on the stand-ins', () => {
     expect(await validateUpload(firstEvent)).toEqual({ outcomes: ['ignored'] });
     const uploads = await stack.table.uploads.listUploads('leads');
     expect(uploads.map((u) => u.acceptedRows)).toEqual([2, 2]);
+    expect(uploads.map((u) => u.uploadedAt)).toEqual([firstEvent.Records[0]!.eventTime, second.Records[0]!.eventTime]);
     expect(uploads[0]!.uploadedAt < uploads[1]!.uploadedAt).toBe(true);
     expect(await stack.list('accepted/leads/')).toHaveLength(2);
   });
