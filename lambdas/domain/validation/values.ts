@@ -47,13 +47,6 @@ function digitsAt(s: string, at: number, n: number): number {
   return v;
 }
 
-/**
- * After `fastIsoDate` returned a local value (no `Z`): its local day as the number yyyymmdd, so a caller
- * comparing days needs no second look at the text; -1 otherwise. (A side result rather than a returned object:
- * it is read a few million times per file.)
- */
-export let fastIsoDayKey = -1;
-
 /** The characters of the value `fastIsoDate` is reading (a scratch buffer: one read of each character). */
 const ISO_CHARS = new Uint8Array(20);
 
@@ -67,7 +60,6 @@ const ISO_CHARS = new Uint8Array(20);
  * validation's hot code then fitted the processor's instruction cache less well.
  */
 export function fastIsoDate(s: string, dateOnly: boolean): string | undefined {
-  fastIsoDayKey = -1;
   const n = s.length;
   if (n !== 10 && n !== 16 && n !== 19 && n !== 20) return undefined;
   const ch = ISO_CHARS;
@@ -83,7 +75,7 @@ export function fastIsoDate(s: string, dateOnly: boolean): string | undefined {
   const mo = m0 * 10 + m1;
   const d = d0 * 10 + d1;
   if (y < 1900 || y > 2999 || mo < 1 || mo > 12 || d < 1 || d > (mo === 2 ? daysInMonth(y, 2) : MONTH_DAYS[mo]!)) return undefined;
-  if (n === 10) { fastIsoDayKey = y * 10_000 + mo * 100 + d; return s; }
+  if (n === 10) return s;
   const sep = ch[10]!;
   if ((sep !== 84 /* T */ && sep !== 32) || ch[13] !== 58) return undefined;
   const h0 = ch[11]! - 48, h1 = ch[12]! - 48, i0 = ch[14]! - 48, i1 = ch[15]! - 48;
@@ -93,8 +85,6 @@ export function fastIsoDate(s: string, dateOnly: boolean): string | undefined {
     if (ch[16] !== 58 || (s0 >>> 0) > 5 || (s1 >>> 0) > 9) return undefined;
     if (n === 20 && ch[19] !== 90 /* Z */) return undefined;
   }
-  // A Z instant's local day depends on the time zone: only a local value gets a day key.
-  if (n !== 20) fastIsoDayKey = y * 10_000 + mo * 100 + d;
   if (dateOnly) return s.slice(0, 10);
   if (sep === 84 && n >= 19) return s; // already `YYYY-MM-DDTHH:mm:ss` or `…Z`
   if (n === 20) return `${s.slice(0, 10)}T${s.slice(11, 20)}`;

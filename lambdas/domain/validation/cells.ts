@@ -1,0 +1,118 @@
+/**
+ * How a file's mapped columns are read: one `ColumnPlan` per column the header maps, worked out once per file
+ * from the dataset registry, the header and the settings; `parseCell` reads one cell of a plan.
+ */
+import type { Settings } from '../settings.ts';
+import type { ColumnSpec, DatasetSpec } from '../datasets/registry.ts';
+import type { HeaderMapping } from './header.ts';
+import type { ErrorCode } from './report.ts';
+import {
+  fastInteger, fastIsoDate, fastMoneyMinor, parseBoolean, parseDateValue, parseInteger, parseMoney, parsePercent, type Parsed,
+} from './values.ts';
+
+export type CellValue = string | number | boolean;
+
+/** Why a cell could not be read: the error code and the end of the sentence `"<value>" …`. */
+export interface CellProblem {
+  readonly code: ErrorCode;
+  readonly problem: string;
+}
+
+/** How one mapped column of a file is read. */
+export interface ColumnPlan {
+  readonly name: string;
+  /** Where the column is in the file's rows. */
+  readonly index: number;
+  readonly type: ColumnSpec['type'];
+  readonly dateOrder: Settings['dateOrder'];
+  readonly currency: string;
+  readonly decimalComma: boolean;
+  /** What a blank cell is: an error (required), fine (optional), or the value "unknown" with a warning. */
+  readonly blank: 'error' | 'ok' | 'unknown';
+  readonly isDate: boolean;
+}
+
+const DATE_TYPES: ReadonlySet<ColumnSpec['type']> = new Set(['datetime', 'date', 'day-or-month']);
+
+/** The plans of the columns a header maps, in the registry's column order. */
+export function planColumns(spec: DatasetSpec, mapping: HeaderMapping, settings: Settings, decimalComma: boolean): ColumnPlan[] {
+  const plans: ColumnPlan[] = [];
+  for (const column of spec.columns) {
+    const index = mapping.index[column.name];
+    if (index === undefined) continue;
+    plans.push({
+      name: column.name, index, type: column.type, dateOrder: settings.dateOrder, currency: settings.currency, decimalComma,
+      blank: blankRule(spec, column), isDate: DATE_TYPES.has(column.type),
+    });
+  }
+  return plans;
+}
+
+function blankRule(spec: DatasetSpec, column: ColumnSpec): ColumnPlan['blank'] {
+  if (!column.required) return 'ok';
+  // A lead with no source still counts, as "unknown"; an opportunity's status can be derived (`build` decides).
+  if (spec.name === 'leads' && column.name === 'source') return 'unknown';
+  if (spec.name === 'opportunities' && column.name === 'status') return 'ok';
+  return 'error';
+}
+
+const fromParsed = <T extends CellValue>(p: Parsed<T>): T | CellProblem => (p.ok ? p.value : p);
+
+const SQL_STATUS: ReadonlyMap<string, string> = new Map([
+  ...['accepted', 'yes', 'true', '1', 'y'].map((w) => [w, 'accepted'] as const),
+  ...['rejected', 'no', 'false', '0', 'n', 'unqualified'].map((w) => [w, 'rejected'] as const),
+  ['pending', 'pending'],
+]);
+
+/** Reads a cell of a mapped column (trimmed, not blank) as the column's type. */
+export function parseCell(plan: ColumnPlan, raw: string): CellValue | CellProblem {
+  switch (plan.type) {
+    case 'text':
+      return raw;
+    case 'datetime':
+      return fastIsoDate(raw, false) ?? fromParsed(parseDateValue(raw, plan.dateOrder));
+    case 'date':
+      return fastIsoDate(raw, true) ?? fromParsed(parseDateValue(raw, plan.dateOrder, { dateOnly: true }));
+    case 'day-or-month':
+      return fastIsoDate(raw, true) ?? fromParsed(parseDateValue(raw, plan.dateOrder, { dateOnly: true, allowMonth: true }));
+    case 'money': {
+      const fast = fastMoneyMinor(raw);
+      if (fast >= 0) return fast;
+      const r = parseMoney(raw, { decimalComma: plan.decimalComma });
+      if (!r.ok) return r;
+      if (r.value.currency && r.value.currency !== plan.currency) {
+        return { code: 'currency-mismatch', problem: `is in ${r.value.currency}, the configured currency is ${plan.currency}` };
+      }
+      return r.value.minor;
+    }
+    case 'integer': {
+      const fast = fastInteger(raw);
+      return fast >= 0 ? fast : fromParsed(parseInteger(raw, { decimalComma: plan.decimalComma }));
+    }
+    case 'boolean':
+      return fromParsed(parseBoolean(raw));
+    case 'percent':
+      return fromParsed(parsePercent(raw));
+    case 'sql-status':
+      return SQL_STATUS.get(raw.toLowerCase())
+        ?? { code: 'constraint-error', problem: 'is not an SQL status (accepted, rejected, pending)' };
+    case 'currency': {
+      const c = raw.toUpperCase();
+      if (!/^[A-Z]{3}$/.test(c)) return { code: 'type-error', problem: 'is not an ISO 4217 currency code' };
+      if (c !== plan.currency) return { code: 'currency-mismatch', problem: `differs from the configured currency ${plan.currency}` };
+      return c;
+    }
+  }
+}
+
+/** Whether a cell needs trimming: it starts or ends with white space, a control character, NBSP or a BOM. */
+function untrimmed(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  const a = s.charCodeAt(0);
+  const b = s.charCodeAt(n - 1);
+  return a <= 32 || b <= 32 || a === 0xa0 || b === 0xa0 || a === 0xfeff || b === 0xfeff;
+}
+
+/** The cell without surrounding white space; the same string when there is none (most cells). */
+export const trimmed = (s: string): string => (untrimmed(s) ? s.trim() : s);

@@ -1,0 +1,279 @@
+/**
+ * `RowChecker`: checks the data rows of one file, one at a time, against the dataset's columns and rules, and
+ * writes each good record to the sink. Everything per file (which column is where, how it is read) is worked out
+ * once, in the constructor; per row it reads the mapped cells, applies the registry's row rules, and checks ids.
+ */
+import type { DatasetName } from '../layout.ts';
+import type { DatasetSpec, ParsedCells, RowIssue } from '../datasets/registry.ts';
+import type { DatasetRecords } from '../datasets/records.ts';
+import type { HeaderMapping } from './header.ts';
+import type { ErrorCode, Issue, IssueLog, WarningCode } from './report.ts';
+import { CompactIdSet } from './id-set.ts';
+import { LocalDates } from './local-dates.ts';
+import { parseCell, planColumns, trimmed, type CellValue, type ColumnPlan } from './cells.ts';
+import type { Settings } from '../settings.ts';
+
+/** Where a validation writes its records; see `validateExport`. */
+export interface RecordSink<R> {
+  /** Takes one record; returns a promise only when the caller should wait (backpressure). */
+  write(record: R): void | Promise<void>;
+  /** Forget what was written: the file is read again from the start (encoding fallback). */
+  reset(): void | Promise<void>;
+}
+
+/** The report's issue logs the checker adds to. */
+export interface IssueLogs {
+  readonly errors: IssueLog<ErrorCode>;
+  readonly warnings: IssueLog<WarningCode>;
+}
+
+export interface RowCheckerOptions {
+  readonly settings: Settings;
+  /** The last local day a date may be on (the upload day plus one), `YYYY-MM-DD`. */
+  readonly futureLimit: string;
+  /** The upload's time, for the future-date message. */
+  readonly uploadedAt: string;
+  /** The file writes decimal commas (a semicolon-delimited export). */
+  readonly decimalComma: boolean;
+}
+
+const SUMMARY_RE = /^(grand\s+)?totals?\b/i;
+/** Lines report tools print under the data (Salesforce: confidentiality notice, copyright, who ran it). */
+const FOOTER_RE = /^(confidential|copyright|\(c\)|©|generated\s+by|filtered\s+by|salesforce\.com|report\s+(run|generated)|exported\s+(on|by))/i;
+const NUMERIC_TYPES: ReadonlySet<string> = new Set(['money', 'integer', 'percent']);
+
+export class RowChecker<N extends DatasetName> {
+  /** Data records read (summary, footer and comment rows included). */
+  rows = 0;
+  /** Records that passed (written to the sink unless the file is already rejected). */
+  acceptedRows = 0;
+  /** Rows with at least one error, and the errors found in rows. */
+  errorRows = 0;
+  errorIssues = 0;
+
+  private readonly plans: readonly ColumnPlan[];
+  private readonly datePlans: readonly ColumnPlan[];
+  /** The current row's values by column name: one object, refilled per row (`build` keeps nothing of it). */
+  private readonly parsed: Record<string, CellValue | undefined> = {};
+  private readonly dates: LocalDates;
+  private readonly keyIndexes: readonly number[];
+  private readonly numericIndexes: readonly number[];
+  private readonly ids = new CompactIdSet();
+  private readonly tolerance: number;
+  private readonly rowErrors: Issue<ErrorCode>[] = [];
+  private readonly issues: RowIssue[] = [];
+  private writes: Promise<void>[] = [];
+  /** A row with blank keys and filled numbers: a summary if it is the last row, an error if another follows. */
+  private held: { cells: string[]; row: number; line: number } | undefined;
+  private afterSummary = false;
+
+  constructor(
+    private readonly spec: DatasetSpec<N>,
+    mapping: HeaderMapping,
+    private readonly logs: IssueLogs,
+    private readonly headerWidth: number,
+    private readonly opts: RowCheckerOptions,
+    private readonly sink: RecordSink<DatasetRecords[N]>,
+  ) {
+    this.plans = planColumns(spec, mapping, opts.settings, opts.decimalComma);
+    this.datePlans = this.plans.filter((p) => p.isDate);
+    // Every column of the dataset is a key of the row object from the start, so `build` always sees one shape.
+    for (const c of spec.columns) this.parsed[c.name] = undefined;
+    this.keyIndexes = spec.keyColumns.map((k) => mapping.index[k] ?? -1);
+    this.numericIndexes = spec.columns.filter((c) => NUMERIC_TYPES.has(c.type) && mapping.index[c.name] !== undefined)
+      .map((c) => mapping.index[c.name]!);
+    this.dates = new LocalDates(opts.settings, opts.futureLimit);
+    this.tolerance = opts.settings.errorTolerance ?? 0;
+  }
+
+  /**
+   * The header's columns this checker never reads (a mask for `CsvParser.skip`): not mapped to a column of the
+   * dataset, and not the first one (comment and summary rows are told by their first cell).
+   */
+  skippableColumns(): Uint8Array {
+    const mask = new Uint8Array(this.headerWidth).fill(1);
+    mask[0] = 0;
+    for (const p of this.plans) mask[p.index] = 0;
+    return mask;
+  }
+
+  /** Waits for the sink when it asked to (backpressure); called once per chunk, not per row. */
+  async flush(): Promise<void> {
+    if (this.writes.length === 0) return;
+    const w = this.writes;
+    this.writes = [];
+    await Promise.all(w);
+  }
+
+  /** The end of the data: a held blank-key row was the last one, so it is a summary row. */
+  end(): void {
+    const h = this.held;
+    if (!h) return;
+    this.held = undefined;
+    this.logs.warnings.add({ code: 'summary-row', row: h.row, line: h.line, value: trimmed(h.cells[0] ?? '').slice(0, 80), message: 'summary row skipped' });
+  }
+
+  /** A record of a CSV file as `CsvParser` hands it over; the header (row 1) is not a data row. */
+  row(cells: string[], row: number, line: number): void {
+    if (row > 1) this.check(cells, row, line);
+  }
+
+  check(cells: string[], row: number, line: number): void {
+    this.rows++;
+    // A comment line under a possible closing total does not make that total a data row.
+    if (this.held && !isComment(cells)) {
+      const h = this.held;
+      this.held = undefined;
+      this.checkRecord(h.cells, h.row, h.line);
+    }
+    const first = trimmed(cells[0] ?? '');
+    if (first === '' && isBlankRow(cells)) return;
+    if (first.startsWith('#')) {
+      this.logs.warnings.add({ code: 'comment-row', row, line, value: first.slice(0, 80), message: 'comment line skipped' });
+      return;
+    }
+    if (SUMMARY_RE.test(first)) {
+      this.afterSummary = true;
+      this.logs.warnings.add({ code: 'summary-row', row, line, value: first.slice(0, 80), message: 'summary row skipped' });
+      return;
+    }
+    if (this.keysBlank(cells) && this.numbersFilled(cells)) {
+      this.held = { cells: cells.slice(), row, line }; // the parser refills `cells` for the next row
+      return;
+    }
+    this.checkRecord(cells, row, line);
+  }
+
+  private keysBlank(cells: readonly string[]): boolean {
+    return this.keyIndexes.every((i) => i < 0 || cells[i] === undefined || trimmed(cells[i]!) === '');
+  }
+
+  /** "Its numbers are filled": a count or an amount, not a date (a record that lost its id is an error, not a total). */
+  private numbersFilled(cells: readonly string[]): boolean {
+    return this.numericIndexes.some((i) => /\d/.test(cells[i] ?? ''));
+  }
+
+  private err(code: ErrorCode, row: number, line: number, column: string | undefined, value: string | undefined, message: string): void {
+    this.rowErrors.push({ code, row, line, ...(column ? { column } : {}), ...(value !== undefined ? { value } : {}), message });
+  }
+
+  private checkRecord(cells: string[], row: number, line: number): void {
+    this.rowErrors.length = 0;
+    this.checkWidth(cells, row, line);
+    this.readCells(cells, row, line);
+    if (this.rowErrors.length === 0) this.checkFutureDates(row, line);
+    const record = this.rowErrors.length === 0 ? this.build(row, line) : undefined;
+    // Lines report tools print under the data (a Salesforce footer) fail as records: skip them instead.
+    if (this.rowErrors.length > 0 && this.isFooter(cells)) {
+      this.logs.warnings.add({ code: 'footer-row', row, line, value: trimmed(cells[0] ?? '').slice(0, 80), message: 'report footer line skipped' });
+      return;
+    }
+    this.checkUnique(record, row, line);
+    if (this.rowErrors.length > 0) {
+      this.errorRows++;
+      this.errorIssues += this.rowErrors.length;
+      for (const e of this.rowErrors) this.logs.errors.add(e);
+      return;
+    }
+    if (!record) return;
+    this.acceptedRows++;
+    // With no tolerance, once any error is known the file is rejected whole: stop storing, keep checking.
+    if (this.tolerance > 0 || this.logs.errors.total === 0) {
+      const w = this.sink.write(record);
+      if (w) this.writes.push(w);
+    }
+  }
+
+  /** Cells past the header's width must be blank. */
+  private checkWidth(cells: readonly string[], row: number, line: number): void {
+    for (let i = this.headerWidth; i < cells.length; i++) {
+      if (trimmed(cells[i]!) !== '') {
+        this.err('extra-cell', row, line, undefined, cells[i], `the row has ${cells.length} cells, the header ${this.headerWidth}`);
+        return;
+      }
+    }
+  }
+
+  /** Reads every mapped cell into `parsed`, recording what cannot be read. */
+  private readCells(cells: readonly string[], row: number, line: number): void {
+    for (const plan of this.plans) {
+      this.parsed[plan.name] = undefined;
+      const cell = cells[plan.index];
+      if (cell === undefined) {
+        this.err('missing-cell', row, line, plan.name, undefined, `the row has ${cells.length} cells and ends before column "${plan.name}"`);
+        continue;
+      }
+      const raw = trimmed(cell);
+      if (raw === '') {
+        if (plan.blank === 'error') this.err('missing-value', row, line, plan.name, '', `required value "${plan.name}" is blank`);
+        else if (plan.blank === 'unknown') {
+          this.parsed[plan.name] = 'unknown';
+          this.logs.warnings.add({ code: 'blank-value', row, line, column: plan.name, value: '', message: `blank ${plan.name} read as "unknown"` });
+        }
+        continue;
+      }
+      const v = parseCell(plan, raw);
+      if (typeof v === 'object') this.err(v.code, row, line, plan.name, raw, `"${truncate(raw)}" ${v.problem}`);
+      else this.parsed[plan.name] = v;
+    }
+  }
+
+  /** Dates after the upload day plus one are errors, except where the dataset says a date may lie ahead. */
+  private checkFutureDates(row: number, line: number): void {
+    let exempt: readonly string[] | undefined;
+    for (const plan of this.datePlans) {
+      const v = this.parsed[plan.name];
+      if (typeof v !== 'string' || !this.dates.isFuture(v)) continue;
+      exempt ??= this.spec.futureDateExempt?.(this.parsed) ?? [];
+      if (exempt.includes(plan.name)) continue;
+      this.err('future-date', row, line, plan.name, v, `${v.slice(0, 10)} is in the future (uploaded ${this.opts.uploadedAt.slice(0, 10)})`);
+    }
+  }
+
+  /** The registry's row rules and the record they build. */
+  private build(row: number, line: number): DatasetRecords[N] | undefined {
+    this.issues.length = 0;
+    const record = this.spec.build(this.parsed as ParsedCells, this.dates, this.issues);
+    for (const issue of this.issues) {
+      if (issue.severity === 'error') this.err(issue.code, row, line, issue.column, stringOf(this.parsed[issue.column]), issue.message);
+      else this.logs.warnings.add({ code: 'blank-value', row, line, column: issue.column, message: issue.message });
+    }
+    return record;
+  }
+
+  /** One record per id (or per unique key): a second one is an error naming the first row. */
+  private checkUnique(record: DatasetRecords[N] | undefined, row: number, line: number): void {
+    const { spec } = this;
+    if (spec.idColumn) {
+      const id = this.parsed[spec.idColumn];
+      if (typeof id !== 'string') return;
+      const seen = this.ids.add(id, row);
+      if (seen) this.err('duplicate-id', row, line, spec.idColumn, id, `${spec.idColumn} "${truncate(id)}" is also on row ${seen}`);
+      return;
+    }
+    if (!record || this.rowErrors.length > 0) return;
+    const seen = this.ids.add(spec.keyOf(record), row);
+    if (!seen) return;
+    const cols = spec.uniqueKey;
+    const values = cols.map((c) => stringOf((record as unknown as Record<string, unknown>)[c]) || '(blank)').join(' / ');
+    this.err('duplicate-id', row, line, cols[0], values,
+      `row ${seen} has the same ${cols.join(', ')}: the scorecard keeps one record per ${cols.join(' + ')}, so one of ` +
+      'the two would be lost; put them on one row, or export without extra breakdowns (device, ad set, region…)');
+  }
+
+  /** Only the first cell filled, and it reads like a report footer, or it follows a summary row. */
+  private isFooter(cells: readonly string[]): boolean {
+    for (let i = 1; i < cells.length; i++) if (trimmed(cells[i]!) !== '') return false;
+    return this.afterSummary || FOOTER_RE.test(trimmed(cells[0] ?? ''));
+  }
+}
+
+const isComment = (cells: readonly string[]): boolean => trimmed(cells[0] ?? '').startsWith('#');
+
+function isBlankRow(cells: readonly string[]): boolean {
+  for (const c of cells) if (trimmed(c) !== '') return false;
+  return true;
+}
+
+const truncate = (s: string): string => (s.length > 60 ? `${s.slice(0, 57)}…` : s);
+const stringOf = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
