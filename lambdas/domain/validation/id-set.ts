@@ -43,11 +43,7 @@ export class CompactIdSet {
     this.mask = cap - 1;
   }
 
-  /**
-   * Empties the set and gives its storage back, keeping the object (and its hidden class: see `keepShapesOf`
-   * in validate-export.ts). Every field gets a value of the type it had, so no code that uses the set is
-   * invalidated.
-   */
+  /** Empties the set and gives its storage back, so the object can be reused for another file. */
   release(): void {
     this.table = new Int32Array(2048);
     this.mask = 1023;
