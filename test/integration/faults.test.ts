@@ -95,8 +95,9 @@ describe('a validation killed half-way and run again', () => {
     const event = await upload(key, OCTOBER);
     const real = new S3ObjectStore(stack.clients.s3);
     const dying: ObjectStore = Object.assign(Object.create(real) as ObjectStore, {
-      createRecordWriter(bucket: string, recordsKey: string): RecordFileWriter {
-        const writer = real.createRecordWriter(bucket, recordsKey);
+      // Whatever the port's arguments are: passed through to the real writer.
+      createRecordWriter(...args: Parameters<ObjectStore['createRecordWriter']>): RecordFileWriter {
+        const writer = real.createRecordWriter(...args);
         let written = 0;
         return {
           write: async (r) => {
