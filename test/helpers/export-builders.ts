@@ -106,3 +106,9 @@ export async function validate<N extends DatasetName>(
 /** The issues of one code, reduced to where they are (what tests assert on). */
 export const where = (issues: readonly { code: string; row?: number; line?: number; column?: string }[], code: string) =>
   issues.filter((i) => i.code === code).map((i) => ({ row: i.row, line: i.line, column: i.column }));
+
+/** Header lines of the validation tests' minimal leads, opportunities and spend exports. */
+export const LEADS_HEADER =
+  'Record ID,Create Date,Original Source,Became a Marketing Qualified Lead Date,Became a Sales Qualified Lead Date,SQL Status,Became a Customer Date';
+export const OPPS_HEADER = 'Deal ID,Create Date,Deal Stage,Close Date,Amount,Original Source';
+export const SPEND_HEADER = 'Day,Channel,Campaign,Category,Cost';
