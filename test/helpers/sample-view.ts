@@ -127,18 +127,9 @@ export function sampleImages(view: ScorecardView): InlineImage[] {
 /** Stored KPIs of the samples for the periods a scorecard reads (October 2026 and the 12 months before it). */
 export async function sampleKpiStore(periodId = '2026-10', settings = DEFAULT_SETTINGS, now = new Date('2026-11-01T06:00:00Z')): Promise<InMemoryKpiStore> {
   // Imported here, not at the top: the unit tests that only need the fixtures above stay clear of validation and KPI code.
-  const [{ InMemoryKpiStore }, { loadExportFolder }, { computePeriodKpis }, { toStoredKpis }] = await Promise.all([
-    import('../../lambdas/adapters/memory.ts'), import('../../lambdas/cli/folder.ts'),
-    import('../../lambdas/domain/metrics/compute.ts'), import('../../lambdas/use-cases/compute-kpis.ts'),
-  ]);
-  const folder = await loadExportFolder(fileURLToPath(new URL('../../samples/', import.meta.url)), settings, now);
-  const period = parsePeriodId(periodId);
-  const store = new InMemoryKpiStore();
-  for (const p of scorecardPeriods(period).all) {
-    const { summary, kpis } = toStoredKpis(computePeriodKpis(folder.loaded.records, p, settings), folder.loaded, now.toISOString());
-    await store.putPeriod(summary, kpis);
-  }
-  return store;
+  const { kpisOfFolder } = await import('../../lambdas/cli/composition.ts');
+  const samples = fileURLToPath(new URL('../../samples/', import.meta.url));
+  return (await kpisOfFolder(samples, settings, now, scorecardPeriods(parsePeriodId(periodId)).all)).kpis;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Event } from 'aws-lambda';
 import { decodeS3Key, handler as validateUpload } from '../../lambdas/handlers/validate-upload.ts';
-import { loadAcceptedRecords } from '../../lambdas/use-cases/compute-kpis.ts';
+import { computeAndStoreKpis } from '../../lambdas/use-cases/compute-kpis.ts';
+import { parsePeriodId } from '../../lambdas/domain/periods/period.ts';
+import { settingsFromEnv } from '../../lambdas/domain/settings.ts';
 import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.ts';
 import { startTestStack, type TestStack } from '../helpers/stand-ins.ts';
 
@@ -85,9 +87,17 @@ describe('ingest on the stand-ins', () => {
   });
 
   it('lets the later upload win per record key when the KPI step merges them', async () => {
-    const loaded = await loadAcceptedRecords({ store: new S3ObjectStore(stack.clients.s3), ledger: stack.table.uploads });
-    const leads = loaded.records.leads.map((r) => [r.lead_id, r.source]).sort();
-    expect(leads).toEqual([['L1', 'Webinar'], ['L2', 'Paid Social'], ['L3', 'Organic Search']]);
+    // October's KPIs as the KPI function computes and stores them: L2 counts once, under the second upload's source.
+    await computeAndStoreKpis([parsePeriodId('2026-10')], {
+      store: new S3ObjectStore(stack.clients.s3), ledger: stack.table.uploads, kpis: stack.table.kpis,
+      clock: { now: () => new Date('2026-11-01T06:00:00Z') }, settings: settingsFromEnv(process.env),
+    });
+    const leads = (await stack.table.kpis.getPeriod('2026-10')).kpis.find((k) => k.id === 'leads');
+    expect(leads?.value).toBe(3);
+    // Segments are lower-cased source names; Direct (L2's first source) is gone.
+    expect(Object.fromEntries(Object.entries(leads?.segments ?? {}).map(([source, v]) => [source, v.value])))
+      .toEqual({ webinar: 1, 'paid social': 1, 'organic search': 1 });
+    expect(leads?.uploads).toHaveLength(2);
   });
 
   it('sets a bad upload aside with its report, emails ops once, and stores nothing for the KPIs', async () => {
