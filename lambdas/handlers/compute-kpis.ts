@@ -7,10 +7,9 @@
  */
 import { computeAndStoreKpis } from '../use-cases/compute-kpis.ts';
 import { lastClosedPeriod, parsePeriodId, periodRange, previousPeriod, type Period } from '../domain/periods/period.ts';
-import { lazyRuntime } from './runtime.ts';
+import { lambdaHandler } from './middleware.ts';
 import { countKpis } from './observability.ts';
-
-const runtime = lazyRuntime('compute-kpis');
+import type { Runtime } from './runtime.ts';
 
 export interface ComputeKpisEvent {
   readonly period?: string;
@@ -37,8 +36,7 @@ export function periodsToCompute(event: ComputeKpisEvent, now: Date, periodType:
   return { target, periods: periodRange(previousPeriod(target, TREND_WINDOW), target) };
 }
 
-export async function handler(event: ComputeKpisEvent = {}): Promise<ComputeKpisResult> {
-  const rt = runtime();
+async function computeKpis(event: ComputeKpisEvent | undefined, rt: Runtime): Promise<ComputeKpisResult> {
   const { target, periods } = periodsToCompute(event ?? {}, rt.clock.now(), rt.settings.periodType, rt.settings.timezone);
   const results = await computeAndStoreKpis(periods, { store: rt.store, ledger: rt.table.uploads, kpis: rt.table.kpis, clock: rt.clock, settings: rt.settings });
   const last = results.find((r) => r.period.id === target.id);
@@ -48,3 +46,6 @@ export async function handler(event: ComputeKpisEvent = {}): Promise<ComputeKpis
   countKpis(rt.metrics, result);
   return result;
 }
+
+/** Scheduler invokes it with `{}`; a backfill with a period or a range. */
+export const handler = lambdaHandler('compute-kpis', computeKpis);

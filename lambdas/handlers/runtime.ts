@@ -1,17 +1,18 @@
 /**
  * What every handler needs, built once per container from the environment: settings, AWS clients (with the
- * endpoint overrides the local stand-ins use and the retry policy of aws-clients.ts), the adapters, a logger
- * and metrics (observability.ts: EMF in Lambda, recorded in memory elsewhere).
+ * endpoint overrides the local stand-ins use and the retry policy of aws-clients.ts, captured by the Tracer),
+ * the adapters, a logger, metrics and a tracer (observability.ts: EMF and X-Ray in Lambda, neither elsewhere).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { RESOURCE_ENV } from '../domain/layout.ts';
 import { SETTINGS_ENV, settingsFromEnv, type Settings } from '../domain/settings.ts';
-import { awsConfigFromEnv, createAwsClients } from '../adapters/aws-clients.ts';
+import { awsConfigFromEnv, createAwsClients, type AwsClients } from '../adapters/aws-clients.ts';
 import { S3ObjectStore } from '../adapters/s3-object-store.ts';
 import { createTableAdapters, type TableAdapters } from '../adapters/dynamo-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import type { Clock } from '../ports/index.ts';
-import { createObservability, type ScorecardMetrics } from './observability.ts';
+import { createObservability, OBSERVABILITY_ENV, type HandlerMetrics, type Observability } from './observability.ts';
 
 export interface Runtime {
   readonly settings: Settings;
@@ -20,7 +21,8 @@ export interface Runtime {
   readonly mailer: SesMailer;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly metrics: ScorecardMetrics;
+  readonly metrics: HandlerMetrics;
+  readonly tracer: Tracer;
 }
 
 export class ConfigurationError extends Error {
@@ -33,9 +35,26 @@ function required(env: Readonly<Record<string, string | undefined>>, name: strin
   return v;
 }
 
-export function createRuntime(env: Readonly<Record<string, string | undefined>>, serviceName: string): Runtime {
-  const clients = createAwsClients(awsConfigFromEnv(env));
-  const { logger, metrics } = createObservability(serviceName, env);
+/**
+ * The clients with X-Ray instrumentation when the Tracer is on (a subsegment per AWS call, with its retries and
+ * throttling); returned as they are when it is off. Here rather than in aws-clients.ts, so adapters stay free of
+ * Powertools. The document client shares its middleware with the DynamoDB client, so its calls are traced too.
+ */
+export function traceClients(clients: AwsClients, tracer: Tracer): AwsClients {
+  return {
+    s3: tracer.captureAWSv3Client(clients.s3),
+    dynamodb: tracer.captureAWSv3Client(clients.dynamodb),
+    ses: tracer.captureAWSv3Client(clients.ses),
+  };
+}
+
+export function createRuntime(
+  env: Readonly<Record<string, string | undefined>>,
+  serviceName: string,
+  observability: Observability = createObservability(serviceName, env),
+): Runtime {
+  const { logger, metrics, tracer } = observability;
+  const clients = traceClients(createAwsClients(awsConfigFromEnv(env)), tracer);
   return {
     settings: settingsFromEnv(env),
     store: new S3ObjectStore(clients.s3),
@@ -44,6 +63,7 @@ export function createRuntime(env: Readonly<Record<string, string | undefined>>,
     clock: { now: () => new Date() },
     logger,
     metrics,
+    tracer,
   };
 }
 
@@ -52,8 +72,9 @@ export function lazyRuntime(serviceName: string): () => Runtime {
   let rt: Runtime | undefined;
   let builtFor = '';
   return () => {
-    // Rebuilt only when the binding changes: never on AWS, but the local run and the tests start fresh stand-ins.
-    const binding = [...Object.values(RESOURCE_ENV), ...Object.values(SETTINGS_ENV)].map((name) => process.env[name] ?? '').join('|');
+    // Rebuilt only when the binding changes: never on AWS, but the local run and the tests start fresh stand-ins
+    // (and the tests play Lambda's part by setting its variables).
+    const binding = [...Object.values(RESOURCE_ENV), ...Object.values(SETTINGS_ENV), ...OBSERVABILITY_ENV].map((name) => process.env[name] ?? '').join('|');
     if (!rt || binding !== builtFor) {
       rt = createRuntime(process.env, serviceName);
       builtFor = binding;

@@ -3,13 +3,11 @@
  * `responsePayload`), or directly with `{ "period": "2026-10" }`; ops re-send a recipient whose delivery is
  * unknown with `{ "period": "2026-10", "resend": ["cfo@example.com"] }`.
  */
-import type { Context } from 'aws-lambda';
 import { parsePeriodId } from '../domain/periods/period.ts';
 import { SendIncompleteError, sendOptionsFrom, sendScorecard, type SendResult } from '../use-cases/send-scorecard.ts';
-import { lazyRuntime } from './runtime.ts';
+import { lambdaHandler, type InvocationContext } from './middleware.ts';
 import { countSends, redactEmails } from './observability.ts';
-
-const runtime = lazyRuntime('send-scorecard');
+import type { Runtime } from './runtime.ts';
 
 export type SendScorecardEvent =
   | { readonly period?: string; readonly resend?: readonly string[] }
@@ -28,12 +26,11 @@ export function periodOfEvent(event: SendScorecardEvent): string {
 /** Time kept back from the claim lease for the clock skew between this function and whoever reads the claim. */
 const LEASE_MARGIN_MS = 30_000;
 
-export async function handler(event: SendScorecardEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SendResult> {
-  const rt = runtime();
+async function sendPeriodScorecard(event: SendScorecardEvent, rt: Runtime, context: InvocationContext): Promise<SendResult> {
   const period = parsePeriodId(periodOfEvent(event));
   const resend = 'resend' in event && Array.isArray(event.resend) ? event.resend.map(String) : [];
   // A claim is safe to call stale once this invocation can no longer be running.
-  const remaining = context?.getRemainingTimeInMillis?.();
+  const remaining = context.getRemainingTimeInMillis?.();
   try {
     const result = await sendScorecard(
       period,
@@ -51,3 +48,5 @@ export async function handler(event: SendScorecardEvent, context?: Pick<Context,
     throw e;
   }
 }
+
+export const handler = lambdaHandler('send-scorecard', sendPeriodScorecard);

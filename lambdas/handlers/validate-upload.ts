@@ -2,9 +2,9 @@
 import type { S3Event } from 'aws-lambda';
 import { isDatasetName, type DatasetName } from '../domain/layout.ts';
 import { ingestUpload, type IngestOutcome } from '../use-cases/ingest-upload.ts';
-import { lazyRuntime } from './runtime.ts';
-
-const runtime = lazyRuntime('validate-upload');
+import { lambdaHandler } from './middleware.ts';
+import { countIngest } from './observability.ts';
+import type { Runtime } from './runtime.ts';
 
 /**
  * S3 event keys are URL-encoded, with `+` for spaces (a real `+` arrives as `%2B`). A key that is not valid
@@ -19,8 +19,7 @@ export function decodeS3Key(key: string): string {
   }
 }
 
-export async function handler(event: S3Event): Promise<{ outcomes: IngestOutcome['outcome'][] }> {
-  const rt = runtime();
+async function validateUploads(event: S3Event, rt: Runtime): Promise<{ outcomes: IngestOutcome['outcome'][] }> {
   const expected = process.env.SCORECARD_DATASET;
   const dataset: DatasetName | undefined = expected && isDatasetName(expected) ? expected : undefined;
   const outcomes: IngestOutcome['outcome'][] = [];
@@ -40,7 +39,10 @@ export async function handler(event: S3Event): Promise<{ outcomes: IngestOutcome
       ...('report' in result ? { rows: result.report.rows, errorCounts: result.report.errorCounts } : {}),
       ...('reason' in result ? { reason: result.reason } : {}),
     });
+    countIngest(rt.metrics, result);
     outcomes.push(result.outcome);
   }
   return { outcomes };
 }
+
+export const handler = lambdaHandler('validate-upload', validateUploads);
