@@ -6,8 +6,9 @@ import type { Settings } from '../settings.ts';
 import type { ColumnSpec, DatasetSpec } from '../datasets/registry.ts';
 import type { HeaderMapping } from './header.ts';
 import type { ErrorCode } from './report.ts';
+import { toLocalDate } from '../periods/period.ts';
 import {
-  fastInteger, fastIsoDate, fastMoneyMinor, parseBoolean, parseDateValue, parseInteger, parseMoney, parsePercent, type Parsed,
+  currencyMismatch, fastInteger, fastIsoDate, fastMoneyMinor, parseBoolean, parseDateValue, parseInteger, parseMoney, parsePercent, type Parsed,
 } from './values.ts';
 
 export type CellValue = string | number | boolean;
@@ -25,6 +26,8 @@ export interface ColumnPlan {
   readonly index: number;
   readonly type: ColumnSpec['type'];
   readonly dateOrder: Settings['dateOrder'];
+  /** The reporting time zone: an instant in a date-only column is on its local day there. */
+  readonly timezone: string;
   readonly currency: string;
   readonly decimalComma: boolean;
   /** What a blank cell is: an error (required), fine (optional), or the value "unknown" with a warning. */
@@ -41,7 +44,7 @@ export function planColumns(spec: DatasetSpec, mapping: HeaderMapping, settings:
     const index = mapping.index[column.name];
     if (index === undefined) continue;
     plans.push({
-      name: column.name, index, type: column.type, dateOrder: settings.dateOrder, currency: settings.currency, decimalComma,
+      name: column.name, index, type: column.type, dateOrder: settings.dateOrder, timezone: settings.timezone, currency: settings.currency, decimalComma,
       blank: blankRule(spec, column), isDate: DATE_TYPES.has(column.type),
     });
   }
@@ -68,22 +71,21 @@ const SQL_STATUS: ReadonlyMap<string, string> = new Map([
 export function parseCell(plan: ColumnPlan, raw: string): CellValue | CellProblem {
   switch (plan.type) {
     case 'text':
-      return raw;
+      return normalizeText(raw);
     case 'datetime':
       return fastIsoDate(raw, false) ?? fromParsed(parseDateValue(raw, plan.dateOrder));
     case 'date':
-      return fastIsoDate(raw, true) ?? fromParsed(parseDateValue(raw, plan.dateOrder, { dateOnly: true }));
-    case 'day-or-month':
-      return fastIsoDate(raw, true) ?? fromParsed(parseDateValue(raw, plan.dateOrder, { dateOnly: true, allowMonth: true }));
+    case 'day-or-month': {
+      const v = fastIsoDate(raw, false) ?? fromParsed(parseDateValue(raw, plan.dateOrder, { allowMonth: plan.type === 'day-or-month' }));
+      return typeof v === 'string' ? localDateValue(v, plan.timezone) : v;
+    }
     case 'money': {
       const fast = fastMoneyMinor(raw);
       if (fast >= 0) return fast;
       const r = parseMoney(raw, { decimalComma: plan.decimalComma });
       if (!r.ok) return r;
-      if (r.value.currency && r.value.currency !== plan.currency) {
-        return { code: 'currency-mismatch', problem: `is in ${r.value.currency}, the configured currency is ${plan.currency}` };
-      }
-      return r.value.minor;
+      const mismatch = currencyMismatch(r.value, plan.currency);
+      return mismatch ? { code: 'currency-mismatch', problem: mismatch } : r.value.minor;
     }
     case 'integer': {
       const fast = fastInteger(raw);
@@ -103,6 +105,31 @@ export function parseCell(plan: ColumnPlan, raw: string): CellValue | CellProble
       return c;
     }
   }
+}
+
+/** Characters that show nothing: zero-width space, joiners, word joiner, BOM, soft hyphen. */
+const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
+
+/**
+ * Text as it is compared and stored: Unicode NFC (a composed `é` and `e` + combining accent are one spelling),
+ * without invisible characters, so `José` typed two ways, or `L1` with a zero-width space pasted after it, are
+ * one id, not two records. Plain ASCII (nearly every cell) is returned as it is.
+ */
+export function normalizeText(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(s)) return s;
+  const visible = s.replace(INVISIBLE, '');
+  return visible.normalize('NFC');
+}
+
+/**
+ * The date a date-only column keeps of a value: a month stays a month; an instant (`…Z`, read from a value with
+ * an offset) is on its local day in the reporting time zone, as the same instant in a date-time column is; a
+ * local date-time keeps its date. One rule everywhere: the same instant never lands on two different days.
+ */
+export function localDateValue(value: string, timezone: string): string {
+  if (value.length === 7) return value;
+  return value.endsWith('Z') ? toLocalDate(value, timezone) : value.slice(0, 10);
 }
 
 /** Whether a cell needs trimming: it starts or ends with white space, a control character, NBSP or a BOM. */

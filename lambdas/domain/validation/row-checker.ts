@@ -37,7 +37,16 @@ export interface RowCheckerOptions {
   readonly decimalComma: boolean;
 }
 
-const SUMMARY_RE = /^(grand\s+)?totals?\b/i;
+/** How reports label their totals, in the languages of the tools' UIs (Total, Grand total, Gesamt, Totaux, Summe…). */
+const TOTAL_LABEL_RE = /^(grand\s+totals?|totals?|gesamt\w*|insgesamt|summe|totaux|total\s+g[ée]n[ée]ral|totale|suma\s+total)\b/i;
+/**
+ * Candidate trailing rows held while more rows may follow: they are a report's summary, comment or footer only
+ * when nothing but such rows comes after them. Past this many in a row they are data (memory stays bounded).
+ */
+const MAX_HELD_ROWS = 1000;
+const SKIPPED_MESSAGE = {
+  'summary-row': 'summary row skipped', 'comment-row': 'comment line skipped', 'footer-row': 'report footer line skipped',
+} as const;
 /** Lines report tools print under the data (Salesforce: confidentiality notice, copyright, who ran it). */
 const FOOTER_RE = /^(confidential|copyright|\(c\)|©|generated\s+by|filtered\s+by|salesforce\.com|report\s+(run|generated)|exported\s+(on|by))/i;
 const NUMERIC_TYPES: ReadonlySet<string> = new Set(['money', 'integer', 'percent']);
@@ -63,8 +72,12 @@ export class RowChecker<N extends DatasetName> {
   private readonly rowErrors: Issue<ErrorCode>[] = [];
   private readonly issues: RowIssue[] = [];
   private writes: Promise<void>[] = [];
-  /** A row with blank keys and filled numbers: a summary if it is the last row, an error if another follows. */
-  private held: { cells: string[]; row: number; line: number } | undefined;
+  /**
+   * Rows that look like a report's trailer (`#` comment, a total label, blank keys with filled numbers, or only
+   * the first cell filled): skipped with a warning when only such rows follow, checked as data when a data row
+   * comes after them (an id `#1001`, a campaign "Total Wine - Spring Promo" is data).
+   */
+  private held: { cells: string[]; row: number; line: number }[] = [];
   private afterSummary = false;
 
   constructor(
@@ -105,12 +118,11 @@ export class RowChecker<N extends DatasetName> {
     await Promise.all(w);
   }
 
-  /** The end of the data: a held blank-key row was the last one, so it is a summary row. */
+  /** The end of the data: the rows held come after the data (a valid record among them is still data). */
   end(): void {
-    const h = this.held;
-    if (!h) return;
-    this.held = undefined;
-    this.logs.warnings.add({ code: 'summary-row', row: h.row, line: h.line, value: trimmed(h.cells[0] ?? '').slice(0, 80), message: 'summary row skipped' });
+    const held = this.held;
+    this.held = [];
+    for (const h of held) this.checkRecord(h.cells, h.row, h.line, true);
   }
 
   /** A record of a CSV file as `CsvParser` hands it over; the header (row 1) is not a data row. */
@@ -120,28 +132,22 @@ export class RowChecker<N extends DatasetName> {
 
   check(cells: string[], row: number, line: number): void {
     this.rows++;
-    // A comment line under a possible closing total does not make that total a data row.
-    if (this.held && !isComment(cells)) {
-      const h = this.held;
-      this.held = undefined;
-      this.checkRecord(h.cells, h.row, h.line);
-    }
     const first = trimmed(cells[0] ?? '');
     if (first === '' && isBlankRow(cells)) return;
-    if (first.startsWith('#')) {
-      this.logs.warnings.add({ code: 'comment-row', row, line, value: first.slice(0, 80), message: 'comment line skipped' });
+    if (first.startsWith('#') || TOTAL_LABEL_RE.test(first) || (this.keysBlank(cells) && this.numbersFilled(cells)) || onlyFirstCell(cells)) {
+      this.held.push({ cells: cells.slice(), row, line }); // the parser refills `cells` for the next row
+      if (this.held.length > MAX_HELD_ROWS) this.checkHeldAsData();
       return;
     }
-    if (SUMMARY_RE.test(first)) {
-      this.afterSummary = true;
-      this.logs.warnings.add({ code: 'summary-row', row, line, value: first.slice(0, 80), message: 'summary row skipped' });
-      return;
-    }
-    if (this.keysBlank(cells) && this.numbersFilled(cells)) {
-      this.held = { cells: cells.slice(), row, line }; // the parser refills `cells` for the next row
-      return;
-    }
+    this.checkHeldAsData();
     this.checkRecord(cells, row, line);
+  }
+
+  /** A data row follows the rows held: they were data too. */
+  private checkHeldAsData(): void {
+    const held = this.held;
+    this.held = [];
+    for (const h of held) this.checkRecord(h.cells, h.row, h.line);
   }
 
   private keysBlank(cells: readonly string[]): boolean {
@@ -157,15 +163,20 @@ export class RowChecker<N extends DatasetName> {
     this.rowErrors.push({ code, row, line, ...(column ? { column } : {}), ...(value !== undefined ? { value } : {}), message });
   }
 
-  private checkRecord(cells: string[], row: number, line: number): void {
+  /**
+   * Checks a row as a record. A row that is not a valid record may still be a line a report tool adds:
+   * `trailing` says no data row comes after it (see `skippedAs`).
+   */
+  private checkRecord(cells: string[], row: number, line: number, trailing = false): void {
     this.rowErrors.length = 0;
     this.checkWidth(cells, row, line);
     this.readCells(cells, row, line);
     if (this.rowErrors.length === 0) this.checkFutureDates(row, line);
     const record = this.rowErrors.length === 0 ? this.build(row, line) : undefined;
-    // Lines report tools print under the data (a Salesforce footer) fail as records: skip them instead.
-    if (this.rowErrors.length > 0 && this.isFooter(cells)) {
-      this.logs.warnings.add({ code: 'footer-row', row, line, value: trimmed(cells[0] ?? '').slice(0, 80), message: 'report footer line skipped' });
+    const skipped = this.rowErrors.length > 0 ? this.skippedAs(cells, trailing) : undefined;
+    if (skipped) {
+      if (skipped === 'summary-row') this.afterSummary = true;
+      this.logs.warnings.add({ code: skipped, row, line, value: trimmed(cells[0] ?? '').slice(0, 80), message: SKIPPED_MESSAGE[skipped] });
       return;
     }
     this.checkUnique(record, row, line);
@@ -261,14 +272,28 @@ export class RowChecker<N extends DatasetName> {
       'the two would be lost; put them on one row, or export without extra breakdowns (device, ad set, region…)');
   }
 
-  /** Only the first cell filled, and it reads like a report footer, or it follows a summary row. */
-  private isFooter(cells: readonly string[]): boolean {
-    for (let i = 1; i < cells.length; i++) if (trimmed(cells[i]!) !== '') return false;
-    return this.afterSummary || FOOTER_RE.test(trimmed(cells[0] ?? ''));
+  /**
+   * What a row that is not a valid record is, when it is a line report tools add rather than bad data: a total
+   * row (a total label in the first cell: an ads report's totals, wherever they are), or after the data a row
+   * with blank keys and filled numbers, a `#` comment, a footer (only the first cell filled, reading like one or
+   * under a summary). A `#` line holding nothing else is a comment anywhere: no record is made of one cell.
+   * Anything else is an error, so no data is lost in silence.
+   */
+  private skippedAs(cells: readonly string[], trailing: boolean): 'summary-row' | 'comment-row' | 'footer-row' | undefined {
+    const first = trimmed(cells[0] ?? '');
+    const lone = onlyFirstCell(cells);
+    if (TOTAL_LABEL_RE.test(first)) return 'summary-row';
+    if (trailing && this.keysBlank(cells) && this.numbersFilled(cells)) return 'summary-row';
+    if (first.startsWith('#') && (trailing || lone)) return 'comment-row';
+    if (lone && (this.afterSummary || FOOTER_RE.test(first))) return 'footer-row';
+    return undefined;
   }
 }
 
-const isComment = (cells: readonly string[]): boolean => trimmed(cells[0] ?? '').startsWith('#');
+function onlyFirstCell(cells: readonly string[]): boolean {
+  for (let i = 1; i < cells.length; i++) if (trimmed(cells[i]!) !== '') return false;
+  return true;
+}
 
 function isBlankRow(cells: readonly string[]): boolean {
   for (const c of cells) if (trimmed(c) !== '') return false;

@@ -96,6 +96,9 @@ export function fastIsoDate(s: string, dateOnly: boolean): string | undefined {
   );
 }
 
+/** The largest whole amount whose minor units (× 100, plus cents) are still an exact (safe) integer. */
+const MAX_FAST_UNITS = Math.floor(Number.MAX_SAFE_INTEGER / 100) - 1;
+
 /**
  * Plain money (`1234`, `1234.5`, `1234.50`: digits and at most one point with one or two decimals) in minor
  * units, without a regular expression; -1 for anything else, which `parseMoney` then reads.
@@ -111,6 +114,8 @@ export function fastMoneyMinor(s: string): number {
     v = v * 10 + d;
   }
   if (i === 0) return -1;
+  // Past 2^53 minor units a number is no longer exact: `parseMoney` says the amount is too large.
+  if (v > MAX_FAST_UNITS) return -1;
   if (i === n) return v * 100;
   if (s.charCodeAt(i) !== 46 /* . */ || n - i - 1 < 1 || n - i - 1 > 2) return -1;
   const d1 = s.charCodeAt(i + 1) - 48;
@@ -129,7 +134,9 @@ export function fastInteger(s: string): number {
 const ISO_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|UTC|[+-]\d{2}:?\d{2})?)?$/;
 const COMPACT_RE = /^(\d{4})(\d{2})(\d{2})$/;
-const SLASH_RE = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
+const SLASH_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
+/** Dotted dates (`05.10.2026`) are day-first in every locale that writes them, whatever the configured order. */
+const DOTTED_RE = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const MONTH_RE = /^(\d{4})-(\d{2})$/;
 
 function withTime(
@@ -141,7 +148,11 @@ function withTime(
   if (!/^(z|utc)$/i.test(offset)) {
     const sign = offset.startsWith('-') ? -1 : 1;
     const digits = offset.slice(1).replace(':', '');
-    offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
+    const hours = Number(digits.slice(0, 2));
+    const minutes = Number(digits.slice(2));
+    // Real offsets run from -12:00 to +14:00; anything past ±14:00 (or 60 minutes) is a typo, not a zone.
+    if (minutes > 59 || hours * 60 + minutes > 14 * 60) return typeError(`has the offset ${offset}, beyond ±14:00`);
+    offsetMinutes = sign * (hours * 60 + minutes);
   }
   // Date.UTC does arithmetic only here (no string parsing): local wall time minus its offset is UTC.
   const t = new Date(Date.UTC(y, m - 1, d, hh, mm, ss) - offsetMinutes * 60_000);
@@ -175,6 +186,14 @@ export function parseDateValue(
     if (!isValidDate(y, mo, d)) return typeError('is not a calendar date');
     return ok(isoDate(y, mo, d));
   }
+  m = DOTTED_RE.exec(s);
+  if (m) {
+    const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (!isValidDate(y, mo, d)) return typeError('is not a calendar date (dotted dates are read day first: DD.MM.YYYY)');
+    if (m[4] === undefined) return ok(isoDate(y, mo, d));
+    const withT = withTime(y, mo, d, Number(m[4]), Number(m[5]), Number(m[6] ?? 0), undefined);
+    return withT.ok && opts.dateOnly ? ok(isoDate(y, mo, d)) : withT;
+  }
   m = SLASH_RE.exec(s);
   if (m) {
     const a = Number(m[1]);
@@ -201,11 +220,30 @@ export function parseDateValue(
     if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) return ok(`${m[1]}-${m[2]}`);
   }
   return typeError(
-    `is not a date (expected YYYY-MM-DD, YYYY-MM-DD HH:mm, YYYYMMDD or ${dateOrder === 'MDY' ? 'M/D/YYYY' : 'D/M/YYYY'})`,
+    `is not a date (expected YYYY-MM-DD, YYYY-MM-DD HH:mm, YYYYMMDD, DD.MM.YYYY or ${dateOrder === 'MDY' ? 'M/D/YYYY' : 'D/M/YYYY'})`,
   );
 }
 
-const MONEY_RE = /^([A-Z]{3})?\s*([-−]?)\s*([$€£¥])?\s*([-−]?)([\d.,' ]*\d(?:[.,]\d+)?)\s*([A-Z]{3})?$/;
+const MONEY_RE = /^([A-Z]{3})?\s*([-−]?)\s*([$€£¥₹₩])?\s*([-−]?)([\d.,' ]*\d(?:[.,]\d+)?)\s*([$€£¥₹₩])?\s*([A-Z]{3})?$/;
+
+/** The currencies a symbol can stand for: `$` is the sign of many dollars (and pesos), `¥` of yen and yuan. */
+const SYMBOL_CURRENCIES: Readonly<Record<string, readonly string[]>> = {
+  $: ['USD', 'CAD', 'AUD', 'NZD', 'SGD', 'HKD', 'MXN', 'ARS', 'CLP', 'COP', 'TWD'],
+  '€': ['EUR'], '£': ['GBP'], '¥': ['JPY', 'CNY'], '₹': ['INR'], '₩': ['KRW'],
+};
+
+/**
+ * Whether money written with `symbol` and/or `code` can be in `currency`; undefined when it can, else the
+ * problem (for a `currency-mismatch`). A bare amount is in the configured currency.
+ */
+export function currencyMismatch(written: { currency?: string; symbol?: string }, currency: string): string | undefined {
+  if (written.currency && written.currency !== currency) return `is in ${written.currency}, the configured currency is ${currency}`;
+  if (written.symbol && !SYMBOL_CURRENCIES[written.symbol]?.includes(currency)) {
+    const could = SYMBOL_CURRENCIES[written.symbol]!;
+    return `is in ${could.length === 1 ? could[0] : `${written.symbol} (${could.slice(0, 3).join(', ')}…)`}, the configured currency is ${currency}`;
+  }
+  return undefined;
+}
 
 /**
  * Reads money into integer minor units. `decimalComma` (files with `;` delimiters) reads `1.234,50`.
@@ -214,12 +252,17 @@ const MONEY_RE = /^([A-Z]{3})?\s*([-−]?)\s*([$€£¥])?\s*([-−]?)([\d.,' ]*
 export function parseMoney(
   raw: string,
   opts: { decimalComma?: boolean; minorDigits?: number } = {},
-): Parsed<{ minor: number; currency?: string }> {
+): Parsed<{ minor: number; currency?: string; symbol?: string }> {
   const s = raw.trim();
   const m = MONEY_RE.exec(s);
   if (!m) return typeError('is not an amount of money');
   const negative = m[2] !== '' || m[4] !== '';
-  const currency = m[1] ?? m[6];
+  // `USD 5 EUR` or `$5€` name two currencies: which one is meant cannot be told.
+  if (m[1] && m[7] && m[1] !== m[7]) return typeError(`names two currencies (${m[1]} and ${m[7]})`);
+  if (m[3] && m[6]) return typeError('has two currency signs');
+  const currency = m[1] ?? m[7];
+  const symbol = m[3] ?? m[6];
+  if (currency && symbol && !SYMBOL_CURRENCIES[symbol]?.includes(currency)) return typeError(`names two currencies (${symbol} and ${currency})`);
   let digits = (m[5] ?? '').replace(/[' ]/g, '');
   // A `;` file may still write `1234.50` or `1,234.50`: a point that is the last separator and not a
   // thousands group (`1.234`) is a decimal point.
@@ -246,7 +289,7 @@ export function parseMoney(
   if (frac.length > minorDigits && Number(frac[minorDigits]) >= 5) minor += 1;
   if (!Number.isSafeInteger(minor)) return typeError('is too large an amount');
   if (negative && minor !== 0) return constraintError('is negative: amounts must be 0 or more');
-  return ok(currency ? { minor, currency } : { minor });
+  return ok({ minor, ...(currency ? { currency } : {}), ...(symbol ? { symbol } : {}) });
 }
 
 /** Spaces that group thousands: a space, a no-break space, a narrow no-break space, an apostrophe (Swiss). */
