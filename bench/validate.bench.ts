@@ -19,7 +19,7 @@ import { inferSchema, initParser } from 'udsv';
 import { DEFAULT_SETTINGS, type Settings } from '../lambdas/domain/settings.ts';
 import { validateExport, type RecordSink } from '../lambdas/domain/validation/validate-export.ts';
 import type { ValidationReport } from '../lambdas/domain/validation/report.ts';
-import { JsonLinesGzipWriter } from '../lambdas/adapters/s3-object-store.ts';
+import { JsonLinesGzipWriter } from '../lambdas/adapters/record-lines.ts';
 import type { AnyRecord } from '../lambdas/domain/datasets/records.ts';
 
 const SIZES = (process.env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number).filter((n) => n > 0);
@@ -124,7 +124,7 @@ async function validateOnly(path: string): Promise<ValidationReport> {
 
 async function ingest(path: string, outPath: string): Promise<ValidationReport> {
   const file = createWriteStream(outPath);
-  const writer = new JsonLinesGzipWriter(file, { dataset: 'leads' });
+  const writer = new JsonLinesGzipWriter(file, 'leads');
   const report = await validateExport(() => createReadStream(path, { highWaterMark: 64 * 1024 }), {
     dataset: 'leads', settings: settings(), source: path, uploadedAt: '2026-11-02T09:00:00Z',
   }, writer);

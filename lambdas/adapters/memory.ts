@@ -1,9 +1,12 @@
 /**
- * In-memory implementations of the stores, for the CLI (which computes from a folder, with no AWS) and for
- * unit tests of the use cases.
+ * In-memory implementations of the stores, for the CLI (which runs the use cases over a folder, with no AWS) and
+ * for unit tests of the use cases.
  */
+import type { DatasetName } from '../domain/layout.ts';
 import type { PeriodType } from '../domain/settings.ts';
-import type { Mailer, KpiStore, OutgoingEmail, PeriodSummary, SendLedger, SendRecord, StoredKpi } from '../ports/index.ts';
+import type {
+  Mailer, KpiStore, OutgoingEmail, PeriodSummary, SendLedger, SendRecord, StoredKpi, UploadIdentity, UploadLedger, UploadRecord,
+} from '../ports/index.ts';
 import { composeMime } from './mime.ts';
 
 export class InMemoryKpiStore implements KpiStore {
@@ -23,6 +26,53 @@ export class InMemoryKpiStore implements KpiStore {
       .flatMap((p) => p.kpis)
       .filter((k) => k.id === kpiId && k.periodType === periodType && k.periodId >= fromId && k.periodId <= toId)
       .sort((a, b) => a.periodId.localeCompare(b.periodId));
+  }
+}
+
+/**
+ * The sort key of an upload record, as `DynamoUploadLedger` writes it: upload time, then key, then upload id.
+ * DynamoDB orders a partition's items by the UTF-8 bytes of their string sort key, and so does `listUploads`
+ * here; uploads at the same instant are therefore ordered by key, compared with the `#` after it (so
+ * `a.csv (2)` comes before `a.csv`, ' ' being below '#'). test/integration/upload-ledger.test.ts compares the two.
+ */
+const uploadSortKey = (u: UploadIdentity): string => `${u.uploadedAt}#${u.key}#${u.uploadId}`;
+
+/** `UploadLedger` in memory, ordered exactly as the DynamoDB one: one record per upload version, written once. */
+export class InMemoryUploadLedger implements UploadLedger {
+  /** Per dataset (the table's partition), records by their sort key. */
+  private readonly partitions = new Map<DatasetName, Map<string, UploadRecord>>();
+
+  private partition(dataset: DatasetName): Map<string, UploadRecord> {
+    let p = this.partitions.get(dataset);
+    if (!p) this.partitions.set(dataset, (p = new Map()));
+    return p;
+  }
+
+  async recordUpload(u: UploadRecord): Promise<boolean> {
+    const p = this.partition(u.dataset);
+    const sk = uploadSortKey(u);
+    if (p.has(sk)) return false;
+    p.set(sk, { ...u });
+    return true;
+  }
+
+  async findUpload(u: UploadIdentity): Promise<UploadRecord | undefined> {
+    const found = this.partition(u.dataset).get(uploadSortKey(u));
+    return found && { ...found };
+  }
+
+  async markOpsNotified(u: UploadIdentity): Promise<void> {
+    const p = this.partition(u.dataset);
+    const sk = uploadSortKey(u);
+    const found = p.get(sk);
+    if (found) p.set(sk, { ...found, opsNotice: 'sent' });
+  }
+
+  async listUploads(dataset: DatasetName): Promise<UploadRecord[]> {
+    return [...this.partition(dataset).values()]
+      .map((u) => ({ sk: Buffer.from(uploadSortKey(u), 'utf8'), u }))
+      .sort((a, b) => Buffer.compare(a.sk, b.sk))
+      .map(({ u }) => ({ ...u }));
   }
 }
 

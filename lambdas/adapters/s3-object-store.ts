@@ -1,14 +1,12 @@
-/** `ObjectStore` over S3: streams uploads in, streams gzip JSON-lines record files out. */
-import { createGunzip, createGzip, type ZlibOptions } from 'node:zlib';
-import { PassThrough, Readable, type TransformOptions } from 'node:stream';
-import { createInterface } from 'node:readline';
+/** `ObjectStore` over S3: streams uploads in, streams record files (the format of `record-lines.ts`) out and back. */
+import { PassThrough, type Readable } from 'node:stream';
 import {
   CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { AnyRecord } from '../domain/datasets/records.ts';
-import { RecordLinesEncoder } from '../domain/datasets/record-lines.ts';
-import { BUCKET_PREFIX, isDatasetName, type DatasetName } from '../domain/layout.ts';
+import type { DatasetName } from '../domain/layout.ts';
+import { JsonLinesGzipWriter, readRecordLines } from './record-lines.ts';
 import type { ObjectInfo, ObjectRef, ObjectStore, RecordFileWriter } from '../ports/index.ts';
 
 export class S3ObjectStore implements ObjectStore {
@@ -51,18 +49,15 @@ export class S3ObjectStore implements ObjectStore {
     await this.s3.send(new CopyObjectCommand({ Bucket: from.bucket, Key: toKey, CopySource: source }));
   }
 
-  createRecordWriter(bucket: string, key: string): RecordFileWriter {
-    return new S3RecordWriter(this.s3, bucket, key);
+  createRecordWriter(bucket: string, key: string, dataset: DatasetName): RecordFileWriter {
+    return new S3RecordWriter(this.s3, bucket, key, dataset);
   }
 
   readRecords(bucket: string, key: string): AsyncIterable<AnyRecord> {
     const s3 = this.s3;
     return (async function* () {
       const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      const gunzip = (r.Body as Readable).pipe(createGunzip());
-      for await (const line of createInterface({ input: gunzip, crlfDelay: Infinity })) {
-        if (line) yield JSON.parse(line) as AnyRecord;
-      }
+      yield* readRecordLines(r.Body as Readable);
     })();
   }
 }
@@ -76,12 +71,13 @@ class S3RecordWriter implements RecordFileWriter {
   private upload?: Upload;
   private done?: Promise<unknown>;
 
-  constructor(private readonly s3: S3Client, private readonly bucket: string, private readonly key: string) {}
+  constructor(
+    private readonly s3: S3Client, private readonly bucket: string, private readonly key: string, private readonly dataset: DatasetName,
+  ) {}
 
   private start(): JsonLinesGzipWriter {
     const body = new PassThrough();
-    const dataset = datasetOfRecordsKey(this.key);
-    this.lines = new JsonLinesGzipWriter(body, dataset ? { dataset } : {});
+    this.lines = new JsonLinesGzipWriter(body, this.dataset);
     this.upload = new Upload({
       client: this.s3,
       params: { Bucket: this.bucket, Key: this.key, Body: body, ContentType: 'application/x-ndjson', ContentEncoding: 'gzip' },
@@ -115,94 +111,4 @@ class S3RecordWriter implements RecordFileWriter {
     await upload.abort().catch(() => undefined);
     await this.done?.catch(() => undefined);
   }
-}
-
-/**
- * gzip level of the stored records. Level 1 takes about a third of the default level's (6) CPU; the files come
- * out about a third larger (17 MB instead of 13 MB for a million leads), which S3 and the KPI step hardly notice.
- */
-export const RECORDS_GZIP_LEVEL = 1;
-/** Bytes handed to gzip at a time: one stream write per batch of records, not per record. */
-const BATCH_BYTES = 192 * 1024;
-/** Bytes queued for gzip before the validator waits: gzip runs on the thread pool, in parallel, only while it has work queued. */
-const GZIP_QUEUE_BYTES = 4 * 1024 * 1024;
-
-export interface JsonLinesOptions {
-  /** The records' dataset, for its compiled encoder; without it, `JSON.stringify`. */
-  readonly dataset?: DatasetName;
-  /** @default RECORDS_GZIP_LEVEL */
-  readonly level?: number;
-}
-
-/**
- * The stored records format, written to any writable stream: one JSON object per line, gzip-compressed.
- * `write` is synchronous and returns a promise only when gzip asks the writer to wait (backpressure).
- */
-export class JsonLinesGzipWriter {
-  private readonly gzip: ReturnType<typeof createGzip>;
-  private readonly finished: Promise<void>;
-  private readonly encoder: RecordLinesEncoder | undefined;
-  private lines: string[] = [];
-  private linesChars = 0;
-
-  constructor(dest: NodeJS.WritableStream, opts: JsonLinesOptions = {}) {
-    // Zlib streams take stream options too (Node passes them to the Transform); @types/node does not say so.
-    const options: ZlibOptions & TransformOptions = {
-      level: opts.level ?? RECORDS_GZIP_LEVEL, chunkSize: 256 * 1024, writableHighWaterMark: GZIP_QUEUE_BYTES,
-    };
-    this.gzip = createGzip(options);
-    this.encoder = opts.dataset ? new RecordLinesEncoder(opts.dataset) : undefined;
-    this.finished = new Promise((resolve, reject) => {
-      dest.once('finish', resolve);
-      dest.once('error', reject);
-      this.gzip.once('error', reject);
-    });
-    this.finished.catch(() => undefined); // observed in close
-    this.gzip.pipe(dest);
-  }
-
-  write(record: AnyRecord): void | Promise<void> {
-    if (this.encoder) {
-      this.encoder.write(record);
-      if (this.encoder.pending >= BATCH_BYTES) return this.flushBatch();
-      return;
-    }
-    const line = JSON.stringify(record);
-    this.lines.push(line);
-    this.linesChars += line.length;
-    if (this.linesChars >= BATCH_BYTES) return this.flushBatch();
-  }
-
-  /** Nothing to forget: the caller drops the whole file when it reads the upload again. */
-  reset(): void {}
-
-  private flushBatch(): void | Promise<void> {
-    let chunk: Buffer | string;
-    if (this.encoder) chunk = this.encoder.take();
-    else {
-      chunk = this.lines.join('\n') + '\n';
-      this.lines = [];
-      this.linesChars = 0;
-    }
-    if (chunk.length === 0) return;
-    if (!this.gzip.write(chunk)) return new Promise<void>((resolve) => this.gzip.once('drain', resolve));
-  }
-
-  async close(): Promise<void> {
-    if (this.lines.length || (this.encoder?.pending ?? 0) > 0) await this.flushBatch();
-    this.gzip.end();
-    await this.finished;
-  }
-
-  destroy(): void {
-    this.lines = [];
-    this.gzip.destroy();
-  }
-}
-
-/** The dataset of a records key `accepted/<dataset>/<upload>.jsonl.gz`. */
-function datasetOfRecordsKey(key: string): DatasetName | undefined {
-  if (!key.startsWith(BUCKET_PREFIX.accepted)) return undefined;
-  const name = key.slice(BUCKET_PREFIX.accepted.length).split('/')[0] ?? '';
-  return isDatasetName(name) ? name : undefined;
 }

@@ -5,21 +5,20 @@
 import { readFile, mkdir, writeFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DateTime } from 'luxon';
 import { DATASET_NAMES, isDatasetName } from '../domain/layout.ts';
 import { DEFAULT_SETTINGS, parseSettings, SettingsError, type Settings } from '../domain/settings.ts';
 import { formatReportSummary } from '../domain/validation/summary.ts';
-import { computePeriodKpis } from '../domain/metrics/compute.ts';
-import { latestClosedDataPeriod } from '../domain/metrics/measures.ts';
-import { METRICS, SECTIONS, type SectionId } from '../domain/metrics/registry.ts';
+import type { ValidationReport } from '../domain/validation/report.ts';
+import { latestClosedLeadPeriod } from '../domain/metrics/compute.ts';
+import { METRICS, SECTIONS, type MetricValue, type SectionId } from '../domain/metrics/registry.ts';
 import { formatValue } from '../domain/scorecard/format.ts';
-import { parsePeriodId, periodContaining, periodRange, previousPeriod, PeriodError, type Period } from '../domain/periods/period.ts';
-import { InMemoryKpiStore } from '../adapters/memory.ts';
+import { parsePeriodId, PeriodError, type Period } from '../domain/periods/period.ts';
+import type { InMemoryKpiStore } from '../adapters/memory.ts';
 import { composeMime } from '../adapters/mime.ts';
-import { toStoredKpis } from '../use-cases/compute-kpis.ts';
+import { loadAcceptedRecordTable, periodsToCompute, storeKpisFrom } from '../use-cases/compute-kpis.ts';
 import { loadStoredScorecard, renderScorecardFrom, resolveRecipients, sendOptionsFrom } from '../use-cases/send-scorecard.ts';
-import { TREND_WINDOW } from '../handlers/compute-kpis.ts';
-import { loadExportFolder, validateFile } from './folder.ts';
+import { ingestFolder, rejectedReports, withFolderRun, type FolderInput } from './composition.ts';
+import { validateFile } from './validate-file.ts';
 import { runLocalPipeline } from '../local/pipeline.ts';
 
 export interface Io {
@@ -86,7 +85,7 @@ async function validateCommand(args: string[], io: Io): Promise<number> {
   const progress = io.isTTY && !v.json && size >= (io.progressMinBytes ?? 5_000_000) ? progressBar(size, io) : undefined;
   let report;
   try {
-    report = await validateFile(path, v.dataset, settings, io.now(), undefined, progress);
+    report = await validateFile(path, v.dataset, settings, io.now(), progress);
   } finally {
     if (progress) io.err('\r\x1b[K'); // clear the bar's line, whatever happened
   }
@@ -112,47 +111,67 @@ export function progressBar(total: number, io: Pick<Io, 'err'>): (bytes: number)
   };
 }
 
-async function computeFromFolder(v: Record<string, unknown>, io: Io) {
+/** What `kpis` and `report` compute from a folder: the files' outcomes and, when any was accepted, the KPIs. */
+type FolderKpis =
+  | { readonly computed: false; readonly inputs: FolderInput[]; readonly rejected: ValidationReport[] }
+  | { readonly computed: true; readonly inputs: FolderInput[]; readonly settings: Settings; readonly period: Period; readonly kpis: InMemoryKpiStore; readonly now: Date };
+
+/**
+ * Runs the pipeline's use cases over the `--data` folder (see composition.ts): every file ingested, then the KPI
+ * step for the period (`--period`, or the latest closed period with leads) and, with `trend`, the periods
+ * before it that the scheduled run recomputes with it.
+ */
+async function computeFromFolder(v: Record<string, unknown>, io: Io, trend: boolean): Promise<FolderKpis> {
   if (typeof v.data !== 'string') throw new UsageError('--data <dir> is required');
   const settings = await loadSettings(v, io.cwd);
   const now = io.now();
-  const folder = await loadExportFolder(resolve(io.cwd, v.data), settings, now);
-  let period: Period | undefined;
-  if (typeof v.period === 'string') period = parsePeriodId(v.period);
-  else {
-    const today = DateTime.fromJSDate(now, { zone: settings.timezone }).toISODate()!;
-    period = latestClosedDataPeriod(folder.loaded.records, settings.periodType, settings.timezone, today, periodContaining);
+  const named = typeof v.period === 'string' ? parsePeriodId(v.period) : undefined;
+  return withFolderRun(resolve(io.cwd, v.data), settings, now, async (run): Promise<FolderKpis> => {
+    const inputs = await ingestFolder(run);
+    if (!inputs.some((i) => i.status === 'accepted')) return { computed: false, inputs, rejected: await rejectedReports(run) };
+    const read = await loadAcceptedRecordTable(run, settings.timezone);
+    const period = named ?? latestClosedLeadPeriod(read.table, settings.periodType, now);
     if (!period) throw new UsageError('no lead records dated in a closed period: name one with --period');
+    const periods = trend ? periodsToCompute({ period: period.id }, now, settings.periodType, settings.timezone).periods : [period];
+    await storeKpisFrom(read, periods, run);
+    return { computed: true, inputs, settings, period, kpis: run.kpis, now };
+  });
+}
+
+/** A period's KPIs as computed, read back from the store (without what storing adds to each). */
+async function storedMetrics(kpis: InMemoryKpiStore, period: Period): Promise<Record<string, MetricValue>> {
+  const metrics: Record<string, MetricValue> = {};
+  for (const k of (await kpis.getPeriod(period.id)).kpis) {
+    const { id, periodId: _p, periodType: _t, uploads: _u, computedAt: _c, ...value } = k;
+    metrics[id] = value;
   }
-  return { settings, folder, period, now };
+  return metrics;
 }
 
 async function kpisCommand(args: string[], io: Io): Promise<number> {
   const { values: v } = parseArgs({ args, options: { ...COMMON, data: { type: 'string' }, period: { type: 'string' } } });
-  const { settings, folder, period } = await computeFromFolder(v, io);
-  if (!folder.inputs.some((i) => i.status === 'accepted')) {
-    for (const r of folder.reports) io.err(formatReportSummary(r));
+  const folder = await computeFromFolder(v, io, false);
+  if (!folder.computed) {
+    for (const r of folder.rejected) io.err(formatReportSummary(r));
     io.err('no dataset could be read');
     return 1;
   }
-  const result = computePeriodKpis(folder.loaded.records, period, settings);
+  const { settings, period, inputs } = folder;
+  const metrics = await storedMetrics(folder.kpis, period);
   if (v.json) {
-    io.out(JSON.stringify({
-      period: period.id, timezone: settings.timezone, currency: settings.currency,
-      metrics: result.metrics, inputs: folder.inputs,
-    }, null, 2));
+    io.out(JSON.stringify({ period: period.id, timezone: settings.timezone, currency: settings.currency, metrics, inputs }, null, 2));
     return 0;
   }
   io.out(`KPIs for ${period.id} (${settings.timezone}, ${settings.currency})\n`);
   for (const def of METRICS) {
-    const m = result.metrics[def.id]!;
+    const m = metrics[def.id]!;
     const detail = m.value === null ? `  (${m.reason})` : m.numerator !== undefined && m.denominator !== undefined && def.unit !== 'count'
       ? `  = ${round(m.numerator)} / ${round(m.denominator)}` : '';
     io.out(`  ${def.label.padEnd(28)} ${formatValue(m.value, def.unit, settings.currency).padStart(14)}${detail}`);
   }
-  const skipped = folder.inputs.filter((i) => i.status === 'rejected');
-  io.out(`\n${folder.inputs.length - skipped.length} files read${skipped.length ? `, ${skipped.length} skipped because they failed validation:` : '.'}`);
-  for (const s of skipped) io.out(`  - ${s.file} (run: smarketing validate ${s.file} --dataset ${s.dataset})`);
+  const skipped = inputs.filter((i) => i.status === 'rejected');
+  io.out(`\n${inputs.length - skipped.length} files read${skipped.length ? `, ${skipped.length} skipped because they failed validation:` : '.'}`);
+  for (const s of skipped) io.out(`  - ${s.file} (run: smarketing validate ${join(v.data!, s.file)} --dataset ${s.dataset})`);
   return 0;
 }
 
@@ -161,16 +180,12 @@ const round = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixe
 async function reportCommand(args: string[], io: Io): Promise<number> {
   const { values: v } = parseArgs({ args, options: { ...COMMON, data: { type: 'string' }, period: { type: 'string' }, out: { type: 'string' } } });
   if (typeof v.out !== 'string') throw new UsageError('--out <dir> is required');
-  const { settings, folder, period, now } = await computeFromFolder(v, io);
-  if (!folder.inputs.some((i) => i.status === 'accepted')) {
+  const folder = await computeFromFolder(v, io, true);
+  if (!folder.computed) {
     io.err('no dataset could be read');
     return 1;
   }
-  const kpis = new InMemoryKpiStore();
-  for (const p of periodRange(previousPeriod(period, TREND_WINDOW), period)) {
-    const { summary, kpis: items } = toStoredKpis(computePeriodKpis(folder.loaded.records, p, settings), folder.loaded, now.toISOString());
-    await kpis.putPeriod(summary, items);
-  }
+  const { settings, period, kpis, now } = folder;
   // The same choices the reporting Lambda makes: the settings' required datasets (banner), hold, and groups.
   const options = sendOptionsFrom(settings);
   const deps = { clock: { now: () => now }, settings };

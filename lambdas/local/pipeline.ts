@@ -14,12 +14,10 @@ import { handler as validateHandler } from '../handlers/validate-upload.ts';
 import { handler as computeHandler, type ComputeKpisResult } from '../handlers/compute-kpis.ts';
 import { handler as sendHandler } from '../handlers/send-scorecard.ts';
 import { startStandIns, type StandIns } from './stand-ins.ts';
-import { DateTime } from 'luxon';
-import { loadAcceptedRecords } from '../use-cases/compute-kpis.ts';
+import { loadAcceptedRecordTable } from '../use-cases/compute-kpis.ts';
 import { S3ObjectStore } from '../adapters/s3-object-store.ts';
 import { DynamoUploadLedger } from '../adapters/dynamo-upload-ledger.ts';
-import { latestClosedDataPeriod } from '../domain/metrics/measures.ts';
-import { periodContaining } from '../domain/periods/period.ts';
+import { latestClosedLeadPeriod } from '../domain/metrics/compute.ts';
 
 export interface LocalRunOptions {
   readonly dataDir: string;
@@ -169,9 +167,9 @@ async function addReportKeys(s: StandIns, uploads: LocalRunResult['uploads']): P
 /** The latest closed period the uploaded data has leads in, so the samples keep working as time passes. */
 async function latestSamplePeriod(s: StandIns, settings: Settings): Promise<string | undefined> {
   const clients = createAwsClients(s.aws);
-  const loaded = await loadAcceptedRecords({ store: new S3ObjectStore(clients.s3), ledger: new DynamoUploadLedger(clients.dynamodb, s.table) });
-  const today = DateTime.now().setZone(settings.timezone).toISODate()!;
-  return latestClosedDataPeriod(loaded.records, settings.periodType, settings.timezone, today, periodContaining)?.id;
+  const store = new S3ObjectStore(clients.s3);
+  const { table } = await loadAcceptedRecordTable({ store, ledger: new DynamoUploadLedger(clients.dynamodb, s.table) }, settings.timezone);
+  return latestClosedLeadPeriod(table, settings.periodType, new Date())?.id;
 }
 
 const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'email';

@@ -43,7 +43,9 @@ export interface ObjectStore {
   putJson(bucket: string, key: string, value: unknown): Promise<void>;
   readJson<T>(bucket: string, key: string): Promise<T>;
   copy(from: ObjectRef, toKey: string): Promise<void>;
-  createRecordWriter(bucket: string, key: string): RecordFileWriter;
+  /** A writer of `dataset`'s records to `key`, in the stored records format (the store's adapter owns it). */
+  createRecordWriter(bucket: string, key: string, dataset: DatasetName): RecordFileWriter;
+  /** The records of a file written by `createRecordWriter`, in the order they were written. */
   readRecords(bucket: string, key: string): AsyncIterable<AnyRecord>;
 }
 

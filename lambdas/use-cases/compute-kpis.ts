@@ -6,13 +6,10 @@
 import { createHash } from 'node:crypto';
 import { DATASET_NAMES, type DatasetName } from '../domain/layout.ts';
 import type { Settings } from '../domain/settings.ts';
-import type { DatasetRecords } from '../domain/datasets/records.ts';
-import { RecordMerger } from '../domain/records/merge.ts';
 import { RecordTable } from '../domain/records/record-table.ts';
-import type { RecordSets } from '../domain/metrics/measures.ts';
 import { computeKpisForPeriods, type PeriodKpis } from '../domain/metrics/compute.ts';
 import { METRICS } from '../domain/metrics/registry.ts';
-import type { Period } from '../domain/periods/period.ts';
+import { lastClosedPeriod, parsePeriodId, periodRange, previousPeriod, type Period } from '../domain/periods/period.ts';
 import type {
   Clock, DatasetCompleteness, KpiStore, ObjectStore, PeriodSummary, StoredKpi, UploadLedger, UploadRecord, UploadRef,
 } from '../ports/index.ts';
@@ -26,21 +23,36 @@ export interface ComputeDeps {
   readonly settings: Settings;
 }
 
+/** Periods recomputed before the target one, so trends and year-over-year read fresh values. */
+export const TREND_WINDOW = 13;
+
+/** Which periods to compute: one period (or the last closed one) and its trend window, or a range. */
+export interface PeriodsRequest {
+  readonly period?: string;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/**
+ * The periods a request computes, oldest first, and the one the scorecard is about: `{ period }` (or nothing:
+ * the last closed period at `now`) with the `TREND_WINDOW` periods before it, or `{ from, to }` (the ids say
+ * the period type) and its last period.
+ */
+export function periodsToCompute(request: PeriodsRequest, now: Date, periodType: Period['type'], timezone: string): { target: Period; periods: Period[] } {
+  if (request.from || request.to) {
+    const from = parsePeriodId(request.from ?? request.to!);
+    const to = parsePeriodId(request.to ?? request.from!);
+    return { target: to, periods: periodRange(from, to) };
+  }
+  const target = request.period ? parsePeriodId(request.period) : lastClosedPeriod(periodType, now, timezone);
+  return { target, periods: periodRange(previousPeriod(target, TREND_WINDOW), target) };
+}
+
 /** The upload outcomes a computation read. */
 export interface UploadsRead {
   /** Per dataset, the accepted uploads, oldest first (the order their records apply in). */
   readonly uploads: Readonly<Record<DatasetName, readonly UploadRecord[]>>;
   readonly rejected: readonly UploadRecord[];
-  /** Per dataset, uploads that still contribute a record (any period): used when records do not say their upload. */
-  readonly contributing?: Readonly<Record<DatasetName, readonly string[]>>;
-}
-
-/** Merged records as objects (for callers that want the records themselves, like the local run's period pick). */
-export interface LoadedRecords extends UploadsRead {
-  readonly records: RecordSets;
-  readonly uploads: Readonly<Record<DatasetName, UploadRecord[]>>;
-  readonly contributing: Readonly<Record<DatasetName, string[]>>;
-  readonly rejected: UploadRecord[];
 }
 
 /** Merged records in the KPI engine's compact form, with the upload outcomes they came from. */
@@ -75,22 +87,6 @@ export async function loadAcceptedRecordTable(deps: Pick<ComputeDeps, 'store' | 
   return { table, uploads: accepted, rejected };
 }
 
-/** Reads and merges every accepted upload's records as objects, dataset by dataset, oldest upload first. */
-export async function loadAcceptedRecords(deps: Pick<ComputeDeps, 'store' | 'ledger'>): Promise<LoadedRecords> {
-  const { accepted, rejected } = await listOutcomes(deps.ledger);
-  const records = {} as { [N in DatasetName]: DatasetRecords[N][] };
-  const contributing = {} as Record<DatasetName, string[]>;
-  for (const dataset of DATASET_NAMES) {
-    const merger = new RecordMerger(dataset);
-    for (const u of accepted[dataset]) {
-      for await (const r of deps.store.readRecords(u.bucket, u.recordsKey!)) merger.add(u.uploadId, r as DatasetRecords[typeof dataset]);
-    }
-    (records as Record<DatasetName, unknown[]>)[dataset] = merger.records();
-    contributing[dataset] = merger.contributingUploads();
-  }
-  return { records, uploads: accepted, contributing, rejected };
-}
-
 /**
  * When the values were "computed", as far as the stored items say: the newest outcome among the uploads read.
  * Deriving it from the inputs (not the clock) makes a recompute over the same inputs write identical items.
@@ -119,13 +115,9 @@ const refOf = (u: UploadRecord): UploadRef => ({ uploadId: u.uploadId, key: u.ke
 
 /** The stored form of one period's KPIs. */
 export function toStoredKpis(result: PeriodKpis, read: UploadsRead, computedAt: string, digest?: string): { summary: PeriodSummary; kpis: StoredKpi[] } {
-  // Per dataset, the uploads with records in the period; records that do not say their upload (the CLI reads
-  // record objects) fall back to every upload still contributing a record.
+  // Per dataset, the uploads with records in the period.
   const inPeriod = {} as Record<DatasetName, readonly string[]>;
-  for (const d of DATASET_NAMES) {
-    const ds = result.datasets?.[d];
-    inPeriod[d] = ds?.uploads ?? (ds && ds.records === 0 ? [] : read.contributing?.[d] ?? []);
-  }
+  for (const d of DATASET_NAMES) inPeriod[d] = result.datasets?.[d]?.uploads ?? [];
   const kpis: StoredKpi[] = METRICS.map((def) => ({
     ...result.metrics[def.id]!,
     id: def.id,
@@ -173,7 +165,14 @@ export function toStoredKpis(result: PeriodKpis, read: UploadsRead, computedAt: 
  * clock (see `inputsAsOf`).
  */
 export async function computeAndStoreKpis(periods: readonly Period[], deps: ComputeDeps): Promise<PeriodKpis[]> {
-  const read = await loadAcceptedRecordTable(deps, deps.settings.timezone);
+  return storeKpisFrom(await loadAcceptedRecordTable(deps, deps.settings.timezone), periods, deps);
+}
+
+/**
+ * `computeAndStoreKpis` from records already read, for a caller that looks at them first (the CLI picks its
+ * default period from the table). `read` must come from `loadAcceptedRecordTable` in the settings' time zone.
+ */
+export async function storeKpisFrom(read: AcceptedRecords, periods: readonly Period[], deps: Pick<ComputeDeps, 'kpis' | 'settings'>): Promise<PeriodKpis[]> {
   const computedAt = inputsAsOf(read);
   const digest = inputsDigest(read, deps.settings);
   const results = computeKpisForPeriods(read.table, periods, deps.settings);

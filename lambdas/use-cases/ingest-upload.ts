@@ -82,7 +82,7 @@ export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDat
   }
 
   const recordsKey = `${BUCKET_PREFIX.accepted}${dataset}/${uploadId}.jsonl.gz`;
-  const writer = deps.store.createRecordWriter(ref.bucket, recordsKey);
+  const writer = deps.store.createRecordWriter(ref.bucket, recordsKey, dataset);
   let report: ValidationReport;
   try {
     report = await validateExport(

@@ -3,14 +3,13 @@
  * (a reported duplicate is always a real one) and the JSON-lines encoder of the stored records (the same
  * JSON as `JSON.stringify`, through gzip, as the KPI step reads it).
  */
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CompactIdSet } from '../../lambdas/domain/validation/id-set.ts';
-import { RecordLinesEncoder, recordLine } from '../../lambdas/domain/datasets/record-lines.ts';
+import { JsonLinesGzipWriter, RecordLinesEncoder, readRecordLines, recordLine } from '../../lambdas/adapters/record-lines.ts';
 import { RECORD_FIELDS, type AnyRecord, type DatasetRecords } from '../../lambdas/domain/datasets/records.ts';
-import { JsonLinesGzipWriter } from '../../lambdas/adapters/s3-object-store.ts';
 import { DATASET_NAMES, type DatasetName } from '../../lambdas/domain/layout.ts';
 
 describe('CompactIdSet', () => {
@@ -146,7 +145,7 @@ describe('the stored records format', () => {
     const out = new PassThrough();
     const chunks: Buffer[] = [];
     out.on('data', (c: Buffer) => chunks.push(c));
-    const writer = new JsonLinesGzipWriter(out, { dataset: 'web_traffic' });
+    const writer = new JsonLinesGzipWriter(out, 'web_traffic');
     const n = 30_000;
     for (let i = 0; i < n; i++) await writer.write({ date: '2026-10-01', channel: `c${i}`, sessions: i } as never);
     await writer.close();
@@ -155,15 +154,28 @@ describe('the stored records format', () => {
     expect(lines.slice(0, -1).map((l) => JSON.parse(l).sessions)).toEqual(Array.from({ length: n }, (_, i) => i));
   });
 
-  it('JsonLinesGzipWriter without a dataset writes JSON.stringify lines; an empty file is a valid gzip', async () => {
-    for (const records of [[{ a: 1 }, { b: 'é' }], []]) {
+  it('readRecordLines reads back what JsonLinesGzipWriter wrote; an empty file is a valid gzip with no records', async () => {
+    const spend = [
+      { date: '2026-10-01', amount_minor: 1, channel: 'Paid Search', campaign: 'é "q4"', category: 'marketing' },
+      { date: '2026-10', amount_minor: 250_000, channel: 'Outbound', campaign: '', category: 'sales' },
+    ];
+    for (const records of [spend, []]) {
       const out = new PassThrough();
       const chunks: Buffer[] = [];
       out.on('data', (c: Buffer) => chunks.push(c));
-      const writer = new JsonLinesGzipWriter(out);
+      const writer = new JsonLinesGzipWriter(out, 'spend');
       for (const r of records) await writer.write(r as never);
       await writer.close();
-      expect(gunzipSync(Buffer.concat(chunks)).toString('utf8')).toBe(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      const bytes = Buffer.concat(chunks);
+      expect(gunzipSync(bytes).toString('utf8')).toBe(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      const back: unknown[] = [];
+      for await (const r of readRecordLines(Readable.from([bytes]))) back.push(r);
+      expect(back).toEqual(records);
     }
+  });
+
+  it('readRecordLines fails on bytes that are not gzip, instead of reading nothing', async () => {
+    const read = async () => { for await (const r of readRecordLines(Readable.from([Buffer.from('{"date":"2026-10-01"}\n')]))) void r; };
+    await expect(read()).rejects.toThrow(/header/);
   });
 });

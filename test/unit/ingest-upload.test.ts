@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ingestUpload, uploadTimeOf, type IngestDeps } from '../../lambdas/use-cases/ingest-upload.ts';
 import { decodeS3Key } from '../../lambdas/handlers/validate-upload.ts';
 import { CapturingMailer } from '../../lambdas/adapters/memory.ts';
-import { JsonLinesGzipWriter } from '../../lambdas/adapters/s3-object-store.ts';
+import { JsonLinesGzipWriter } from '../../lambdas/adapters/record-lines.ts';
 import type { AnyRecord } from '../../lambdas/domain/datasets/records.ts';
 import { rejectedCopyKey, rejectedReportKey, type DatasetName } from '../../lambdas/domain/layout.ts';
 import type {
@@ -64,11 +64,11 @@ class MemoryStore implements ObjectStore {
     this.files.set(toKey, this.find(from).body);
   }
 
-  createRecordWriter(_bucket: string, key: string): RecordFileWriter {
+  createRecordWriter(_bucket: string, key: string, dataset: DatasetName): RecordFileWriter {
     const out = new PassThrough();
     const chunks: Buffer[] = [];
     out.on('data', (c: Buffer) => chunks.push(c));
-    const lines = new JsonLinesGzipWriter(out, { dataset: key.split('/')[1] as DatasetName });
+    const lines = new JsonLinesGzipWriter(out, dataset);
     return {
       write: (r) => lines.write(r),
       reset: () => undefined,

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RecordLinesEncoder } from '../../lambdas/domain/datasets/record-lines.ts';
+import { RecordLinesEncoder } from '../../lambdas/adapters/record-lines.ts';
 import { RECORD_FIELDS, type AnyRecord } from '../../lambdas/domain/datasets/records.ts';
 import { DATASET_NAMES, type DatasetName } from '../../lambdas/domain/layout.ts';
 

@@ -1,6 +1,6 @@
 /** Every KPI of the registry for a set of periods, from merged records. Pure. */
 import type { Settings } from '../settings.ts';
-import type { Period } from '../periods/period.ts';
+import { dayToIsoDate, isoDateToDay, periodContaining, toLocalDate, type Period } from '../periods/period.ts';
 import type { DatasetName } from '../layout.ts';
 import type { RecordTable } from '../records/record-table.ts';
 import { measurePeriods, tableOf, type DatasetInPeriod, type PeriodData, type RecordSets } from './measures.ts';
@@ -53,4 +53,21 @@ export function computeKpisForPeriods(table: RecordTable, periods: readonly Peri
 /** Every KPI of one period, from merged record objects (each record counts once, whatever its key). */
 export function computePeriodKpis(records: RecordSets, period: Period, settings: Settings): PeriodKpis {
   return computeKpisForPeriods(tableOf(records, settings.timezone), [period], settings)[0]!;
+}
+
+/**
+ * The latest period of `type` that has closed at instant `now` (seen in the table's time zone) and has a lead
+ * created in it, or undefined when no lead is: what a preview of the scorecard is about when no period is named.
+ */
+export function latestClosedLeadPeriod(table: RecordTable, type: Period['type'], now: Date): Period | undefined {
+  const today = toLocalDate(now.toISOString(), table.timezone);
+  // Every period that starts before the current one's start has closed.
+  const openFrom = isoDateToDay(periodContaining(type, today).startDate);
+  const created = table.leads.cols.created;
+  let latest = -Infinity;
+  for (let r = 0; r < table.leads.size; r++) {
+    const day = created[r]!;
+    if (day < openFrom && day > latest) latest = day;
+  }
+  return latest === -Infinity ? undefined : periodContaining(type, dayToIsoDate(latest));
 }

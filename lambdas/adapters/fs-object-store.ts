@@ -1,0 +1,134 @@
+/**
+ * `ObjectStore` over the file system: a bucket is a directory, a key a relative path in it (`/`-separated).
+ * Record files are in the stored format of `record-lines.ts`, as on S3. The CLI runs the real use cases over it.
+ */
+import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, posix, win32 } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { AnyRecord } from '../domain/datasets/records.ts';
+import type { DatasetName } from '../domain/layout.ts';
+import type { ObjectInfo, ObjectRef, ObjectStore, RecordFileWriter } from '../ports/index.ts';
+import { JsonLinesGzipWriter, readRecordLines } from './record-lines.ts';
+
+export class UnsafeKeyError extends Error {
+  override name = 'UnsafeKeyError';
+}
+
+/**
+ * The path of `key` in the bucket directory. A key that could name something outside it (absolute, a `..`
+ * segment, a NUL byte, empty) is refused: keys come from file names and use-case code, never trusted as paths.
+ */
+export function pathOfKey(bucket: string, key: string): string {
+  const refuse = (why: string): never => { throw new UnsafeKeyError(`refusing object key ${JSON.stringify(key)}: ${why}`); };
+  if (key === '') refuse('it is empty');
+  if (key.includes('\0')) refuse('it contains a NUL character');
+  if (posix.isAbsolute(key) || win32.isAbsolute(key)) refuse('it is an absolute path');
+  if (key.split(/[/\\]/).includes('..')) refuse('it has a ".." segment');
+  return join(bucket, ...key.split('/'));
+}
+
+export interface FsObjectStoreOptions {
+  /**
+   * The upload time `head` reports for every object, instead of the file's modification time. The CLI gives its
+   * "now": every file of a run is then uploaded at the same instant, and the ledger orders them by key.
+   */
+  readonly uploadedAt?: Date;
+}
+
+export class FsObjectStore implements ObjectStore {
+  constructor(private readonly opts: FsObjectStoreOptions = {}) {}
+
+  async head(ref: ObjectRef): Promise<ObjectInfo> {
+    const s = await stat(pathOfKey(ref.bucket, ref.key));
+    // No ETag and no versions: the upload id is made of the key and this time (see `uploadIdOf`).
+    return { lastModified: (this.opts.uploadedAt ?? s.mtime).toISOString(), size: s.size };
+  }
+
+  open(ref: ObjectRef): AsyncIterable<Uint8Array> {
+    return createReadStream(pathOfKey(ref.bucket, ref.key));
+  }
+
+  async putJson(bucket: string, key: string, value: unknown): Promise<void> {
+    await writeAtomically(pathOfKey(bucket, key), JSON.stringify(value, null, 2));
+  }
+
+  async readJson<T>(bucket: string, key: string): Promise<T> {
+    return JSON.parse(await readFile(pathOfKey(bucket, key), 'utf8')) as T;
+  }
+
+  async copy(from: ObjectRef, toKey: string): Promise<void> {
+    const to = pathOfKey(from.bucket, toKey);
+    await mkdir(dirname(to), { recursive: true });
+    await copyFile(pathOfKey(from.bucket, from.key), to);
+  }
+
+  createRecordWriter(bucket: string, key: string, dataset: DatasetName): RecordFileWriter {
+    return new FsRecordWriter(pathOfKey(bucket, key), dataset);
+  }
+
+  readRecords(bucket: string, key: string): AsyncIterable<AnyRecord> {
+    return readRecordLines(createReadStream(pathOfKey(bucket, key)));
+  }
+}
+
+/** A temporary name beside `path`, renamed to it when complete: nothing half-written is ever at `path`. */
+const partialPath = (path: string): string => `${path}.${randomBytes(6).toString('hex')}.partial`;
+
+async function writeAtomically(path: string, data: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const partial = partialPath(path);
+  await writeFile(partial, data);
+  await rename(partial, path);
+}
+
+/** Writes records to a temporary file beside the target, renamed to it on `close`; `abort` removes it. */
+class FsRecordWriter implements RecordFileWriter {
+  private lines?: JsonLinesGzipWriter;
+  private file?: WriteStream;
+  private partial?: string;
+
+  constructor(private readonly path: string, private readonly dataset: DatasetName) {}
+
+  /**
+   * Synchronous, like the S3 writer's: the validator does not wait for each `write`, so the first record's
+   * must already have a file to go to (the folder is made with one blocking call per upload).
+   */
+  private start(): JsonLinesGzipWriter {
+    mkdirSync(dirname(this.path), { recursive: true });
+    this.partial = partialPath(this.path);
+    this.file = createWriteStream(this.partial);
+    this.lines = new JsonLinesGzipWriter(this.file, this.dataset);
+    return this.lines;
+  }
+
+  write(record: AnyRecord): void | Promise<void> {
+    return (this.lines ?? this.start()).write(record);
+  }
+
+  async reset(): Promise<void> {
+    await this.abort();
+  }
+
+  async close(): Promise<void> {
+    const lines = this.lines ?? this.start(); // an accepted file with no rows still gets its (empty) records file
+    await lines.close();
+    await rename(this.partial!, this.path);
+    this.lines = undefined;
+    this.file = undefined;
+    this.partial = undefined;
+  }
+
+  async abort(): Promise<void> {
+    const { lines, file, partial } = this;
+    this.lines = undefined;
+    this.file = undefined;
+    this.partial = undefined;
+    lines?.destroy();
+    if (file) {
+      file.destroy();
+      await new Promise<void>((resolve) => { if (file.closed) resolve(); else file.once('close', () => resolve()); });
+    }
+    if (partial) await rm(partial, { force: true });
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The in-memory upload ledger (the CLI's) against the DynamoDB one on the stand-in (dynalite): the same uploads
+ * recorded in the same order come back in the same order (upload time, then key, then upload id, compared as
+ * DynamoDB compares sort keys: by UTF-8 bytes), with the same answers for duplicates, look-ups and ops notices.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InMemoryUploadLedger } from '../../lambdas/adapters/memory.ts';
+import type { UploadLedger, UploadRecord } from '../../lambdas/ports/index.ts';
+import { startTestStack, type TestStack } from '../helpers/stand-ins.ts';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const upload = (key: string, uploadedAt: string, uploadId: string, dataset: UploadRecord['dataset'] = 'leads'): UploadRecord => ({
+  uploadId, dataset, bucket: 'b', key: `incoming/${dataset}/${key}`, uploadedAt, status: 'accepted', rows: 1, acceptedRows: 1,
+  recordsKey: `accepted/${dataset}/${uploadId}.jsonl.gz`, reportKey: `reports/${dataset}/${uploadId}.json`,
+  errorCounts: {}, warningCounts: {}, processedAt: uploadedAt,
+});
+
+const T = '2026-11-23T09:00:00.000Z';
+/**
+ * Recorded in an order unlike the expected one. At one instant (the CLI's case) the order is the key's, with
+ * the `#` after it: `a.csv (2)` before `a.csv` (' ' < '#'), `a.csv` before `a.csv.bak` ('#' < '.'); by UTF-8
+ * bytes, not UTF-16 units: U+FF21 (EF BC A1) before an emoji (F0 …), though JavaScript's sort puts it after.
+ */
+const UPLOADS = [
+  upload('😀.csv', T, 'u01'),
+  upload('Ａ.csv', T, 'u02'),
+  upload('a.csv.bak', T, 'u03'),
+  upload('a.csv', T, 'u04'),
+  upload('a.csv (2)', T, 'u05'),
+  upload('B.csv', T, 'u06'),
+  upload('sub/a.csv', T, 'u07'),
+  upload('é.csv', T, 'u08'),
+  upload('a.csv', T, 'u00'), // the same key again at the same instant: the upload id decides
+  upload('z.csv', '2026-11-23T08:59:59.999Z', 'u09'), // earlier: first, whatever its key
+  upload('0.csv', '2026-11-23T09:00:00.001Z', 'u10'), // later: last
+  upload('a.csv', T, 'u11', 'spend'), // another dataset: another partition
+];
+
+async function recordAll(ledger: UploadLedger): Promise<boolean[]> {
+  const firsts: boolean[] = [];
+  for (const u of UPLOADS) firsts.push(await ledger.recordUpload(u));
+  firsts.push(await ledger.recordUpload({ ...UPLOADS[3]!, rows: 99 })); // a duplicate event: not recorded again
+  return firsts;
+}
+
+describe('InMemoryUploadLedger', () => {
+  it('lists uploads in the order the DynamoDB ledger does', async () => {
+    const dynamo = stack.table.uploads;
+    const memory = new InMemoryUploadLedger();
+    expect(await recordAll(memory)).toEqual(await recordAll(dynamo));
+    const keysOf = async (l: UploadLedger, d: UploadRecord['dataset']) => (await l.listUploads(d)).map((u) => `${u.key.split('/').slice(2).join('/')} ${u.uploadId}`);
+    const expected = [
+      'z.csv u09', 'B.csv u06', 'a.csv (2) u05', 'a.csv u00', 'a.csv u04', 'a.csv.bak u03', 'sub/a.csv u07', 'é.csv u08',
+      'Ａ.csv u02', '😀.csv u01', '0.csv u10',
+    ];
+    expect(await keysOf(dynamo, 'leads')).toEqual(expected);
+    expect(await keysOf(memory, 'leads')).toEqual(expected);
+    expect(await keysOf(memory, 'spend')).toEqual(await keysOf(dynamo, 'spend'));
+    expect(await memory.listUploads('leads')).toEqual(await dynamo.listUploads('leads'));
+  });
+
+  it('finds an upload by its identity and marks its ops notice sent, as the DynamoDB ledger does', async () => {
+    const dynamo = stack.table.uploads;
+    const memory = new InMemoryUploadLedger();
+    await recordAll(memory);
+    const pending: UploadRecord = { ...upload('late.csv', T, 'u12'), status: 'rejected', opsNotice: 'pending' };
+    for (const l of [dynamo, memory]) {
+      await l.recordUpload(pending);
+      await l.markOpsNotified(pending);
+    }
+    expect(await memory.findUpload(pending)).toEqual({ ...pending, opsNotice: 'sent' });
+    expect(await memory.findUpload(pending)).toEqual(await dynamo.findUpload(pending));
+    expect(await memory.findUpload(UPLOADS[3]!)).toEqual(UPLOADS[3]);
+    expect(await memory.findUpload({ ...UPLOADS[3]!, uploadedAt: '2026-11-23T09:00:00.002Z' })).toBeUndefined();
+    expect(await dynamo.findUpload({ ...UPLOADS[3]!, uploadedAt: '2026-11-23T09:00:00.002Z' })).toBeUndefined();
+  });
+
+  it('hands out copies: changing a listed record does not change the ledger', async () => {
+    const memory = new InMemoryUploadLedger();
+    await memory.recordUpload(UPLOADS[0]!);
+    const [listed] = await memory.listUploads('leads');
+    (listed as { rows: number }).rows = 42;
+    expect((await memory.listUploads('leads'))[0]!.rows).toBe(1);
+  });
+});
