@@ -140,3 +140,25 @@ describe('ids are compared as NFC text without invisible characters', () => {
     }), { numRuns: 2000 });
   });
 });
+
+describe('a total and its parts in one file are refused (overlapping-granularity)', () => {
+  it('a spend month row and day rows of that month on the same channel and campaign', async () => {
+    const content = lines([SPEND_HEADER, '2026-10,Search,Brand,marketing,300', '2026-10-05,Search,Brand,marketing,10', '2026-10-06,Search,Other,marketing,10']);
+    const { report } = await validate('spend', content);
+    expect(report.status).toBe('rejected');
+    expect(where(report.errors, 'overlapping-granularity')).toEqual([{ row: 3, line: 3, column: 'date' }]);
+    expect(report.errors[0]!.message).toContain('row 2');
+  });
+
+  it('months and days of different channels, or of different months, are fine', async () => {
+    const content = lines([SPEND_HEADER, '2026-10,Search,Brand,marketing,300', '2026-10-05,Social,Brand,marketing,10', '2026-11-02,Search,Brand,marketing,10']);
+    expect((await validate('spend', content)).report.status).toBe('accepted');
+  });
+
+  it('a GA4 day total (no channel) and the same day per channel', async () => {
+    const content = lines(['Date,Session default channel group,Sessions', '20261001,Organic Search,10', '20261001,,25', '20261002,,7']);
+    const { report } = await validate('web_traffic', content);
+    expect(report.status).toBe('rejected');
+    expect(where(report.errors, 'overlapping-granularity')).toEqual([{ row: 3, line: 3, column: 'date' }]);
+  });
+});

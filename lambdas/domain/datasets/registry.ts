@@ -79,6 +79,12 @@ export interface DatasetSpec<N extends DatasetName = DatasetName> {
   /** The key that makes a later upload's record replace an earlier one. */
   keyOf(record: DatasetRecords[N]): string;
   /**
+   * For datasets whose rows can be totals of other rows (a month of spend and its days, a day's traffic and its
+   * channels): the group a record belongs to and whether it is the coarse (total) or the fine form. A file with
+   * both forms in one group is an `overlapping-granularity` error: adding them up would count twice.
+   */
+  granularity?(record: DatasetRecords[N]): { readonly group: string; readonly level: 'coarse' | 'fine'; readonly describe: string };
+  /**
    * Builds the record from parsed cells, applying the row rules; pushes what is wrong onto `issues` and
    * returns undefined when the row is unusable.
    */
@@ -289,6 +295,8 @@ const spend: DatasetSpec<'spend'> = {
     '`category` is marketing or sales (blank = marketing).',
     'Two rows with the same date, channel, campaign and category (case ignored) are a `duplicate-id` error: the ' +
       'scorecard keeps one record per key, so one amount would be lost. Sum them, or export without extra breakdowns.',
+    'A month row (`YYYY-MM`) and day rows of the same month, channel, campaign and category in one file are an ' +
+      '`overlapping-granularity` error naming both rows: adding them up would count the money twice.',
   ],
   notes: {
     channel: 'blank = `unspecified`',
@@ -306,6 +314,11 @@ const spend: DatasetSpec<'spend'> = {
   keyColumns: ['date'],
   uniqueKey: ['date', 'channel', 'campaign', 'category'],
   keyOf: (r) => `${r.date}|${r.channel.toLowerCase()}|${r.campaign.toLowerCase()}|${r.category}`,
+  granularity: (r) => ({
+    group: `${r.date.slice(0, 7)}|${r.channel.toLowerCase()}|${r.campaign.toLowerCase()}|${r.category}`,
+    level: r.date.length === 7 ? 'coarse' : 'fine',
+    describe: `${r.date.length === 7 ? 'the month' : 'a day of'} ${r.date.slice(0, 7)} on ${r.channel}${r.campaign ? ` / ${r.campaign}` : ''}`,
+  }),
   build(c, ctx, issues) {
     const date = str(c.date);
     const amount = num(c.amount);
@@ -393,6 +406,11 @@ const webTraffic: DatasetSpec<'web_traffic'> = {
   keyColumns: ['date'],
   uniqueKey: ['date', 'channel'],
   keyOf: (r) => `${r.date}|${r.channel.toLowerCase()}`,
+  granularity: (r) => ({
+    group: r.date,
+    level: r.channel === 'all' ? 'coarse' : 'fine',
+    describe: r.channel === 'all' ? `the total of ${r.date}` : `a channel of ${r.date}`,
+  }),
   build(c, _ctx, issues) {
     const date = str(c.date);
     const sessions = num(c.sessions);

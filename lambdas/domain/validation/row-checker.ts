@@ -68,6 +68,8 @@ export class RowChecker<N extends DatasetName> {
   private readonly keyIndexes: readonly number[];
   private readonly numericIndexes: readonly number[];
   private readonly ids = new CompactIdSet();
+  /** Per granularity group (see `DatasetSpec.granularity`): the first row seen of each level. */
+  private readonly levels = new Map<string, { coarse?: number; fine?: number }>();
   private readonly tolerance: number;
   private readonly rowErrors: Issue<ErrorCode>[] = [];
   private readonly issues: RowIssue[] = [];
@@ -180,6 +182,7 @@ export class RowChecker<N extends DatasetName> {
       return;
     }
     this.checkUnique(record, row, line);
+    if (record && this.rowErrors.length === 0) this.checkGranularity(record, row, line);
     if (this.rowErrors.length > 0) {
       this.errorRows++;
       this.errorIssues += this.rowErrors.length;
@@ -270,6 +273,20 @@ export class RowChecker<N extends DatasetName> {
     this.err('duplicate-id', row, line, cols[0], values,
       `row ${seen} has the same ${cols.join(', ')}: the scorecard keeps one record per ${cols.join(' + ')}, so one of ` +
       'the two would be lost; put them on one row, or export without extra breakdowns (device, ad set, region…)');
+  }
+
+  /** A total and its parts in one file (a month and its days): both would be added up. */
+  private checkGranularity(record: DatasetRecords[N], row: number, line: number): void {
+    const g = this.spec.granularity?.(record);
+    if (!g) return;
+    const seen = this.levels.get(g.group) ?? {};
+    const other = g.level === 'coarse' ? seen.fine : seen.coarse;
+    if (other !== undefined) {
+      this.err('overlapping-granularity', row, line, this.spec.keyColumns[0], g.describe,
+        `this row (${g.describe}) overlaps row ${other}: one is the total of the other's ${g.level === 'coarse' ? 'parts' : 'group'}, so ` +
+        'adding both would count twice; keep either the total or the parts');
+    }
+    if (seen[g.level] === undefined) this.levels.set(g.group, { ...seen, [g.level]: row });
   }
 
   /**
