@@ -162,3 +162,23 @@ describe('a total and its parts in one file are refused (overlapping-granularity
     expect(where(report.errors, 'overlapping-granularity')).toEqual([{ row: 3, line: 3, column: 'date' }]);
   });
 });
+
+describe('messages say what is wrong', () => {
+  it('a rejected report counts no accepted rows', async () => {
+    const { report } = await validate('leads', lines([LEADS_HEADER, 'L1,2026-10-01,web,,,,', 'L2,not a date,web,,,,', 'L3,2026-10-01,web,,,,']));
+    expect(report).toMatchObject({ status: 'rejected', rows: 3, acceptedRows: 0 });
+  });
+
+  it('a header line of 256 KB or more is "row-too-large", not "only blank lines"', async () => {
+    const { report } = await validate('leads', `${'Record ID,'.repeat(30_000)}\nL1,2026-10-01\n`, { chunkSize: 65_536 });
+    expect(report.errors).toMatchObject([{ code: 'row-too-large', line: 1 }]);
+  });
+
+  it('control characters from cells and file names are shown escaped, never obeyed by a terminal or mail reader', async () => {
+    const { formatReportSummary, formatRejectionEmail } = await import('../../lambdas/domain/validation/summary.ts');
+    const { report } = await validate('leads', lines([LEADS_HEADER, 'L1,"\x1b[2J\x1b[31mboom",web,,,,']), { source: 'incoming/leads/a\x1b]0;x\x07.csv' });
+    const text = formatReportSummary(report) + formatRejectionEmail(report, 'r.json').text + formatRejectionEmail(report, 'r.json').subject;
+    expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(text).toContain('\\u001b[2J');
+  });
+});

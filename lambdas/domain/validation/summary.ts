@@ -1,13 +1,23 @@
 /** Readable summaries of a validation report: for the CLI and for the ops email about a rejected upload. */
 import { ERROR_HINTS, type ErrorCode, type Issue, type ValidationReport } from './report.ts';
 
+/**
+ * Text from an upload (cells, headers, file names) as it may be shown on a terminal or in an email: control
+ * characters (an ANSI escape sequence that recolours or clears a terminal, a bell, a carriage return that
+ * overwrites the line) are written as visible escapes instead of being obeyed.
+ */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 const where = (i: Issue): string =>
   [i.row !== undefined ? `row ${i.row}` : '', i.line !== undefined ? `line ${i.line}` : '', i.column ? `column ${i.column}` : '']
     .filter(Boolean).join(', ');
 
 export function describeIssue(i: Issue): string {
   const at = where(i);
-  return `${i.code}${at ? ` (${at})` : ''}: ${i.message}`;
+  return `${i.code}${at ? ` (${printable(at)})` : ''}: ${printable(i.message)}`;
 }
 
 const counts = (c: Readonly<Partial<Record<string, number>>>): string =>
@@ -17,7 +27,7 @@ const counts = (c: Readonly<Partial<Record<string, number>>>): string =>
 export function formatReportSummary(r: ValidationReport, firstN = 10): string {
   const lines: string[] = [];
   const head = r.status === 'accepted' ? 'ACCEPTED' : 'REJECTED';
-  lines.push(`${head}  ${r.source}  (${r.dataset})`);
+  lines.push(`${head}  ${printable(r.source)}  (${r.dataset})`);
   lines.push(`  ${r.rows} data rows read, ${r.status === 'accepted' ? r.acceptedRows : 0} accepted` +
     (r.droppedRows ? `, ${r.droppedRows} with errors dropped (within the error-rate tolerance)` : ''));
   const f = r.format;
@@ -27,7 +37,7 @@ export function formatReportSummary(r: ValidationReport, firstN = 10): string {
     lines.push(`  format: xlsx, sheet ${JSON.stringify(f.sheet ?? '')}, header on row ${f.headerLine}`);
   }
   const cols = Object.entries(r.columns);
-  if (cols.length) lines.push(`  columns: ${cols.map(([c, h]) => (c === h ? c : `${c} ← "${h}"`)).join(', ')}`);
+  if (cols.length) lines.push(`  columns: ${cols.map(([c, h]) => (c === h ? c : `${c} ← "${printable(h)}"`)).join(', ')}`);
   if (Object.keys(r.errorCounts).length) {
     lines.push(`  errors: ${counts(r.errorCounts)}`);
     for (const e of r.errors.slice(0, firstN)) lines.push(`    - ${describeIssue(e)}${e.value !== undefined && e.value !== '' ? ` [value: ${JSON.stringify(e.value)}]` : ''}`);
@@ -46,9 +56,9 @@ export function formatReportSummary(r: ValidationReport, firstN = 10): string {
 export function formatRejectionEmail(r: ValidationReport, reportKey: string): { subject: string; text: string } {
   const total = Object.values(r.errorCounts).reduce((a, b) => a + (b ?? 0), 0);
   return {
-    subject: `Upload rejected: ${r.source} (${total} error${total === 1 ? '' : 's'})`,
+    subject: `Upload rejected: ${printable(r.source)} (${total} error${total === 1 ? '' : 's'})`,
     text: [
-      `The ${r.dataset} export ${r.source} was rejected: none of its rows count towards the scorecard.`,
+      `The ${r.dataset} export ${printable(r.source)} was rejected: none of its rows count towards the scorecard.`,
       `Fix the file and upload it again; the original is kept as it was.`,
       '',
       formatReportSummary(r, 10),
@@ -62,9 +72,9 @@ export function formatRejectionEmail(r: ValidationReport, reportKey: string): { 
 export function formatDroppedRowsEmail(r: ValidationReport, reportKey: string): { subject: string; text: string } {
   const n = r.droppedRows ?? 0;
   return {
-    subject: `Upload accepted with ${n} row${n === 1 ? '' : 's'} dropped: ${r.source}`,
+    subject: `Upload accepted with ${n} row${n === 1 ? '' : 's'} dropped: ${printable(r.source)}`,
     text: [
-      `The ${r.dataset} export ${r.source} was accepted, but ${n} of its ${r.rows} rows had errors and do not count ` +
+      `The ${r.dataset} export ${printable(r.source)} was accepted, but ${n} of its ${r.rows} rows had errors and do not count ` +
         'towards the scorecard (the configured error-rate tolerance allows it).',
       'Fix those rows and upload the whole file again: its records replace these.',
       '',

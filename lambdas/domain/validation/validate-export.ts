@@ -97,7 +97,8 @@ class ReportState {
       dataset: this.opts.dataset,
       source: this.opts.source,
       rows,
-      acceptedRows: c?.acceptedRows ?? 0,
+      // Of a rejected upload no row counts, whatever passed its checks.
+      acceptedRows: status === 'accepted' ? c?.acceptedRows ?? 0 : 0,
       ...(droppedRows !== undefined ? { droppedRows } : {}),
       format: this.format,
       columns: this.columns,
@@ -230,7 +231,10 @@ async function validateCsv<N extends DatasetName>(
   const header = findHeader(lines, spec);
   if (!header && badBytes) notUtf8(badBytes, undefined, 1 + lineBreaksBefore(prefix, prefix.length));
   if (!header) {
-    state.errors.add({ code: 'empty-file', message: 'the file has only blank or comment lines' });
+    const longLine = !/[\r\n]/.test(prefix.slice(0, HEADER_SEARCH_CHARS));
+    state.errors.add(longLine && prefix.length >= HEADER_SEARCH_CHARS
+      ? { code: 'row-too-large', row: 1, line: 1, message: `the first line is longer than ${HEADER_SEARCH_CHARS / 1024} KB: no export has a header that long; is the file really a CSV with one row per line?` }
+      : { code: 'empty-file', message: 'the file has only blank or comment lines' });
     return;
   }
   const headerLine = header.lineIndex + 1;
@@ -285,7 +289,7 @@ function checkHeader(
       errors.add({
         code: 'missing-column', row: 1, line: headerLine, column: name,
         message: `required column "${name}" is missing (accepted headers: ${[name, ...(col?.aliases ?? [])].join(', ')}); ` +
-          `the header on line ${headerLine} has: ${cells.filter(Boolean).join(', ') || '(nothing)'}`,
+          `the header on line ${headerLine} has: ${listHeaders(cells)}`,
       });
     }
     return false;
@@ -351,6 +355,13 @@ async function validateXlsx<N extends DatasetName>(
       state.warnings.add({ code: 'no-rows', row: 1, line: state.format.headerLine ?? 1, message: 'the sheet has a header but no data rows' });
     }
   }
+}
+
+/** The headers of a file for a message: the first 30, and how many there are in all. */
+function listHeaders(cells: readonly string[]): string {
+  const named = cells.filter(Boolean);
+  if (named.length === 0) return '(nothing)';
+  return named.length <= 30 ? named.join(', ') : `${named.slice(0, 30).join(', ')}, … (${named.length} headers in all)`;
 }
 
 function countBreaks(s: string): number {
