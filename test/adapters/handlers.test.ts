@@ -1,11 +1,17 @@
 /**
  * The handlers with the AWS SDK mocked (aws-sdk-client-mock): the calls each makes, in order, and how it
- * treats duplicates and failures. The same handlers run against the stand-ins in test/integration.
+ * treats duplicates and failures; then what they publish (metrics, logs, traces) when they run as Lambda runs
+ * them. The same handlers run against the stand-ins in test/integration.
  */
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
-import { beforeEach, describe, expect, it } from 'vitest';
+import type { Context } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+// The X-Ray SDK Powertools' Tracer drives (its dependency): it stands in for the segment Lambda opens.
+import AWSXRay from 'aws-xray-sdk-core';
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -31,6 +37,10 @@ beforeEach(() => {
   s3.reset();
   ddb.reset();
   ses.reset();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 describe('validate-upload handler', () => {
@@ -158,6 +168,205 @@ describe('send-scorecard handler', () => {
     await expect(sendScorecard({ period: '2026-10' })).rejects.toThrow('Throttling');
     expect(ddb.commandCalls(DeleteCommand)[0]!.args[0].input.Key).toEqual({ pk: 'SENDS#2026-10', sk: 'executives@example.com' });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+});
+
+// ---- observability: what the handlers publish when they run as Lambda runs them ------------------------------
+
+const GOOD_LEADS = 'Record ID,Create Date,Original Source\n1,2026-10-01,Webinar\n2,2026-10-02,Direct\n';
+/** Three rows read, one of them with a date that is not one: rejected (no error tolerance by default). */
+const BAD_LEADS = 'Record ID,Create Date,Original Source\n1,2026-10-01,Webinar\n2,not a date,Direct\n3,2026-10-03,Direct\n';
+
+function uploadOf(content: string): void {
+  s3.on(HeadObjectCommand).resolves({ LastModified: new Date('2026-11-01T00:00:00Z'), ContentLength: content.length, VersionId: 'v1' });
+  s3.on(GetObjectCommand).callsFake(() => ({ Body: body(content) }));
+  s3.on(PutObjectCommand).resolves({});
+  s3.on(CopyObjectCommand).resolves({});
+  ddb.on(GetCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
+  ses.on(SendRawEmailCommand).resolves({ MessageId: 'm1' });
+}
+
+/** Sets environment variables (Lambda's own, say) until the test ends; `undefined` unsets one. */
+function setEnv(vars: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(vars)) vi.stubEnv(name, value);
+}
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+/** What is written to stdout and stderr while `run` runs (EMF, log lines, warnings), kept off the console. */
+async function outputOf<T>(run: () => Promise<T>): Promise<{ result: T; stdout: string[]; stderr: string[] }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => { stdout.push(String(chunk)); return true; });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => { stderr.push(String(chunk)); return true; });
+  try {
+    return { result: await run(), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+interface Published { service: string; name: string; unit: string; value: number }
+
+/** The metrics in the EMF lines written, as CloudWatch would read them (namespace and dimensions checked). */
+function published(stdout: string[]): Published[] {
+  const emf = stdout.flatMap((chunk) => chunk.split('\n')).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
+  return emf.flatMap(({ _aws, ...fields }) => _aws.CloudWatchMetrics.flatMap((d: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }) => {
+    expect(d.Namespace).toBe('SmarketingScorecard');
+    expect(d.Dimensions).toEqual([['service']]);
+    return d.Metrics.map((m) => ({ service: fields.service, name: m.Name, unit: m.Unit, value: fields[m.Name] }));
+  }));
+}
+
+const count = (service: string, name: string, value: number): Published => ({ service, name, unit: 'Count', value });
+
+/** A context as Lambda passes it (only the fields the middlewares and handlers read are real). */
+const lambdaContext = (awsRequestId: string, functionName = 'SmarketingScorecard-ValidateLeads'): Context => ({
+  functionName, awsRequestId, functionVersion: '$LATEST', memoryLimitInMB: '2048',
+  invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
+  getRemainingTimeInMillis: () => 900_000,
+}) as Context;
+
+describe('metrics, in Lambda (EMF on stdout, namespace SmarketingScorecard, dimension service)', () => {
+  beforeEach(() => {
+    // Lambda sets the function name; tracing stays off (no AWS_EXECUTION_ENV): this is about metrics.
+    setEnv({ AWS_LAMBDA_FUNCTION_NAME: 'SmarketingScorecard-ValidateLeads', POWERTOOLS_METRICS_DISABLED: undefined });
+  });
+
+  it('validate-upload, an accepted upload: the rows read and one accepted upload', async () => {
+    uploadOf(GOOD_LEADS);
+    const { result, stdout } = await outputOf(() => validateUpload(s3Event('incoming/leads/a.csv'), lambdaContext('req-accepted')));
+    expect(result).toEqual({ outcomes: ['accepted'] });
+    expect(published(stdout)).toEqual([count('validate-upload', 'RowsValidated', 2), count('validate-upload', 'UploadsAccepted', 1)]);
+  });
+
+  it('validate-upload, a rejected upload: the rows read and one rejected upload', async () => {
+    uploadOf(BAD_LEADS);
+    const { result, stdout } = await outputOf(() => validateUpload(s3Event('incoming/leads/b.csv'), lambdaContext('req-rejected')));
+    expect(result).toEqual({ outcomes: ['rejected'] });
+    expect(published(stdout)).toEqual([count('validate-upload', 'RowsValidated', 3), count('validate-upload', 'UploadsRejected', 1)]);
+  });
+
+  it('validate-upload, a duplicate or an ignored event: nothing at all, not even a "no metrics" warning', async () => {
+    s3.on(HeadObjectCommand).resolves({ LastModified: new Date('2026-11-01T00:00:00Z'), ContentLength: 80, VersionId: 'v1' });
+    ddb.on(GetCommand).resolves({ Item: { pk: 'UPLOADS#leads', sk: 'x', status: 'accepted' } });
+    const duplicate = await outputOf(() => validateUpload(s3Event('incoming/leads/a.csv'), lambdaContext('req-duplicate')));
+    expect(duplicate.result).toEqual({ outcomes: ['duplicate'] });
+    const ignored = await outputOf(() => validateUpload(s3Event('incoming/unknown/a.csv'), lambdaContext('req-ignored')));
+    expect(ignored.result).toEqual({ outcomes: ['ignored'] });
+    for (const { stdout, stderr } of [duplicate, ignored]) {
+      expect(published(stdout)).toEqual([]);
+      expect([...stdout, ...stderr].join('')).not.toMatch(/metrics/i);
+    }
+  });
+
+  it('compute-kpis counts the periods computed; send-scorecard the emails sent', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
+    const kpis = await outputOf(() => computeKpis({ from: '2026-09', to: '2026-10' }, lambdaContext('req-kpis', 'SmarketingScorecard-ComputeKpis')));
+    expect(published(kpis.stdout)).toEqual([count('compute-kpis', 'KpisComputed', 2)]);
+
+    ddb.reset();
+    ddb.on(QueryCommand).resolves({ Items: [{ pk: 'KPIS#2026-10', sk: 'leads', id: 'leads', value: 5, periodId: '2026-10', periodType: 'month', uploads: [], computedAt: 'x' }] });
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+    ses.on(SendRawEmailCommand).resolves({ MessageId: 'm1' });
+    const sent = await outputOf(() => sendScorecard({ period: '2026-10' }, lambdaContext('req-send', 'SmarketingScorecard-SendScorecard')));
+    expect(sent.result.sent).toEqual(['executives@example.com']);
+    expect(published(sent.stdout)).toEqual([count('send-scorecard', 'ScorecardsSent', 1)]);
+  });
+
+  it('are kept off stdout outside Lambda (tests, smarketing local)', async () => {
+    setEnv({ AWS_LAMBDA_FUNCTION_NAME: undefined });
+    uploadOf(GOOD_LEADS);
+    const { result, stdout } = await outputOf(() => validateUpload(s3Event('incoming/leads/a.csv')));
+    expect(result).toEqual({ outcomes: ['accepted'] });
+    expect(published(stdout)).toEqual([]);
+  });
+});
+
+describe('logs', () => {
+  const logLines = (stdout: string[]) => stdout.flatMap((chunk) => chunk.split('\n')).filter((l) => l.startsWith('{') && !l.includes('"_aws"')).map((l) => JSON.parse(l));
+
+  it('carry the invocation\'s request id, and keys and counts only (no row value)', async () => {
+    setEnv({ POWERTOOLS_LOG_LEVEL: 'INFO' });
+    uploadOf(GOOD_LEADS);
+    const { stdout } = await outputOf(() => validateUpload(s3Event('incoming/leads/a.csv'), lambdaContext('req-42')));
+    const [line, ...more] = logLines(stdout);
+    expect(more).toEqual([]);
+    expect(line).toMatchObject({
+      level: 'INFO', message: 'upload processed', service: 'validate-upload',
+      function_request_id: 'req-42', function_name: 'SmarketingScorecard-ValidateLeads',
+      key: 'incoming/leads/a.csv', outcome: 'accepted', rows: 2,
+    });
+    expect(JSON.stringify(line)).not.toMatch(/Webinar|Direct|2026-10-0/);
+  });
+
+  it('called with the event only (smarketing local), carry a request id of their own per invocation', async () => {
+    setEnv({ POWERTOOLS_LOG_LEVEL: 'INFO' });
+    uploadOf(GOOD_LEADS);
+    const first = logLines((await outputOf(() => validateUpload(s3Event('incoming/leads/a.csv')))).stdout);
+    const second = logLines((await outputOf(() => validateUpload(s3Event('incoming/leads/b.csv')))).stdout);
+    expect(first[0]!.function_request_id).toMatch(/^local-/);
+    expect(second[0]!.function_request_id).toMatch(/^local-/);
+    expect(second[0]!.function_request_id).not.toBe(first[0]!.function_request_id);
+  });
+});
+
+describe('tracing (Powertools Tracer over X-Ray)', () => {
+  // The X-Ray SDK sends segments to its daemon over UDP: no socket may be opened.
+  const dgram = createRequire(import.meta.url)('node:dgram') as typeof import('node:dgram');
+
+  it('in Lambda: the invocation is a subsegment without its response, and every AWS call goes through a captured client', async () => {
+    setEnv({
+      AWS_LAMBDA_FUNCTION_NAME: 'SmarketingScorecard-ValidateLeads', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      _HANDLER: 'index.handler', POWERTOOLS_TRACE_ENABLED: undefined,
+    });
+    const captured = vi.spyOn(Tracer.prototype, 'captureAWSv3Client');
+    const sockets = vi.spyOn(dgram, 'createSocket');
+    uploadOf(BAD_LEADS); // rejected: S3, DynamoDB and SES are all called
+
+    // Lambda's segment; never closed here, so never sent.
+    const segment = new AWSXRay.Segment('SmarketingScorecard-ValidateLeads');
+    const { result } = await outputOf(() => AWSXRay.getNamespace().runPromise(async () => {
+      AWSXRay.setSegment(segment);
+      return validateUpload(s3Event('incoming/leads/b.csv'), lambdaContext('req-traced'));
+    }));
+    expect(result).toEqual({ outcomes: ['rejected'] });
+
+    // The runtime had the Tracer capture its three clients, and X-Ray's middleware is now on each.
+    const clients = captured.mock.results.map((r) => r.value as S3Client | DynamoDBDocumentClient | SESClient);
+    expect(clients.map((c) => c.constructor.name).sort()).toEqual(['DynamoDBDocumentClient', 'S3Client', 'SESClient']);
+    for (const client of clients) expect(client.middlewareStack.identify()).toContain('XRaySDKInstrumentation - build');
+    // ...and the handler's calls were made on those clients.
+    for (const stub of [s3, ddb, ses]) {
+      expect(stub.calls().length).toBeGreaterThan(0);
+      for (const call of stub.calls()) expect(clients).toContain(call.thisValue);
+    }
+
+    const invocation = segment.subsegments?.find((s) => s.name === '## index.handler');
+    expect(invocation?.isClosed()).toBe(true);
+    const recorded = invocation!.toJSON(); // what X-Ray would receive
+    expect(recorded.annotations).toMatchObject({ Service: 'validate-upload' });
+    expect(JSON.stringify(recorded)).not.toContain('outcomes'); // the response is not recorded
+    expect(sockets).not.toHaveBeenCalled();
+  });
+
+  it('outside Lambda: off, even where AWS_EXECUTION_ENV is set (ECS, CodeBuild), and the clients are left as they are', async () => {
+    setEnv({ AWS_LAMBDA_FUNCTION_NAME: undefined, AWS_EXECUTION_ENV: 'AWS_ECS_FARGATE' });
+    const captured = vi.spyOn(Tracer.prototype, 'captureAWSv3Client');
+    const sockets = vi.spyOn(dgram, 'createSocket');
+    uploadOf(GOOD_LEADS);
+    expect(await validateUpload(s3Event('incoming/leads/a.csv'))).toEqual({ outcomes: ['accepted'] });
+    expect(captured).toHaveBeenCalledTimes(3);
+    expect(captured.mock.contexts.every((tracer) => !(tracer as Tracer).isTracingEnabled())).toBe(true);
+    for (const call of s3.calls()) expect((call.thisValue as S3Client).middlewareStack.identify()).not.toContain('XRaySDKInstrumentation - build');
+    expect(sockets).not.toHaveBeenCalled();
   });
 });
 
