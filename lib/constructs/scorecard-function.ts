@@ -118,6 +118,7 @@ export class ScorecardFunction extends NodejsFunction {
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [logGroup.logGroupArn],
     }));
+    const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
     super(scope, id, {
       entry: projectPath(props.entry),
       handler: 'handler',
@@ -128,17 +129,22 @@ export class ScorecardFunction extends NodejsFunction {
       description: props.description,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.minutes(1),
-      tracing: props.tracing ?? lambda.Tracing.ACTIVE,
+      tracing,
       logGroup,
       role,
       retryAttempts: props.retryAttempts ?? 2,
       maxEventAge: props.maxEventAge ?? Duration.hours(6),
       onSuccess: props.onSuccess,
       onFailure: new destinations.SqsDestination(props.onFailure),
+      // No POWERTOOLS_SERVICE_NAME or metrics namespace variable: the handlers set both in code
+      // (lambdas/handlers/observability.ts). The Tracer works from active tracing (CDK grants the X-Ray writes).
       environment: {
         ...settingsToEnv(props.settings),
         // Stack traces point at the TypeScript sources through the bundled source maps.
         NODE_OPTIONS: '--enable-source-maps',
+        // Without Lambda's tracing an invocation has no trace data, and the X-Ray SDK under the Tracer would log
+        // "Missing AWS Lambda trace data" for every traced call.
+        ...(tracing === lambda.Tracing.DISABLED ? { POWERTOOLS_TRACE_ENABLED: 'false' } : {}),
         ...props.environment,
       },
       bundling: {
