@@ -5,8 +5,7 @@
  * read once and every period is computed in one pass. Its result is the report function's input (async on-success
  * destination).
  */
-import { computeAndStoreKpis } from '../use-cases/compute-kpis.ts';
-import { lastClosedPeriod, parsePeriodId, periodRange, previousPeriod, type Period } from '../domain/periods/period.ts';
+import { computeAndStoreKpis, periodsToCompute } from '../use-cases/compute-kpis.ts';
 import { lambdaHandler } from './middleware.ts';
 import { countKpis } from './observability.ts';
 import type { Runtime } from './runtime.ts';
@@ -23,18 +22,8 @@ export interface ComputeKpisResult {
   readonly computed: readonly string[];
 }
 
-/** Periods recomputed before the target one, so trends and year-over-year read fresh values. */
-export const TREND_WINDOW = 13;
-
-export function periodsToCompute(event: ComputeKpisEvent, now: Date, periodType: Period['type'], timezone: string): { target: Period; periods: Period[] } {
-  if (event.from || event.to) {
-    const from = parsePeriodId(event.from ?? event.to!);
-    const to = parsePeriodId(event.to ?? event.from!);
-    return { target: to, periods: periodRange(from, to) };
-  }
-  const target = event.period ? parsePeriodId(event.period) : lastClosedPeriod(periodType, now, timezone);
-  return { target, periods: periodRange(previousPeriod(target, TREND_WINDOW), target) };
-}
+// Which periods an event computes lives with the use case, so the CLI's `report` computes the same ones.
+export { TREND_WINDOW, periodsToCompute } from '../use-cases/compute-kpis.ts';
 
 async function computeKpis(event: ComputeKpisEvent | undefined, rt: Runtime): Promise<ComputeKpisResult> {
   const { target, periods } = periodsToCompute(event ?? {}, rt.clock.now(), rt.settings.periodType, rt.settings.timezone);
