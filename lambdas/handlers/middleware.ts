@@ -39,7 +39,10 @@ export function lambdaHandler<E, R>(serviceName: string, work: HandlerWork<E, R>
     const rt = runtime();
     // The middlewares hold the runtime's logger, metrics and tracer: wrapped again when the runtime is rebuilt.
     if (wrapped?.rt !== rt) {
-      const run = middy((e: E, c: Context) => work(e, rt, c))
+      // No early timeout (Middy's default ends the invocation 5 ms before Lambda would, leaving the work running into
+      // the next one): Lambda's own timeout stops the work and resets the environment, and send-scorecard's claim
+      // lease counts on no invocation outliving its deadline.
+      const run = middy((e: E, c: Context) => work(e, rt, c), )
         // The response is not put in the trace: a send result lists recipients' addresses.
         .use(captureLambdaHandler(rt.tracer, { captureResponse: false }))
         .use(logMetrics(rt.metrics))

@@ -316,6 +316,19 @@ describe('logs', () => {
   });
 });
 
+describe('the middlewares', () => {
+  it('never end an invocation before Lambda does: work still running at the deadline is not cut short', async () => {
+    // Middy's default would reject 5 ms before the deadline, with the work still going on into the next invocation.
+    s3.on(HeadObjectCommand).callsFake(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { LastModified: new Date('2026-11-01T00:00:00Z'), ContentLength: 80, VersionId: 'v1' };
+    });
+    ddb.on(GetCommand).resolves({ Item: { pk: 'UPLOADS#leads', sk: 'x', status: 'accepted' } });
+    const atDeadline = { ...lambdaContext('req-late'), getRemainingTimeInMillis: () => 0 } as Context;
+    expect(await validateUpload(s3Event('incoming/leads/a.csv'), atDeadline)).toEqual({ outcomes: ['duplicate'] });
+  });
+});
+
 describe('tracing (Powertools Tracer over X-Ray)', () => {
   // The X-Ray SDK sends segments to its daemon over UDP: no socket may be opened.
   const dgram = createRequire(import.meta.url)('node:dgram') as typeof import('node:dgram');
