@@ -42,7 +42,7 @@ export function lambdaHandler<E, R>(serviceName: string, work: HandlerWork<E, R>
       // No early timeout (Middy's default ends the invocation 5 ms before Lambda would, leaving the work running into
       // the next one): Lambda's own timeout stops the work and resets the environment, and send-scorecard's claim
       // lease counts on no invocation outliving its deadline.
-      const run = middy((e: E, c: Context) => work(e, rt, c), )
+      const run = middy((e: E, c: Context) => work(e, rt, c), { timeoutEarlyInMillis: 0 })
         // The response is not put in the trace: a send result lists recipients' addresses.
         .use(captureLambdaHandler(rt.tracer, { captureResponse: false }))
         .use(logMetrics(rt.metrics))
