@@ -1,23 +1,19 @@
 /**
  * `npm run bench -- kpis`: the KPI step on a large account. Generates, in a temp dir, stored accepted records in
- * the format the validator writes (gzip JSON lines, one file per upload) for 1,000,000 leads, 200,000
+ * the format the validator writes (gzip JSON lines, one file per upload, through the stores' own writer) for 1,000,000 leads, 200,000
  * opportunities, 100,000 customers and a year of daily spend and traffic, as a year of monthly uploads plus
  * re-uploads that replace records (closed deals, a corrected month, churned customers). Then measures:
  *   - baseline: reading and decoding every stored record (gunzip, lines, JSON.parse), nothing computed;
  *   - kpis: what the scheduled run does before it writes to DynamoDB: read the ledger, read and merge every
  *     accepted upload (later upload wins per key), compute the closed month and the 13 before it, and build the
  *     items to store.
- * Both read through the same local-file `ObjectStore` (the S3 adapter's reading code, over a file), so the ratio
- * is what merging and computing add to reading. Prints one JSON line. `BENCH_LEADS=100000` scales it down.
+ * Both read through the file-system `ObjectStore` (the stored format's reader, the S3 adapter's too, over a file),
+ * so the ratio is what merging and computing add to reading. Prints one JSON line. `BENCH_LEADS=100000` scales it
+ * down.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { createGunzip, createGzip } from 'node:zlib';
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import type { AnyRecord, CustomerRecord, LeadRecord, OpportunityRecord, SpendRecord, WebTrafficRecord } from '../lambdas/domain/datasets/records.ts';
 import { DATASET_NAMES, type DatasetName } from '../lambdas/domain/layout.ts';
@@ -25,44 +21,15 @@ import { DEFAULT_SETTINGS, type Settings } from '../lambdas/domain/settings.ts';
 import { parsePeriodId, periodRange, previousPeriod } from '../lambdas/domain/periods/period.ts';
 import { computeKpisForPeriods } from '../lambdas/domain/metrics/compute.ts';
 import { inputsAsOf, inputsDigest, loadAcceptedRecordTable, toStoredKpis } from '../lambdas/use-cases/compute-kpis.ts';
-import type { ObjectInfo, ObjectStore, RecordFileWriter, UploadLedger, UploadRecord } from '../lambdas/ports/index.ts';
+import type { ObjectStore, UploadLedger, UploadRecord } from '../lambdas/ports/index.ts';
+import { FsObjectStore } from '../lambdas/adapters/fs-object-store.ts';
+import { InMemoryUploadLedger } from '../lambdas/adapters/memory.ts';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000);
 const OPPS = Math.round(LEADS / 5);
 const CUSTOMERS = Math.round(LEADS / 10);
 const TARGET = parsePeriodId('2026-10');
 const SETTINGS: Settings = { ...DEFAULT_SETTINGS, timezone: 'Europe/Paris' };
-
-// ---- the stores, over local files ----
-
-/** Reads stored record files from a directory, exactly as `S3ObjectStore.readRecords` reads an S3 body. */
-class LocalRecordStore implements ObjectStore {
-  readRecords(bucket: string, key: string): AsyncIterable<AnyRecord> {
-    return (async function* () {
-      const gunzip = createReadStream(join(bucket, key)).pipe(createGunzip());
-      for await (const line of createInterface({ input: gunzip, crlfDelay: Infinity })) {
-        if (line) yield JSON.parse(line) as AnyRecord;
-      }
-    })();
-  }
-
-  head(): Promise<ObjectInfo> { throw new Error('not used'); }
-  open(): AsyncIterable<Uint8Array> { throw new Error('not used'); }
-  putJson(): Promise<void> { throw new Error('not used'); }
-  readJson<T>(): Promise<T> { throw new Error('not used'); }
-  copy(): Promise<void> { throw new Error('not used'); }
-  createRecordWriter(): RecordFileWriter { throw new Error('not used'); }
-}
-
-class ListLedger implements UploadLedger {
-  constructor(private readonly uploads: readonly UploadRecord[]) {}
-  async recordUpload(): Promise<boolean> { return false; }
-  async findUpload(): Promise<UploadRecord | undefined> { return undefined; }
-  async markOpsNotified(): Promise<void> {}
-  async listUploads(dataset: DatasetName): Promise<UploadRecord[]> {
-    return this.uploads.filter((u) => u.dataset === dataset);
-  }
-}
 
 // ---- the data ----
 
@@ -84,31 +51,21 @@ const monthOf = (ms: number): number => Math.min(11, Math.floor((ms - START) / (
 const SOURCES = ['Organic Search', 'Paid Search', 'Paid Social', 'Email Marketing', 'Direct Traffic', 'Referrals', 'Webinar', 'Events', 'Outbound', 'Partner'];
 const CAMPAIGNS = ['brand', 'always on', 'q4 push', 'retargeting'];
 
-/** Writes gzip JSON lines, streaming, one file per upload; returns the ledger records of the uploads. */
+/** Writes the stored records of uploads, streaming, one file per upload; keeps the ledger records of the uploads. */
 class Uploads {
   readonly records: UploadRecord[] = [];
   private n = 0;
-  constructor(private readonly dir: string) {}
+  constructor(private readonly dir: string, private readonly store: ObjectStore) {}
 
   async write(dataset: DatasetName, name: string, rows: Iterable<AnyRecord>): Promise<void> {
     const key = `accepted/${dataset}/${name}.jsonl.gz`;
-    await mkdir(join(this.dir, 'accepted', dataset), { recursive: true });
-    const file = createWriteStream(join(this.dir, key));
-    const gzip = createGzip();
-    gzip.pipe(file);
+    const writer = this.store.createRecordWriter(this.dir, key, dataset);
     let count = 0;
-    let batch: string[] = [];
     for (const r of rows) {
-      batch.push(JSON.stringify(r));
+      await writer.write(r);
       count++;
-      if (batch.length === 1000) {
-        if (!gzip.write(batch.join('\n') + '\n')) await once(gzip, 'drain');
-        batch = [];
-      }
     }
-    if (batch.length) gzip.write(batch.join('\n') + '\n');
-    gzip.end();
-    await finished(file);
+    await writer.close();
     const at = instant(START + DAYS * DAY_MS + this.n++ * 60_000);
     this.records.push({
       uploadId: `${dataset}-${name}`, dataset, bucket: this.dir, key: `incoming/${dataset}/${name}.csv`, uploadedAt: at,
@@ -151,8 +108,8 @@ function opportunity(i: number, r: () => number, closed: boolean): OpportunityRe
   return o;
 }
 
-async function generate(dir: string): Promise<UploadRecord[]> {
-  const up = new Uploads(dir);
+async function generate(dir: string, store: ObjectStore): Promise<UploadRecord[]> {
+  const up = new Uploads(dir, store);
   const r = rng(42);
   const perMonth = LEADS / 12;
   for (let m = 0; m < 12; m++) await up.write('leads', `leads-${m + 1}`, leads(Math.round(m * perMonth), Math.round((m + 1) * perMonth), r));
@@ -237,9 +194,9 @@ const round = (n: number, d = 0): number => Math.round(n * 10 ** d) / 10 ** d;
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'smarketing-kpis-bench-'));
   try {
-    const uploads = await generate(dir);
-    const store = new LocalRecordStore();
-    const ledger = new ListLedger(uploads);
+    const store = new FsObjectStore();
+    const ledger = new InMemoryUploadLedger();
+    for (const u of await generate(dir, store)) await ledger.recordUpload(u);
     // Two rounds, alternating, best of each: the first round also warms the JIT and the file cache.
     let base = Infinity;
     let full = Infinity;
@@ -264,4 +221,4 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
 
-export { generate, LocalRecordStore, ListLedger };
+export { generate };
