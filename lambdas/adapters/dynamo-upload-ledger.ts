@@ -2,11 +2,15 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DatasetName } from '../domain/layout.ts';
 import type { UploadIdentity, UploadLedger, UploadRecord } from '../ports/index.ts';
+import { orderUploads } from '../domain/records/upload-order.ts';
 import { isConditionFailure, queryAll, stripKeys } from './dynamo-table.ts';
 
 const uploadsPk = (dataset: DatasetName): string => `UPLOADS#${dataset}`;
-/** Upload time first (uploads apply in that order); the key breaks ties within S3's one-second resolution. */
-const uploadSk = (u: UploadIdentity): string => `${u.uploadedAt}#${u.key}#${u.uploadId}`;
+/**
+ * The upload id (a hash of the bucket, key and version): fixed length whatever the key's, so a key of S3's
+ * 1,024 bytes still makes a valid sort key. The order uploads apply in is `orderUploads`, not this key's.
+ */
+const uploadSk = (u: Pick<UploadIdentity, 'uploadId'>): string => `UPLOAD#${u.uploadId}`;
 
 export class DynamoUploadLedger implements UploadLedger {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
@@ -44,6 +48,6 @@ export class DynamoUploadLedger implements UploadLedger {
       TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': uploadsPk(dataset) },
       ConsistentRead: true,
     });
-    return items.map((i) => stripKeys<UploadRecord>(i));
+    return orderUploads(items.map((i) => stripKeys<UploadRecord>(i)));
   }
 }

@@ -8,6 +8,7 @@ import type {
   Mailer, KpiStore, OutgoingEmail, PeriodSummary, SendLedger, SendRecord, StoredKpi, UploadIdentity, UploadLedger, UploadRecord,
 } from '../ports/index.ts';
 import { composeMime } from './mime.ts';
+import { orderUploads } from '../domain/records/upload-order.ts';
 
 export class InMemoryKpiStore implements KpiStore {
   private readonly periods = new Map<string, { summary: PeriodSummary; kpis: StoredKpi[] }>();
@@ -35,7 +36,8 @@ export class InMemoryKpiStore implements KpiStore {
  * here; uploads at the same instant are therefore ordered by key, compared with the `#` after it (so
  * `a.csv (2)` comes before `a.csv`, ' ' being below '#'). test/integration/upload-ledger.test.ts compares the two.
  */
-const uploadSortKey = (u: UploadIdentity): string => `${u.uploadedAt}#${u.key}#${u.uploadId}`;
+/** As the DynamoDB ledger's sort key: one record per upload id. */
+const uploadSortKey = (u: Pick<UploadIdentity, 'uploadId'>): string => u.uploadId;
 
 /** `UploadLedger` in memory, ordered exactly as the DynamoDB one: one record per upload version, written once. */
 export class InMemoryUploadLedger implements UploadLedger {
@@ -69,10 +71,7 @@ export class InMemoryUploadLedger implements UploadLedger {
   }
 
   async listUploads(dataset: DatasetName): Promise<UploadRecord[]> {
-    return [...this.partition(dataset).values()]
-      .map((u) => ({ sk: Buffer.from(uploadSortKey(u), 'utf8'), u }))
-      .sort((a, b) => Buffer.compare(a.sk, b.sk))
-      .map(({ u }) => ({ ...u }));
+    return orderUploads([...this.partition(dataset).values()].map((u) => ({ ...u })));
   }
 }
 

@@ -91,8 +91,8 @@ async function keysUnder(bucket: string, prefix: string): Promise<string[]> {
  *
  * That order: every file has the same upload time (the run's `now`, from the store's `head`), so the ledger,
  * like the DynamoDB one, orders a dataset's files by key: by file name, a later file's record replacing an
- * earlier one's with the same record key. (Exactly: by the UTF-8 bytes of `<key>#`, so `a.csv (2)` comes before
- * `a.csv`.) Explicit and the same on every run, whatever the files' modification times.
+ * earlier one's with the same record key (exactly: by the key's UTF-8 bytes, `orderUploads`). Explicit and the
+ * same on every run, whatever the files' modification times.
  */
 export async function ingestFolder(run: CliRun): Promise<FolderInput[]> {
   for (const dataset of DATASET_NAMES) {

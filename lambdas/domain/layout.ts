@@ -65,8 +65,8 @@ export const rejectedReportKey = (copyKey: string): string => `${copyKey}.report
 
 /**
  * The single table. Items:
- * - upload records: pk `UPLOADS#<dataset>`, sk `<uploaded at ISO>#<upload id>` (so a Query lists a dataset's
- *   uploads in the order they were made, which is the order their records apply in);
+ * - upload records: pk `UPLOADS#<dataset>`, sk `UPLOAD#<upload id>` (one Query lists a dataset's uploads; the
+ *   order they apply in is worked out from their times and sequencers: domain/records/upload-order.ts);
  * - KPI values: pk `KPIS#<period id>`, sk `<kpi id>` (one Query returns a period's scorecard), with
  *   gsi1pk `KPI#<kpi id>#<period type>` / gsi1sk `<period id>` (one Query returns a KPI's history);
  * - period summaries: pk `KPIS#<period id>`, sk `#PERIOD`;

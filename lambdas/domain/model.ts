@@ -15,7 +15,10 @@ export interface UploadRecord {
   readonly bucket: string;
   readonly key: string;
   readonly versionId?: string;
+  /** When the upload was made: the S3 event's time (milliseconds), or the object's Last-Modified without one. */
   readonly uploadedAt: string;
+  /** The S3 event's sequencer: orders the writes of one key (see domain/records/upload-order.ts). */
+  readonly sequencer?: string;
   readonly status: 'accepted' | 'rejected';
   readonly rows: number;
   readonly acceptedRows: number;

@@ -31,7 +31,11 @@ async function validateUploads(event: S3Event, rt: Runtime): Promise<{ outcomes:
     };
     const result = await ingestUpload(
       ref, { store: rt.store, ledger: rt.table.uploads, mailer: rt.mailer, clock: rt.clock, settings: rt.settings }, dataset,
-      { ...(record.eventTime ? { eventTime: record.eventTime } : {}), ...(record.s3.object.eTag ? { eTag: record.s3.object.eTag } : {}) },
+      {
+        ...(record.eventTime ? { eventTime: record.eventTime } : {}),
+        ...(record.s3.object.eTag ? { eTag: record.s3.object.eTag } : {}),
+        ...(record.s3.object.sequencer ? { sequencer: record.s3.object.sequencer } : {}),
+      },
     );
     // Keys and counts only: exports hold personal data (names, emails) that must not reach the logs.
     rt.logger.info('upload processed', {

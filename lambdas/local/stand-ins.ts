@@ -61,13 +61,17 @@ export async function startStandIns(opts: { bucket?: string; table?: string } = 
   const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: bucket }] });
   const s3Address = await s3.run();
   const listeners: { prefix: string; listener: (e: S3Event) => void }[] = [];
+  // s3rver's sequencer is the millisecond clock: two writes in one millisecond would tie. S3's grows with every
+  // write of a key; a counter does too (events are emitted in write order here).
+  let writes = 0;
   s3.on('event', (event: { Records: S3EventRecord[] }) => {
     for (const record of event.Records) {
       if (!record.eventName.startsWith('ObjectCreated:')) continue;
       const rawKey = record.s3.object.key;
+      const sequencer = (++writes).toString(16).toUpperCase().padStart(16, '0');
       for (const l of listeners) {
         if (!rawKey.startsWith(l.prefix)) continue;
-        const encoded: S3EventRecord = { ...record, s3: { ...record.s3, object: { ...record.s3.object, key: encodeS3EventKey(rawKey) } } };
+        const encoded: S3EventRecord = { ...record, s3: { ...record.s3, object: { ...record.s3.object, key: encodeS3EventKey(rawKey), sequencer } } };
         l.listener({ Records: [encoded] });
       }
     }

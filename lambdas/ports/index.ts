@@ -55,7 +55,7 @@ export interface UploadLedger {
   findUpload(u: UploadIdentity): Promise<UploadRecord | undefined>;
   /** Marks an upload's ops notice as sent. */
   markOpsNotified(u: UploadIdentity): Promise<void>;
-  /** A dataset's uploads, oldest first. */
+  /** A dataset's uploads in the order their records apply in (`orderUploads`). */
   listUploads(dataset: DatasetName): Promise<UploadRecord[]>;
 }
 

@@ -24,6 +24,8 @@ export interface ObjectEvent {
   readonly eventTime?: string;
   /** The ETag the event was sent for: without versioning, a later upload of the key replaces that object. */
   readonly eTag?: string;
+  /** Grows with every write of a key: orders two uploads of one key whatever the clocks say. */
+  readonly sequencer?: string;
 }
 
 export type IngestOutcome =
@@ -41,16 +43,14 @@ export function uploadIdOf(ref: ObjectRef, info: { versionId?: string; etag?: st
 }
 
 /**
- * When the upload was made, as precisely as known: the object's Last-Modified (whole seconds), refined to the
- * millisecond by the event's time when that falls in the same second. Upload records are ordered by this, and
- * a later upload's records replace an earlier one's: two uploads of a key within one second keep their order.
- * Deliveries of one event carry the same time, so a duplicate event still finds the first one's record.
+ * When the upload was made, as precisely as known: the S3 event's time (milliseconds), else the object's
+ * Last-Modified (whole seconds). It orders uploads of different keys; uploads of one key are ordered by the
+ * event's sequencer (domain/records/upload-order.ts), since two writes within a second, or a clock that differs,
+ * would put them in the wrong order.
  */
 export function uploadTimeOf(lastModified: string, eventTime: string | undefined): string {
-  if (!eventTime) return lastModified;
-  const modified = Date.parse(lastModified); // ISO instants written by the SDK and S3, not user data
-  const event = Date.parse(eventTime);
-  return Number.isFinite(event) && event >= modified && event < modified + 1000 ? new Date(event).toISOString() : lastModified;
+  const event = eventTime ? Date.parse(eventTime) : NaN; // ISO instants written by S3, not user data
+  return Number.isFinite(event) ? new Date(event).toISOString() : lastModified;
 }
 
 /**
@@ -113,7 +113,7 @@ export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDat
   const record: UploadRecord = {
     uploadId, dataset, bucket: ref.bucket, key: ref.key,
     ...(info.versionId ? { versionId: info.versionId } : {}),
-    uploadedAt, status: report.status, rows: report.rows, acceptedRows: report.acceptedRows,
+    uploadedAt, ...(event.sequencer ? { sequencer: event.sequencer } : {}), status: report.status, rows: report.rows, acceptedRows: report.acceptedRows,
     ...(report.status === 'accepted' ? { recordsKey } : {}),
     reportKey, errorCounts: report.errorCounts, warningCounts: report.warningCounts,
     processedAt: deps.clock.now().toISOString(),

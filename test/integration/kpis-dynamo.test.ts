@@ -134,7 +134,7 @@ describe('KPIs in DynamoDB', () => {
 
   it('a corrected upload and a recompute replace the items, in both access patterns', async () => {
     const before = new Map((await queryPeriod('2026-10')).Items!.map((i) => [i.sk, i]));
-    await new Promise((r) => setTimeout(r, 1100)); // a later upload, in S3's one-second clock
+    // A later upload of another key: ordered by its event's time (milliseconds), not S3's one-second Last-Modified.
     await upload('incoming/leads/2-october-corrected.csv', CORRECTED);
     await computeKpis({ period: '2026-10' });
 

@@ -1,7 +1,8 @@
 /**
  * The in-memory upload ledger (the CLI's) against the DynamoDB one on the stand-in (dynalite): the same uploads
- * recorded in the same order come back in the same order (upload time, then key, then upload id, compared as
- * DynamoDB compares sort keys: by UTF-8 bytes), with the same answers for duplicates, look-ups and ops notices.
+ * recorded in any order come back in the order they apply in (`orderUploads`: upload time, then the key's UTF-8
+ * bytes, then the upload id; one key's uploads by sequencer), with the same answers for duplicates, look-ups and
+ * ops notices.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryUploadLedger } from '../../lambdas/adapters/memory.ts';
@@ -24,9 +25,9 @@ const upload = (key: string, uploadedAt: string, uploadId: string, dataset: Uplo
 
 const T = '2026-11-23T09:00:00.000Z';
 /**
- * Recorded in an order unlike the expected one. At one instant (the CLI's case) the order is the key's, with
- * the `#` after it: `a.csv (2)` before `a.csv` (' ' < '#'), `a.csv` before `a.csv.bak` ('#' < '.'); by UTF-8
- * bytes, not UTF-16 units: U+FF21 (EF BC A1) before an emoji (F0 …), though JavaScript's sort puts it after.
+ * Recorded in an order unlike the expected one. At one instant (the CLI's case) the order is the key's: `a.csv`
+ * before `a.csv (2)` before `a.csv.bak`; by UTF-8 bytes, not UTF-16 units: U+FF21 (EF BC A1) before an emoji
+ * (F0 …), though JavaScript's sort puts it after.
  */
 const UPLOADS = [
   upload('😀.csv', T, 'u01'),
@@ -57,7 +58,7 @@ describe('InMemoryUploadLedger', () => {
     expect(await recordAll(memory)).toEqual(await recordAll(dynamo));
     const keysOf = async (l: UploadLedger, d: UploadRecord['dataset']) => (await l.listUploads(d)).map((u) => `${u.key.split('/').slice(2).join('/')} ${u.uploadId}`);
     const expected = [
-      'z.csv u09', 'B.csv u06', 'a.csv (2) u05', 'a.csv u00', 'a.csv u04', 'a.csv.bak u03', 'sub/a.csv u07', 'é.csv u08',
+      'z.csv u09', 'B.csv u06', 'a.csv u00', 'a.csv u04', 'a.csv (2) u05', 'a.csv.bak u03', 'sub/a.csv u07', 'é.csv u08',
       'Ａ.csv u02', '😀.csv u01', '0.csv u10',
     ];
     expect(await keysOf(dynamo, 'leads')).toEqual(expected);
@@ -78,8 +79,21 @@ describe('InMemoryUploadLedger', () => {
     expect(await memory.findUpload(pending)).toEqual({ ...pending, opsNotice: 'sent' });
     expect(await memory.findUpload(pending)).toEqual(await dynamo.findUpload(pending));
     expect(await memory.findUpload(UPLOADS[3]!)).toEqual(UPLOADS[3]);
-    expect(await memory.findUpload({ ...UPLOADS[3]!, uploadedAt: '2026-11-23T09:00:00.002Z' })).toBeUndefined();
-    expect(await dynamo.findUpload({ ...UPLOADS[3]!, uploadedAt: '2026-11-23T09:00:00.002Z' })).toBeUndefined();
+    // An upload is found by its id (bucket, key and version): the same upload whatever time an event says.
+    expect(await memory.findUpload({ ...UPLOADS[3]!, uploadedAt: '2026-11-23T09:00:00.002Z' })).toEqual(UPLOADS[3]);
+    expect(await dynamo.findUpload({ ...UPLOADS[3]!, uploadedAt: '2026-11-23T09:00:00.002Z' })).toEqual(UPLOADS[3]);
+    expect(await memory.findUpload({ ...UPLOADS[3]!, uploadId: 'u99' })).toBeUndefined();
+    expect(await dynamo.findUpload({ ...UPLOADS[3]!, uploadId: 'u99' })).toBeUndefined();
+  });
+
+  it('records an upload whose S3 key is near S3\'s 1,024-byte limit (the sort key does not hold the key)', async () => {
+    const dynamo = stack.table.uploads;
+    const long = upload(`${'x'.repeat(1_000)}.csv`, T, 'u13', 'customers');
+    expect(Buffer.byteLength(long.key)).toBeGreaterThan(1_000);
+    expect(await dynamo.recordUpload(long)).toBe(true);
+    expect(await dynamo.findUpload(long)).toEqual(long);
+    await dynamo.markOpsNotified(long);
+    expect((await dynamo.listUploads('customers')).map((u) => u.key)).toContain(long.key);
   });
 
   it('hands out copies: changing a listed record does not change the ledger', async () => {

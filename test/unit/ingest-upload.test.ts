@@ -8,13 +8,11 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ingestUpload, uploadTimeOf, type IngestDeps } from '../../lambdas/use-cases/ingest-upload.ts';
 import { decodeS3Key } from '../../lambdas/handlers/validate-upload.ts';
-import { CapturingMailer } from '../../lambdas/adapters/memory.ts';
+import { CapturingMailer, InMemoryUploadLedger } from '../../lambdas/adapters/memory.ts';
 import { JsonLinesGzipWriter } from '../../lambdas/adapters/record-lines.ts';
 import type { AnyRecord } from '../../lambdas/domain/datasets/records.ts';
 import { rejectedCopyKey, rejectedReportKey, type DatasetName } from '../../lambdas/domain/layout.ts';
-import type {
-  ObjectInfo, ObjectRef, ObjectStore, RecordFileWriter, UploadIdentity, UploadLedger, UploadRecord,
-} from '../../lambdas/ports/index.ts';
+import type { ObjectInfo, ObjectRef, ObjectStore, RecordFileWriter } from '../../lambdas/ports/index.ts';
 import { settingsWith } from '../helpers/export-builders.ts';
 
 interface Version { readonly versionId: string; readonly body: Buffer; readonly lastModified: string; readonly etag: string }
@@ -83,30 +81,9 @@ class MemoryStore implements ObjectStore {
   }
 }
 
-/** The upload ledger as the DynamoDB adapter keys it: one item per dataset + uploaded at + key + upload id. */
-class MemoryLedger implements UploadLedger {
-  readonly items = new Map<string, UploadRecord>();
-  private readonly sk = (u: UploadIdentity): string => `${u.dataset}|${u.uploadedAt}#${u.key}#${u.uploadId}`;
-
-  async recordUpload(u: UploadRecord): Promise<boolean> {
-    if (this.items.has(this.sk(u))) return false;
-    this.items.set(this.sk(u), u);
-    return true;
-  }
-
-  async findUpload(u: UploadIdentity): Promise<UploadRecord | undefined> {
-    return this.items.get(this.sk(u));
-  }
-
-  async markOpsNotified(u: UploadIdentity): Promise<void> {
-    const item = this.items.get(this.sk(u));
-    if (item) this.items.set(this.sk(u), { ...item, opsNotice: 'sent' });
-  }
-
-  async listUploads(dataset: DatasetName): Promise<UploadRecord[]> {
-    return [...this.items.entries()].filter(([k]) => k.startsWith(`${dataset}|`)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, u]) => u);
-  }
-}
+/** The ledger the CLI uses, ordered as the DynamoDB one (test/integration/upload-ledger.test.ts compares them). */
+const MemoryLedger = InMemoryUploadLedger;
+type MemoryLedger = InMemoryUploadLedger;
 
 function deps(store: MemoryStore, overrides: Partial<IngestDeps> = {}): IngestDeps & { mailer: CapturingMailer; ledger: MemoryLedger } {
   return {
@@ -151,6 +128,22 @@ describe('ingestUpload', () => {
     const uploads = await d.ledger.listUploads('leads');
     expect(uploads.map((u) => [u.versionId, u.acceptedRows])).toEqual([[v1.versionId, 2], [v2.versionId, 3]]);
     expect(new Set(uploads.map((u) => u.recordsKey)).size).toBe(2);
+  });
+
+  it('orders two writes of one key by the event sequencer, across a second boundary and whatever the clocks say', async () => {
+    const store = new MemoryStore();
+    const key = 'incoming/leads/export.csv';
+    // The later write (higher sequencer) has the earlier Last-Modified second and event time: a clock that differs.
+    const older = store.put(key, GOOD, '2026-11-01T10:00:01.000Z');
+    const newer = store.put(key, BETTER, '2026-11-01T10:00:00.000Z');
+    const d = deps(store);
+    // Its event is delivered first, and the older one's twice.
+    await ingestUpload({ bucket, key, versionId: newer.versionId }, d, 'leads', { eventTime: '2026-11-01T10:00:00.999Z', eTag: newer.etag, sequencer: '0061C5A2B3D4E5F602' });
+    await ingestUpload({ bucket, key, versionId: older.versionId }, d, 'leads', { eventTime: '2026-11-01T10:00:01.001Z', eTag: older.etag, sequencer: '61C5A2B3D4E5F601' });
+    await ingestUpload({ bucket, key, versionId: older.versionId }, d, 'leads', { eventTime: '2026-11-01T10:00:01.001Z', eTag: older.etag, sequencer: '61C5A2B3D4E5F601' });
+    const uploads = await d.ledger.listUploads('leads');
+    expect(uploads.map((u) => u.versionId)).toEqual([older.versionId, newer.versionId]);
+    expect(uploads.map((u) => u.sequencer)).toEqual(['61C5A2B3D4E5F601', '0061C5A2B3D4E5F602']);
   });
 
   it('without versioning, skips an event whose object was already replaced (the later upload\'s event processes it)', async () => {
@@ -276,14 +269,13 @@ describe('rejectedCopyKey', () => {
 });
 
 describe('uploadTimeOf', () => {
-  it('refines the whole-second Last-Modified with the event time to the millisecond', () => {
+  it('is the event time, to the millisecond, whatever second Last-Modified says', () => {
     expect(uploadTimeOf('2026-11-01T10:00:00.000Z', '2026-11-01T10:00:00.123Z')).toBe('2026-11-01T10:00:00.123Z');
+    expect(uploadTimeOf('2026-11-01T10:00:00.000Z', '2026-11-01T10:00:01.900Z')).toBe('2026-11-01T10:00:01.900Z');
   });
 
-  it('keeps Last-Modified when the event time is missing or is not of that second', () => {
+  it('is Last-Modified when the event has no readable time', () => {
     expect(uploadTimeOf('2026-11-01T10:00:00.000Z', undefined)).toBe('2026-11-01T10:00:00.000Z');
-    expect(uploadTimeOf('2026-11-01T10:00:00.000Z', '2026-11-01T10:00:01.000Z')).toBe('2026-11-01T10:00:00.000Z');
-    expect(uploadTimeOf('2026-11-01T10:00:00.000Z', '2026-11-01T09:59:59.999Z')).toBe('2026-11-01T10:00:00.000Z');
     expect(uploadTimeOf('2026-11-01T10:00:00.000Z', 'not a time')).toBe('2026-11-01T10:00:00.000Z');
   });
 });
