@@ -78,6 +78,68 @@ describe('smarketing kpis', () => {
   });
 });
 
+describe('smarketing kpis over a folder of its own (the pipeline\'s ingest and KPI step)', () => {
+  const HEADER = 'Record ID,Create Date,Original Source';
+  async function folder(files: Record<string, string>): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-data-'));
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(join(dir, name, '..'), { recursive: true });
+      await writeFile(join(dir, name), text);
+    }
+    return dir;
+  }
+  const sourcesOf = (json: { metrics: { leads: { segments?: Record<string, { value: number }> } } }) =>
+    Object.fromEntries(Object.entries(json.metrics.leads.segments ?? {}).map(([k, v]) => [k, v.value]));
+
+  it('applies files in name order, whatever their modification times: the later name wins per record', async () => {
+    // b.csv is written first (older), a.csv second: name order, not time, decides that b.csv's L1 counts.
+    const dir = await folder({ 'leads/b.csv': `${HEADER}\nL1,2026-10-01,Direct\n` });
+    await new Promise((r) => setTimeout(r, 20));
+    await writeFile(join(dir, 'leads', 'a.csv'), `${HEADER}\nL1,2026-10-01,Webinar\nL2,2026-10-02,Webinar\n`);
+    const r = await cli('kpis', '--data', dir, '--period', '2026-10', '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.metrics.leads.value).toBe(2);
+    expect(sourcesOf(json)).toEqual({ direct: 1, webinar: 1 });
+    expect(json.inputs).toEqual([
+      { dataset: 'leads', file: 'leads/a.csv', status: 'accepted', rows: 2 },
+      { dataset: 'leads', file: 'leads/b.csv', status: 'accepted', rows: 1 },
+    ]);
+    expect((await readdir(dir, { recursive: true })).sort()).toEqual(['leads', 'leads/a.csv', 'leads/b.csv']); // nothing written there
+  });
+
+  it('checks future dates against the run\'s now, lists the skipped file with the command to see why', async () => {
+    // The run's now is 23 November 2026; the file was written later (today), and its lead is dated 1 December.
+    const dir = await folder({
+      'leads/ok.csv': `${HEADER}\nL1,2026-10-01,Webinar\n`,
+      'leads/later/future.csv': `${HEADER}\nL2,2026-12-01,Webinar\n`,
+    });
+    const r = await cli('kpis', '--data', dir, '--period', '2026-10');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('1 files read, 1 skipped because they failed validation:');
+    expect(r.out).toContain(`  - leads/later/future.csv (run: smarketing validate ${join(dir, 'leads/later/future.csv')} --dataset leads)`);
+    const v = await cli('validate', join(dir, 'leads/later/future.csv'), '--dataset', 'leads', '--json');
+    expect(JSON.parse(v.out).errors[0]).toMatchObject({ code: 'future-date' });
+  });
+
+  it('picks the latest closed period with leads when none is named (not the open one)', async () => {
+    const dir = await folder({ 'leads/a.csv': `${HEADER}\nL1,2026-09-30,Webinar\nL2,2026-11-02,Direct\n` });
+    const r = await cli('kpis', '--data', dir, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ period: '2026-09', metrics: { leads: { value: 1 } } });
+    // By weeks, 2 November's week (W45) has closed by 23 November.
+    expect(JSON.parse((await cli('kpis', '--data', dir, '--period-type', 'week', '--json')).out).period).toBe('2026-W45');
+  });
+
+  it('exits 1 with each file\'s report when no file could be read', async () => {
+    const dir = await folder({ 'leads/bad.csv': `${HEADER}\nL1,2026-13-01,Webinar\n` });
+    const r = await cli('kpis', '--data', dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`REJECTED  ${join(dir, 'leads/bad.csv')}  (leads)`);
+    expect(r.err).toContain('no dataset could be read');
+  });
+});
+
 describe('smarketing report', () => {
   it('writes the html, text and MIME scorecard', async () => {
     const out = await mkdtemp(join(tmpdir(), 'report-'));
