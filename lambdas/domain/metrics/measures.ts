@@ -5,7 +5,7 @@
  */
 import { DATASET_NAMES, type DatasetName } from '../layout.ts';
 import type { DatasetRecords } from '../datasets/records.ts';
-import { toLocalDate, type Period } from '../periods/period.ts';
+import type { Period } from '../periods/period.ts';
 import { RecordTable } from '../records/record-table.ts';
 import { PeriodGrid, Presence, sumCustomers, sumLeads, sumOpportunities, sumSpend, sumTraffic } from './dataset-passes.ts';
 
@@ -184,23 +184,4 @@ export function tableOf(records: RecordSets, timezone: string): RecordTable {
 /** The base measures of one period, from merged record objects. */
 export function measurePeriod(records: RecordSets, period: Period, timezone: string): PeriodMeasures {
   return measurePeriods(tableOf(records, timezone), [period])[0]!.measures;
-}
-
-/**
- * The latest period with lead records that has closed by `today` (local date), or undefined when there are
- * none: what a preview of the scorecard is about when no period is named.
- */
-export function latestClosedDataPeriod(
-  records: RecordSets, type: Period['type'], timezone: string, today: string,
-  periodOf: (type: Period['type'], localDate: string) => Period,
-): Period | undefined {
-  let latest = '';
-  for (const l of records.leads) {
-    const d = toLocalDate(l.created_at, timezone);
-    if (d > latest && d < today) latest = d;
-  }
-  if (!latest) return undefined;
-  const p = periodOf(type, latest);
-  // The period holding the newest record may still be open: then the one before it is the latest closed.
-  return p.endDate <= today ? p : undefined;
 }
