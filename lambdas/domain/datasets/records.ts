@@ -69,7 +69,7 @@ export type AnyRecord = DatasetRecords[keyof DatasetRecords];
 
 /**
  * Every field of each stored record type, in the order they are written. The fast JSON-lines writer
- * (`record-lines.ts`) serializes exactly these; the checks below fail compilation when a field is added to
+ * (`adapters/record-lines.ts`, the stored format) serializes exactly these; the checks below fail compilation when a field is added to
  * a record type and not listed here, so no field can be silently left out of the stored files.
  */
 export const RECORD_FIELDS = {
