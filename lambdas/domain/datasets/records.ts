@@ -68,9 +68,9 @@ export interface DatasetRecords {
 export type AnyRecord = DatasetRecords[keyof DatasetRecords];
 
 /**
- * Every field of each stored record type, in the order they are written. The fast JSON-lines writer
- * (`adapters/record-lines.ts`, the stored format) serializes exactly these; the checks below fail compilation when a field is added to
- * a record type and not listed here, so no field can be silently left out of the stored files.
+ * Every field of each stored record type, in the order they are written. The stored format's writer
+ * (`adapters/record-lines.ts`) serializes exactly these; the checks below fail compilation when a field is added
+ * to a record type and not listed here, so no field can be silently left out of the stored files.
  */
 export const RECORD_FIELDS = {
   leads: ['lead_id', 'created_at', 'source', 'campaign', 'mql_at', 'sql_at', 'sql_status', 'customer_at', 'marketing_sourced'],
