@@ -114,7 +114,10 @@ export function progressBar(total: number, io: Pick<Io, 'err'>): (bytes: number)
 /** What `kpis` and `report` compute from a folder: the files' outcomes and, when any was accepted, the KPIs. */
 type FolderKpis =
   | { readonly computed: false; readonly inputs: FolderInput[]; readonly rejected: ValidationReport[] }
-  | { readonly computed: true; readonly inputs: FolderInput[]; readonly settings: Settings; readonly period: Period; readonly kpis: InMemoryKpiStore; readonly now: Date };
+  | {
+    readonly computed: true; readonly inputs: FolderInput[]; readonly settings: Settings; readonly now: Date;
+    readonly period: Period; readonly kpis: InMemoryKpiStore;
+  };
 
 /**
  * Runs the pipeline's use cases over the `--data` folder (see composition.ts): every file ingested, then the KPI
