@@ -30,13 +30,7 @@ export class InMemoryKpiStore implements KpiStore {
   }
 }
 
-/**
- * The sort key of an upload record, as `DynamoUploadLedger` writes it: upload time, then key, then upload id.
- * DynamoDB orders a partition's items by the UTF-8 bytes of their string sort key, and so does `listUploads`
- * here; uploads at the same instant are therefore ordered by key, compared with the `#` after it (so
- * `a.csv (2)` comes before `a.csv`, ' ' being below '#'). test/integration/upload-ledger.test.ts compares the two.
- */
-/** As the DynamoDB ledger's sort key: one record per upload id. */
+/** As the DynamoDB ledger's sort key: one record per upload id (the order is `orderUploads`, for both). */
 const uploadSortKey = (u: Pick<UploadIdentity, 'uploadId'>): string => u.uploadId;
 
 /** `UploadLedger` in memory, ordered exactly as the DynamoDB one: one record per upload version, written once. */
