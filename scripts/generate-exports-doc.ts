@@ -9,6 +9,10 @@ import { DATASET_NAMES } from '../lambdas/domain/layout.ts';
 import { DATASETS, type CellType, type ColumnSpec, type DatasetSpec } from '../lambdas/domain/datasets/registry.ts';
 import { ERROR_CODES, ERROR_HINTS, ISSUES_KEPT_PER_CODE, WARNING_CODES, WARNING_HINTS } from '../lambdas/domain/validation/report.ts';
 import { DEFAULT_SETTINGS } from '../lambdas/domain/settings.ts';
+import {
+  MAX_COMPRESSION_RATIO, MAX_CSV_BYTES, MAX_WORKBOOK_BYTES, MAX_WORKBOOK_CELLS, MAX_WORKBOOK_PART_BYTES, MAX_WORKBOOK_TABLE_BYTES,
+  MAX_WORKBOOK_TEXT_CHARS, RATIO_CHECK_AFTER_BYTES, formatBytes,
+} from '../lambdas/domain/validation/limits.ts';
 
 export const EXPORTS_DOC_PATH = fileURLToPath(new URL('../docs/exports.md', import.meta.url));
 
@@ -118,8 +122,23 @@ export function renderExportsDoc(): string {
     '- Lines before the header are skipped: a report title and date range (Google Ads), a `#` comment block (GA4).',
     '- Skipped with a warning: total rows (`Total…`, `Grand total…`, or a last row with numbers and no keys), `#`',
     '  comment lines, and the lines report tools print under the data (Salesforce\'s confidentiality notice).',
-    '- A `.xlsx` file: the first sheet; rows before the header are skipped; date cells and number cells are read',
-    '  as the same dates and numbers. Line numbers in reports are the sheet\'s row numbers.',
+    '- A `.xlsx` file: the first sheet in tab order; rows before the header are skipped; date cells (1900 or 1904',
+    '  date system) and number cells are read as the same dates and numbers. Line numbers in reports are the',
+    '  sheet\'s row numbers.',
+    '',
+    '## Limits',
+    '',
+    'A file past one of these limits is rejected as `too-large` as soon as it is seen to be (the message says which',
+    'limit, and what to do). They sit well above what real exports need; they stop a small file that expands',
+    'enormously (a "zip bomb") from tying up the validator.',
+    '',
+    `- CSV: ${formatBytes(MAX_CSV_BYTES)} of text (once decompressed, for a \`.csv.gz\`). Split a larger export into several files.`,
+    `- \`.csv.gz\` and the parts of an \`.xlsx\`: data may expand at most ${MAX_COMPRESSION_RATIO}-fold (checked past the first`,
+    `  ${formatBytes(RATIO_CHECK_AFTER_BYTES)}). A gzip inside a gzip is rejected (\`not-tabular\`): compress the CSV once.`,
+    `- \`.xlsx\`: ${formatBytes(MAX_WORKBOOK_BYTES)} as uploaded; ${MAX_WORKBOOK_CELLS.toLocaleString('en-US')} cells in the sheet read, and`,
+    `  ${formatBytes(MAX_WORKBOOK_PART_BYTES)} of its XML; ${formatBytes(MAX_WORKBOOK_TABLE_BYTES)} for the shared-strings table (the workbook's`,
+    `  distinct texts, held in memory); ${MAX_WORKBOOK_TEXT_CHARS.toLocaleString('en-US')} characters in one cell. Export a larger sheet as CSV.`,
+    '- A NUL byte anywhere in a CSV makes it binary data, not text (`not-tabular`, with its line).',
     '',
     '## What you get back',
     '',

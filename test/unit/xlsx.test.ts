@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { zipEntryNames } from '../../lambdas/domain/validation/decode.ts';
-import { cellText } from '../../lambdas/domain/validation/xlsx.ts';
+import { cellText, isDateFormat } from '../../lambdas/domain/validation/xlsx.ts';
 import { gzip, validate, where } from '../helpers/export-builders.ts';
 
 type Cell = string | number | boolean | Date | null | ExcelJS.CellValue;
@@ -163,25 +163,37 @@ describe('.xlsx uploads', () => {
 
 describe('cellText', () => {
   it.each([
-    [null, ''],
-    ['text', 'text'],
-    [42, '42'],
-    [0.25, '0.25'],
-    [true, 'true'],
-    [new Date('2026-10-05T00:00:00Z'), '2026-10-05'],
-    [new Date('2026-10-05T14:30:00Z'), '2026-10-05T14:30:00'],
+    ['s', 'text', false, 'text'],
+    ['inlineStr', 'Zoë', false, 'Zoë'],
+    ['str', 'formula text', false, 'formula text'],
+    ['n', '42', false, '42'],
+    ['n', '0.25', false, '0.25'],
+    ['n', '1.5E-3', false, '0.0015'],
+    ['n', '', false, ''],
+    ['b', '1', false, 'true'],
+    ['b', '0', false, 'false'],
+    ['e', '#N/A', false, '#N/A'],
+    ['n', '46300', true, '2026-10-05'],
+    ['n', '46300.604166666664', true, '2026-10-05T14:30:00'],
     // Excel serial fractions land a hair off the second: rounded.
-    [new Date('2026-10-05T14:29:59.999Z'), '2026-10-05T14:30:00'],
-    [{ richText: [{ text: 'Zo' }, { text: 'ë' }] }, 'Zoë'],
-    [{ text: 'link text', hyperlink: 'https://example.com' }, 'link text'],
-    [{ error: '#N/A' }, '#N/A'],
-    [{ formula: 'A1', result: 'x' }, 'x'],
-  ] as [unknown, string][])('%j → %j', (value, text) => {
-    expect(cellText(value)).toBe(text);
+    ['n', '46300.60416665', true, '2026-10-05T14:30:00'],
+    ['n', '46300', false, '46300'],
+    ['d', '2026-10-05T14:30:00', false, '2026-10-05T14:30:00'],
+    ['d', '2026-10-05T00:00:00Z', false, '2026-10-05'],
+  ] as [string, string, boolean, string][])('t=%j %j (date format: %j) → %j', (type, value, isDate, text) => {
+    expect(cellText(type, value, isDate, false)).toBe(text);
   });
 
-  it('reads a formula with a date format as a date', () => {
-    expect(cellText({ formula: 'TODAY()', result: 46300 }, 'yyyy-mm-dd')).toBe('2026-10-05');
-    expect(cellText({ formula: 'A1+1', result: 46300 }, '0.00')).toBe('46300');
+  it('counts serials from 1904 in the 1904 date system', () => {
+    expect(cellText('n', String(46300 - 1462), true, true)).toBe('2026-10-05');
+    expect(cellText('n', '0', true, true)).toBe('1904-01-01');
+    expect(cellText('n', '1', true, false)).toBe('1899-12-31');
+  });
+
+  it.each([
+    ['yyyy-mm-dd', true], ['m/d/yy h:mm', true], ['[$-409]mmmm d, yyyy', true], ['DD/MM/YYYY', true], ['h:mm AM/PM', true],
+    ['General', false], ['0.00', false], ['#,##0 "days"', false], ['[Red]0.00', false], ['0.00E+00', false], ['@', false],
+  ] as [string, boolean][])('format %j is a date format: %j', (fmt, isDate) => {
+    expect(isDateFormat(fmt)).toBe(isDate);
   });
 });

@@ -19,6 +19,10 @@ export interface CsvRow {
 /** Longest record accepted, in characters: a longer one is `row-too-large` (usually an unclosed quote). */
 export const MAX_RECORD_CHARS = 1_000_000;
 
+/** What a NUL byte in the text is: binary data (a damaged file), never part of a CSV export. */
+export const nulByteMessage = (line: number): string =>
+  `line ${line} has a NUL byte (binary data, not text): the file is damaged or is not a CSV export; export it again`;
+
 /** A record that cannot be read; `row` and `line` say where reading stopped. */
 export class CsvReadError extends Error {
   override name = 'CsvReadError';
@@ -198,6 +202,9 @@ export class CsvParser {
     // The other line-break character (CR in LF files, LF in CR files): only quoted fields can hold it.
     const otherChar = crMode ? '\n' : '\r';
     let nextOther = -1;
+    // A NUL is never text: the first one (FAR: none) is looked for once per chunk, with the same native search
+    // as the other special characters, and rejects the record that holds it.
+    const nul = indexOrFar(s, '\0', start);
     try {
       records: while (pos < len) {
         const c0 = s.charCodeAt(pos);
@@ -287,6 +294,7 @@ export class CsvParser {
           if (atDelim) continue;
           break;
         }
+        if (nul < p) throw new CsvReadError('not-tabular', nulByteMessage(startLine + lineBreaksBefore(s.slice(pos, nul), nul - pos)), row + 1, startLine);
         if (p - pos > max) { this.row = row; this.line = line; this.tooLarge(); }
         if (cells.length !== n) cells.length = n;
         onRow.row(cells, ++row, startLine);

@@ -3,17 +3,27 @@
  * text. Pure over async iterables of bytes (no AWS, no file system), so the Lambda, the CLI and the tests
  * feed it the same way.
  */
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import { TextDecoder } from 'node:util';
 import { isAscii, isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
+import { UPLOAD_LIMITS, formatBytes, type UploadLimits } from './limits.ts';
 
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
+/** The upload as a whole is rejected before its rows are read: not tabular, empty, or past a limit (`code`). */
 export class NotTabularError extends Error {
   override name = 'NotTabularError';
-  constructor(message: string, readonly code: 'not-tabular' | 'empty-file' = 'not-tabular') {
+  constructor(message: string, readonly code: 'not-tabular' | 'empty-file' | 'too-large' = 'not-tabular') {
     super(message);
+  }
+}
+
+/** Past one of the limits of limits.ts: a `too-large` error, whose message says the limit and what to do. */
+export class TooLargeError extends NotTabularError {
+  override name = 'TooLargeError';
+  constructor(message: string) {
+    super(message, 'too-large');
   }
 }
 
@@ -115,18 +125,26 @@ const ZIP_SNIFF_BYTES = 64 * 1024;
 
 /**
  * Rejects what cannot be a tabular export, transparently gunzips gzip uploads, and recognises an Excel
- * workbook (a zip with `xl/` entries): all by content, never by name.
+ * workbook (a zip with `xl/` entries): all by content, never by name. The CSV bytes handed on stop with a
+ * `TooLargeError` past `limits.maxCsvBytes` (decompressed), and gzip data past the compression ratio.
  */
-export async function sniffUpload(src: AsyncIterable<Uint8Array>): Promise<SniffedBytes> {
+export async function sniffUpload(src: AsyncIterable<Uint8Array>, limits: UploadLimits = UPLOAD_LIMITS): Promise<SniffedBytes> {
+  return sniff(src, limits, false);
+}
+
+async function sniff(src: AsyncIterable<Uint8Array>, limits: UploadLimits, gzipped: boolean): Promise<SniffedBytes> {
   let { head, rest } = await peek(src, 4096);
   if (head.length === 0) throw new NotTabularError('the file is empty (0 bytes)', 'empty-file');
   if (startsWith(head, [0x1f, 0x8b])) {
+    // A gzip inside a gzip is no export tool's output, and multiplies the compression ratio (a tiny file can
+    // expand to terabytes): refused rather than decompressed twice.
+    if (gzipped) throw new NotTabularError('the file is gzip-compressed twice (a .gz inside the .gz): decompress it once and upload the .csv or .csv.gz');
     const gunzip = createGunzip();
     const compressed = Readable.from(concatFirst(head, rest));
     compressed.on('error', (e) => gunzip.destroy(e));
     gunzip.on('close', () => compressed.destroy()); // the reader stopped early: close the source too
     compressed.pipe(gunzip);
-    const inner = await sniffUpload(gunzipped(gunzip));
+    const inner = await sniff(gunzipped(gunzip, limits), limits, true);
     if (inner.fileType === 'xlsx') throw new NotTabularError('the file is a gzip-compressed workbook: upload the .xlsx file itself');
     return { fileType: 'csv.gz', bytes: inner.bytes };
   }
@@ -145,13 +163,37 @@ export async function sniffUpload(src: AsyncIterable<Uint8Array>): Promise<Sniff
   if (!hasUtf16Bom && head.includes(0)) {
     throw new NotTabularError('the file contains binary data (NUL bytes), not text: is it really a CSV?');
   }
-  return { fileType: 'csv', bytes: concatFirst(head, rest) };
+  return { fileType: 'csv', bytes: capped(concatFirst(head, rest), limits.maxCsvBytes, gzipped) };
 }
 
-/** Decompressed bytes; corrupt or truncated gzip data is a `not-tabular` error, not a crash. */
-async function* gunzipped(gunzip: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+/** The bytes, up to `max` of them: past that, a `TooLargeError`. */
+async function* capped(bytes: AsyncIterable<Uint8Array>, max: number, decompressed: boolean): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const chunk of bytes) {
+    total += chunk.length;
+    if (total > max) {
+      throw new TooLargeError(`the file is more than ${formatBytes(max)} of text${decompressed ? ' once decompressed' : ''} ` +
+        '(the limit for one CSV upload): split it into smaller files and upload each');
+    }
+    yield chunk;
+  }
+}
+
+/**
+ * Decompressed bytes; corrupt or truncated gzip data is a `not-tabular` error, not a crash. Data that expands
+ * more than `maxCompressionRatio` fold (measured on what gunzip consumed) is a `TooLargeError`.
+ */
+async function* gunzipped(gunzip: Gunzip, limits: UploadLimits): AsyncGenerator<Uint8Array> {
+  let out = 0;
   try {
-    for await (const chunk of gunzip) yield chunk;
+    for await (const chunk of gunzip as AsyncIterable<Uint8Array>) {
+      out += chunk.length;
+      if (out > limits.ratioCheckAfterBytes && out > limits.maxCompressionRatio * gunzip.bytesWritten) {
+        throw new TooLargeError(`the gzip data expands more than ${limits.maxCompressionRatio}-fold (${formatBytes(out)} from ` +
+          `${formatBytes(gunzip.bytesWritten)} so far), which no export does: upload the CSV file itself, or compress it once with gzip`);
+      }
+      yield chunk;
+    }
   } catch (e) {
     if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).code!.startsWith('Z_')) {
       throw new NotTabularError(`the gzip data is corrupt or truncated (${e.message}): compress the export again`);

@@ -4,7 +4,7 @@ import type { DatasetName } from '../layout.ts';
 export const ERROR_CODES = [
   'empty-file', 'not-tabular', 'encoding-error', 'missing-column', 'duplicate-column', 'extra-cell',
   'missing-cell', 'missing-value', 'type-error', 'constraint-error', 'duplicate-id', 'date-order',
-  'future-date', 'currency-mismatch', 'row-too-large', 'overlapping-granularity',
+  'future-date', 'currency-mismatch', 'row-too-large', 'too-large', 'overlapping-granularity',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -30,6 +30,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   'future-date': 'A date is later than the upload: check the date, and the date order setting (M/D or D/M).',
   'currency-mismatch': 'Amounts are in another currency than the configured one: export in that currency.',
   'row-too-large': 'A row is enormous, usually because a quote is never closed: find the stray " near that line.',
+  'too-large': 'The file is (or expands to) more than the validator reads (docs/exports.md, "Limits"): split it into smaller files, or export CSV instead of .xlsx.',
   'overlapping-granularity': 'The file has a total and its parts (a month and its days, a day and its channels): keep one of the two.',
 };
 

@@ -15,7 +15,8 @@ import {
   BrokenTextError, ChunkDecoder, NotTabularError, NotUtf8Error, encodingFromBom, sniffUpload, utf8Cell, type TextEncodingName,
 } from './decode.ts';
 import { findHeader, type HeaderMapping } from './header.ts';
-import { CsvParser, CsvReadError, MAX_RECORD_CHARS, lineBreaksBefore } from './csv-reader.ts';
+import { CsvParser, CsvReadError, MAX_RECORD_CHARS, lineBreaksBefore, nulByteMessage } from './csv-reader.ts';
+import { UPLOAD_LIMITS, type UploadLimits } from './limits.ts';
 import { IssueLog, type DetectedFormat, type ErrorCode, type ValidationReport, type WarningCode } from './report.ts';
 import { RowChecker, type RecordSink } from './row-checker.ts';
 import { readXlsxRows } from './xlsx.ts';
@@ -29,6 +30,8 @@ export interface ValidateOptions {
   readonly uploadedAt: string;
   /** Called with the bytes of the upload read so far (as stored: compressed for gzip), for progress bars. */
   readonly onProgress?: (bytes: number) => void;
+  /** Lower limits than limits.ts's (tests). */
+  readonly limits?: Partial<UploadLimits>;
 }
 
 export type { RecordSink } from './row-checker.ts';
@@ -125,6 +128,7 @@ async function validateOnce<N extends DatasetName>(
   forcedEncoding?: TextEncodingName,
 ): Promise<ValidationReport> {
   const state = new ReportState(opts);
+  const limits: UploadLimits = { ...UPLOAD_LIMITS, ...opts.limits };
   let consumed = 0;
   const raw = open();
   const counted = opts.onProgress
@@ -139,7 +143,7 @@ async function validateOnce<N extends DatasetName>(
 
   let sniffed;
   try {
-    sniffed = await sniffUpload(counted);
+    sniffed = await sniffUpload(counted, limits);
   } catch (e) {
     if (e instanceof NotTabularError) {
       state.errors.add({ code: e.code, message: e.message });
@@ -148,7 +152,7 @@ async function validateOnce<N extends DatasetName>(
     throw e;
   }
   if (sniffed.fileType === 'xlsx') {
-    await validateXlsx(sniffed.bytes, opts, sink, state);
+    await validateXlsx(sniffed.bytes, opts, sink, state, limits);
     return state.finish();
   }
   const it = sniffed.bytes[Symbol.asyncIterator]();
@@ -229,6 +233,13 @@ async function validateCsv<N extends DatasetName>(
   const lines = prefix.split(/\r\n|\r|\n/).slice(0, HEADER_SEARCH_LINES).map(asText);
   if (!ended || pendingBytes || badBytes) lines.pop(); // the last line may be cut in the middle
   const header = findHeader(lines, spec);
+  // A NUL in the lines before the header (the parser sees those after it).
+  const nul = prefix.indexOf('\0');
+  if (nul >= 0 && (!header || nul < lineStartOffset(prefix, header.lineIndex))) {
+    const line = 1 + lineBreaksBefore(prefix, nul);
+    state.errors.add({ code: 'not-tabular', line, message: nulByteMessage(line) });
+    return;
+  }
   if (!header && badBytes) notUtf8(badBytes, undefined, 1 + lineBreaksBefore(prefix, prefix.length));
   if (!header) {
     const longLine = !/[\r\n]/.test(prefix.slice(0, HEADER_SEARCH_CHARS));
@@ -316,6 +327,7 @@ async function validateXlsx<N extends DatasetName>(
   opts: ValidateOptions & { readonly dataset: N },
   sink: RecordSink<DatasetRecords[N]>,
   state: ReportState,
+  limits: UploadLimits,
 ): Promise<void> {
   const spec = DATASETS[opts.dataset] as DatasetSpec<N>;
   state.format = { fileType: 'xlsx' };
@@ -338,7 +350,7 @@ async function validateXlsx<N extends DatasetName>(
         checker!.check(cells, ++row, line);
         await checker!.flush();
       },
-    });
+    }, limits);
     if (found === 'no-sheet') state.errors.add({ code: 'empty-file', message: 'the workbook has no sheet' });
     else if (found === 'no-header') state.errors.add({ code: 'empty-file', message: 'the first sheet of the workbook is empty' });
   } catch (e) {
