@@ -8,12 +8,20 @@
  *    directory `cdk` runs in);
  * 3. individual context keys (`-c timezone=Europe/Paris`, or the `context` block of cdk.json).
  *
+ * The file and the context go through the settings' zod schema (lambdas/domain/settings/schema.ts, which also has
+ * the stack-only keys; docs/settings.schema.json is its JSON Schema), so a bad value or an unknown key in the
+ * file stops `cdk synth` with a `ConfigError` naming the key path. This module adds what spans keys (the SES
+ * identity defaults to the sender's domain, deletion protection contradicting `removalPolicy=destroy`) and the
+ * schedule's syntax.
+ *
  * Nothing account-specific lives here: account and region come from the CDK environment.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { parseSettings, SETTINGS_ENV, SettingsError, type PeriodType, type Settings } from '../lambdas/domain/settings.ts';
+import {
+  closestKey, parseConfig, readSettingsJson, SETTINGS_KEYS, SettingsError, STACK_KEYS, type ParsedConfig, type PeriodType, type Settings,
+} from '../lambdas/domain/settings.ts';
 
 /** A bad stack setting; the message names the context key and the value. */
 export class ConfigError extends Error {
@@ -52,11 +60,8 @@ export interface StackConfig {
   readonly alarmEmail?: string;
 }
 
-/** Context keys only the stack reads (the settings' keys are those of `Settings`). */
-export const STACK_CONTEXT_KEYS = [
-  'config', 'schedule', 'sesIdentity', 'sesSandbox', 'removalPolicy', 'deletionProtection',
-  'noncurrentVersionDays', 'rejectedRetentionDays', 'alarmEmail',
-] as const;
+/** Context keys only the stack reads (the settings' keys are those of `Settings`): the config file's and `config`. */
+export const STACK_CONTEXT_KEYS: readonly string[] = ['config', ...STACK_KEYS];
 
 /** Defaults of the stack-only settings that have one. */
 export const STACK_DEFAULTS = {
@@ -79,6 +84,8 @@ export const DEFAULT_SCHEDULES: Readonly<Record<PeriodType, string>> = {
 /** Anything with `tryGetContext`: an `App`'s or a construct's node. */
 export interface ContextSource {
   tryGetContext(key: string): unknown;
+  /** Every context key and value (a node has it): lets a misspelt setting key (`-c recipents=...`) be caught. */
+  getAllContext?(): unknown;
 }
 
 const blank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
@@ -106,36 +113,6 @@ export function normaliseSchedule(raw: string): string {
   return s;
 }
 
-function parseBoolean(key: string, v: unknown, fallback: boolean): boolean {
-  if (blank(v)) return fallback;
-  if (typeof v === 'boolean') return v;
-  const s = String(v).trim().toLowerCase();
-  if (['true', 'yes', '1'].includes(s)) return true;
-  if (['false', 'no', '0'].includes(s)) return false;
-  throw new ConfigError(`${key} must be true or false, got "${String(v)}"`);
-}
-
-function parseDays(key: string, v: unknown, fallback: number): number {
-  if (blank(v)) return fallback;
-  const n = typeof v === 'number' ? v : Number(String(v).trim());
-  if (!Number.isInteger(n) || n < 1 || n > 36_500) throw new ConfigError(`${key} must be a whole number of days from 1 to 36500, got "${String(v)}"`);
-  return n;
-}
-
-function parseAlarmEmail(v: unknown): string | undefined {
-  if (blank(v)) return undefined;
-  const s = String(v).trim();
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s)) throw new ConfigError(`alarmEmail "${s}" is not an email address`);
-  return s;
-}
-
-function parseRemoval(v: unknown): DataRemoval {
-  if (blank(v)) return 'retain';
-  const s = String(v).trim().toLowerCase();
-  if (s === 'retain' || s === 'destroy') return s;
-  throw new ConfigError(`removalPolicy must be retain or destroy, got "${String(v)}"`);
-}
-
 /** `name@example.com` → `example.com`; throws when the address has no domain. */
 export function domainOf(address: string): string {
   const at = address.lastIndexOf('@');
@@ -147,45 +124,52 @@ export function domainOf(address: string): string {
 }
 
 /**
- * Builds the stack configuration from loose key/values (context and config file already merged).
- * Throws a `ConfigError` naming the key for any bad value, including the settings' own (time zone, currency...).
+ * Settings and stack keys through the schema. A `SettingsError` becomes a `ConfigError`: `config file <path>: ...`
+ * for a file's, `invalid setting: ...` for the merged values.
  */
-export function buildStackConfig(raw: Readonly<Record<string, unknown>>): StackConfig {
-  let settings: Settings;
+function checked(raw: unknown, file?: string): ParsedConfig {
   try {
-    settings = parseSettings(raw);
+    return parseConfig(raw, undefined, file === undefined ? undefined : `config file ${file}`);
   } catch (e) {
-    if (e instanceof SettingsError) throw new ConfigError(`invalid setting: ${e.message}`, { cause: e });
-    if (e instanceof SyntaxError) throw new ConfigError(`invalid setting: targets is not JSON (${e.message})`, { cause: e });
+    if (e instanceof SettingsError) throw new ConfigError(file === undefined ? `invalid setting: ${e.message}` : e.message, { cause: e });
     throw e;
   }
+}
+
+/**
+ * Builds the stack configuration from loose key/values (context and config file already merged), checked by
+ * the settings' schema. Throws a `ConfigError` naming the key path for any bad value or unknown key, the
+ * settings' own included (time zone, currency, addresses, targets...).
+ */
+export function buildStackConfig(raw: Readonly<Record<string, unknown>>): StackConfig {
+  const { settings, stack } = checked(raw);
   const senderDomain = domainOf(settings.sender);
-  const sesIdentity = blank(raw.sesIdentity) ? senderDomain : String(raw.sesIdentity).trim();
-  if (sesIdentity.includes('*') || /\s/.test(sesIdentity)) {
-    throw new ConfigError(`sesIdentity "${sesIdentity}" must be one verified domain or address`);
-  }
+  const sesIdentity = stack.sesIdentity ?? senderDomain;
   if (settings.recipients.length === 0) throw new ConfigError('recipients must name at least one address');
-  const dataRemoval = parseRemoval(raw.removalPolicy);
-  const deletionProtection = parseBoolean('deletionProtection', raw.deletionProtection, dataRemoval === 'retain');
+  const dataRemoval: DataRemoval = stack.removalPolicy ?? 'retain';
+  const deletionProtection = stack.deletionProtection ?? dataRemoval === 'retain';
   if (deletionProtection && dataRemoval === 'destroy') {
     throw new ConfigError('deletionProtection=true contradicts removalPolicy=destroy: cdk destroy could not delete the table');
   }
-  const alarmEmail = parseAlarmEmail(raw.alarmEmail);
   return {
     settings,
-    schedule: normaliseSchedule(blank(raw.schedule) ? DEFAULT_SCHEDULES[settings.periodType] : String(raw.schedule)),
+    schedule: normaliseSchedule(stack.schedule ?? DEFAULT_SCHEDULES[settings.periodType]),
     sesIdentity,
-    sesSandbox: parseBoolean('sesSandbox', raw.sesSandbox, false),
+    sesSandbox: stack.sesSandbox ?? false,
     dataRemoval,
     removalPolicy: dataRemoval === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     deletionProtection,
-    noncurrentVersionDays: parseDays('noncurrentVersionDays', raw.noncurrentVersionDays, STACK_DEFAULTS.noncurrentVersionDays),
-    rejectedRetentionDays: parseDays('rejectedRetentionDays', raw.rejectedRetentionDays, STACK_DEFAULTS.rejectedRetentionDays),
-    ...(alarmEmail ? { alarmEmail } : {}),
+    noncurrentVersionDays: stack.noncurrentVersionDays ?? STACK_DEFAULTS.noncurrentVersionDays,
+    rejectedRetentionDays: stack.rejectedRetentionDays ?? STACK_DEFAULTS.rejectedRetentionDays,
+    ...(stack.alarmEmail ? { alarmEmail: stack.alarmEmail } : {}),
   };
 }
 
-/** Reads a JSON config file; its keys are the context keys. */
+/**
+ * Reads a JSON config file; its keys are the context keys. The file is checked on its own by the settings'
+ * schema, so a problem names the file and the key path:
+ * `ConfigError: config file /abs/prod.json: recipents: unknown setting; did you mean recipients?`.
+ */
 export function readConfigFile(path: string, cwd: string = process.cwd()): Record<string, unknown> {
   const full = resolve(cwd, path);
   let text: string;
@@ -194,16 +178,28 @@ export function readConfigFile(path: string, cwd: string = process.cwd()): Recor
   } catch (e) {
     throw new ConfigError(`config file ${full} cannot be read: ${(e as Error).message}`, { cause: e });
   }
-  let parsed: unknown;
+  let raw: Record<string, unknown>;
   try {
-    parsed = JSON.parse(text);
+    raw = readSettingsJson(text, `config file ${full}`);
   } catch (e) {
-    throw new ConfigError(`config file ${full} is not valid JSON: ${(e as Error).message}`, { cause: e });
+    if (e instanceof SettingsError) throw new ConfigError(e.message, { cause: e });
+    throw e;
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigError(`config file ${full} must hold a JSON object`);
+  checked(raw, full);
+  return raw;
+}
+
+/** Context keys that look like a misspelt setting (`recipents`); CDK's own keys (`@aws-cdk/...`, `aws:cdk:...`) are skipped. */
+function misspeltContextKeys(context: ContextSource, known: readonly string[]): string[] {
+  const all = context.getAllContext?.();
+  if (!all || typeof all !== 'object') return [];
+  const problems: string[] = [];
+  for (const key of Object.keys(all)) {
+    if (known.includes(key) || /[:/@]/.test(key)) continue;
+    const guess = closestKey(key, known);
+    if (guess) problems.push(`${key}: unknown setting; did you mean ${guess}?`);
   }
-  return parsed as Record<string, unknown>;
+  return problems;
 }
 
 /**
@@ -211,9 +207,12 @@ export function readConfigFile(path: string, cwd: string = process.cwd()): Recor
  * context key of a setting or of the stack overriding it.
  */
 export function readStackConfig(context: ContextSource, cwd: string = process.cwd()): StackConfig {
+  const known = [...SETTINGS_KEYS, ...STACK_CONTEXT_KEYS];
+  const misspelt = misspeltContextKeys(context, known);
+  if (misspelt.length > 0) throw new ConfigError(`invalid setting: context key ${misspelt.join('; ')}`);
   const configPath = context.tryGetContext('config');
   const raw: Record<string, unknown> = blank(configPath) ? {} : readConfigFile(String(configPath), cwd);
-  for (const key of [...Object.keys(SETTINGS_ENV), ...STACK_CONTEXT_KEYS]) {
+  for (const key of known) {
     if (key === 'config') continue;
     const v = context.tryGetContext(key);
     if (!blank(v)) raw[key] = v;

@@ -1,177 +1,135 @@
 /**
  * The settings the whole pipeline shares: the CDK stack (context / config file), the Lambdas (environment)
- * and the CLI (`--config`) all produce one `Settings` through `parseSettings`, so a value means the same
- * thing everywhere.
+ * and the CLI (`--config`) all produce one `Settings` through the one zod schema of settings/schema.ts, so a
+ * value means the same thing everywhere and a bad one is refused everywhere with the same message: the key
+ * path and what is wrong (`targets.win_rate: expected a number, got "30%"`). Unknown keys are errors.
+ *
+ * This is the entry point: the types and defaults are in settings/model.ts, the checks in settings/schema.ts,
+ * the messages in settings/errors.ts.
  */
+import { defaultMessage, describeValue, settingsErrorFrom, settingsProblems, SettingsError } from './settings/errors.ts';
+import { DEFAULT_SETTINGS, SETTINGS_ENV, type Settings, type StackKeys } from './settings/model.ts';
+import { configLookup, configSchema, type ConfigOutput } from './settings/schema.ts';
 
-import { DATASET_NAMES, isDatasetName } from './layout.ts';
+export {
+  DEFAULT_SALES_SOURCED, DEFAULT_SETTINGS, SETTINGS_ENV,
+  type BusinessModel, type DateOrder, type PeriodType, type RecipientGroup, type Settings, type StackKeys,
+} from './settings/model.ts';
+export { closestKey, SettingsError, type SettingsProblem } from './settings/errors.ts';
+export { configSchema, KPI_IDS, SECTION_IDS, SETTINGS_KEYS, STACK_KEYS, type ConfigInput } from './settings/schema.ts';
 
-export type DateOrder = 'MDY' | 'DMY';
-export type PeriodType = 'month' | 'quarter' | 'week';
-export type BusinessModel = 'b2b' | 'saas' | 'ecommerce';
-
-export interface Settings {
-  /** IANA time zone periods and date-only values are read in. @default 'UTC' */
-  readonly timezone: string;
-  /** ISO 4217 currency every money value is in. @default 'USD' */
-  readonly currency: string;
-  /** How slash dates are read. @default 'MDY' */
-  readonly dateOrder: DateOrder;
-  /** The scorecard's period. @default 'month' */
-  readonly periodType: PeriodType;
-  /** Picks the lead-to-customer benchmark band. @default 'b2b' */
-  readonly businessModel: BusinessModel;
-  /** Lead sources that count as sales-sourced (case-insensitive substrings). */
-  readonly salesSourcedSources: readonly string[];
-  /** Sender address (a verified SES identity) of the scorecard. */
-  readonly sender: string;
-  /** Who receives the scorecard. */
-  readonly recipients: readonly string[];
-  /** Who hears about rejected uploads. @default 'ops@example.com' (a placeholder, like sender and recipients) */
-  readonly opsEmail: string;
-  /** Leadership's own target per KPI id, overriding the catalog's benchmark. */
-  readonly targets: Readonly<Record<string, number>>;
-  /** Lifespan used for CLV when nobody churned in the period, in months. @default 60 */
-  readonly clvLifespanCapMonths: number;
-  /** Gross margin applied to CLV, as a fraction; none when absent. */
-  readonly grossMargin?: number;
-  /**
-   * Share of an upload's data rows (0 to 1) that may have errors and still let the upload be accepted: the rows
-   * with errors are dropped and the report says how many. @default 0 (any error rejects the file whole)
-   */
-  readonly errorTolerance?: number;
-  /**
-   * Recipient groups, each with the scorecard sections it gets (section ids of the metric registry:
-   * acquisition, conversion, revenue, efficiency, web). When absent, `recipients` get every section.
-   */
-  readonly recipientGroups?: readonly { readonly name: string; readonly recipients: readonly string[]; readonly sections?: readonly string[] }[];
-  /** When a required dataset has no records for the period: send with a banner, or hold and tell ops. @default 'banner' */
-  readonly whenDataMissing?: 'banner' | 'hold';
-  /** Datasets the period must have records of for the scorecard to count as complete. @default all five */
-  readonly requiredDatasets?: readonly string[];
+/** The settings and the stack-only keys of one configuration. */
+export interface ParsedConfig {
+  readonly settings: Settings;
+  readonly stack: StackKeys;
 }
 
-export const DEFAULT_SALES_SOURCED = ['outbound', 'sales', 'prospecting', 'sdr', 'bdr', 'sales generated'] as const;
-
-export const DEFAULT_SETTINGS: Settings = {
-  timezone: 'UTC',
-  currency: 'USD',
-  dateOrder: 'MDY',
-  periodType: 'month',
-  businessModel: 'b2b',
-  salesSourcedSources: DEFAULT_SALES_SOURCED,
-  sender: 'scorecard@example.com',
-  recipients: ['executives@example.com'],
-  opsEmail: 'ops@example.com',
-  targets: {},
-  clvLifespanCapMonths: 60,
-};
-
-export class SettingsError extends Error {
-  override name = 'SettingsError';
+/** `raw` through the schema; a `SettingsError` naming `source` (when given) and each problem's key path. */
+function check(raw: unknown, source?: (paths: readonly string[]) => string | undefined): ConfigOutput {
+  const result = configSchema.safeParse(raw, { reportInput: true, error: defaultMessage });
+  if (result.success) return result.data;
+  const problems = settingsProblems(result.error.issues, configLookup);
+  throw settingsErrorFrom(problems, source?.(problems.map((p) => p.path)));
 }
 
-const list = (v: unknown): string[] | undefined => {
-  if (v === undefined || v === null || v === '') return undefined;
-  if (Array.isArray(v)) return v.map(String).map((s) => s.trim()).filter(Boolean);
-  return String(v).split(',').map((s) => s.trim()).filter(Boolean);
-};
+const defined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
-function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[], fallback: T): T {
-  if (v === undefined || v === null || v === '') return fallback;
-  const s = String(v);
-  if (!(allowed as readonly string[]).includes(s)) {
-    throw new SettingsError(`${name} must be one of ${allowed.join(', ')}, got "${s}"`);
-  }
-  return s as T;
+function settingsOf(out: ConfigOutput, base: Settings): Settings {
+  const targets = out.targets ? (defined(out.targets) as Record<string, number>) : base.targets;
+  const errorTolerance = out.errorTolerance ?? base.errorTolerance;
+  const settings: Settings = {
+    timezone: out.timezone ?? base.timezone,
+    currency: out.currency ?? base.currency,
+    dateOrder: out.dateOrder ?? base.dateOrder,
+    periodType: out.periodType ?? base.periodType,
+    businessModel: out.businessModel ?? base.businessModel,
+    salesSourcedSources: out.salesSourcedSources ?? base.salesSourcedSources,
+    sender: out.sender ?? base.sender,
+    recipients: out.recipients ?? base.recipients,
+    opsEmail: out.opsEmail ?? base.opsEmail,
+    targets,
+    clvLifespanCapMonths: out.clvLifespanCapMonths ?? base.clvLifespanCapMonths,
+    grossMargin: out.grossMargin ?? base.grossMargin,
+    // 0, the default, is no tolerance: the key is left out.
+    errorTolerance: errorTolerance !== undefined && errorTolerance > 0 ? errorTolerance : undefined,
+    recipientGroups: out.recipientGroups ?? base.recipientGroups,
+    whenDataMissing: out.whenDataMissing ?? base.whenDataMissing,
+    requiredDatasets: out.requiredDatasets ?? base.requiredDatasets,
+  };
+  return defined(settings) as Settings;
 }
 
-function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Checks a whole configuration (a config file's object, CDK context merged over it, or environment values already
+ * mapped to these keys) and returns its settings (absent keys from `base`) and stack-only keys. Throws a
+ * `SettingsError` naming each bad key path; `source` (a file name) starts the message when given.
+ */
+export function parseConfig(raw: unknown, base: Settings = DEFAULT_SETTINGS, source?: string): ParsedConfig {
+  const out = check(raw, source === undefined ? undefined : () => source);
+  const stack: StackKeys = defined({
+    schedule: out.schedule,
+    sesIdentity: out.sesIdentity,
+    sesSandbox: out.sesSandbox,
+    removalPolicy: out.removalPolicy,
+    deletionProtection: out.deletionProtection,
+    noncurrentVersionDays: out.noncurrentVersionDays,
+    rejectedRetentionDays: out.rejectedRetentionDays,
+    alarmEmail: out.alarmEmail,
+  });
+  return { settings: settingsOf(out, base), stack };
 }
 
 /**
  * Builds settings from loose key/values (CDK context, a JSON config file, or environment variables already
- * mapped to these keys). Unknown keys are ignored; bad values throw a `SettingsError` naming the key.
+ * mapped to these keys); absent keys keep `base`'s values. The config file's stack-only keys are checked and
+ * left out. Throws a `SettingsError` naming the key path of each bad value or unknown key.
  */
 export function parseSettings(raw: Readonly<Record<string, unknown>>, base: Settings = DEFAULT_SETTINGS): Settings {
-  const timezone = raw.timezone ? String(raw.timezone) : base.timezone;
-  if (!isValidTimeZone(timezone)) throw new SettingsError(`timezone "${timezone}" is not an IANA time zone`);
-  const currency = raw.currency ? String(raw.currency).toUpperCase() : base.currency;
-  if (!/^[A-Z]{3}$/.test(currency)) throw new SettingsError(`currency "${currency}" is not an ISO 4217 code`);
-  const sender = raw.sender ? String(raw.sender) : base.sender;
-  const targetsRaw = raw.targets;
-  let targets = base.targets;
-  if (typeof targetsRaw === 'string' && targetsRaw.trim()) targets = JSON.parse(targetsRaw) as Record<string, number>;
-  else if (targetsRaw && typeof targetsRaw === 'object') targets = targetsRaw as Record<string, number>;
-  const cap = raw.clvLifespanCapMonths !== undefined ? Number(raw.clvLifespanCapMonths) : base.clvLifespanCapMonths;
-  if (!Number.isFinite(cap) || cap <= 0) throw new SettingsError(`clvLifespanCapMonths must be a positive number`);
-  const margin = raw.grossMargin !== undefined && raw.grossMargin !== '' ? Number(raw.grossMargin) : base.grossMargin;
-  if (margin !== undefined && !(margin > 0 && margin <= 1)) throw new SettingsError(`grossMargin must be in (0, 1]`);
-  const tolerance = raw.errorTolerance !== undefined && raw.errorTolerance !== '' ? Number(raw.errorTolerance) : base.errorTolerance;
-  if (tolerance !== undefined && !(tolerance >= 0 && tolerance <= 1)) {
-    throw new SettingsError(`errorTolerance must be a fraction of rows between 0 and 1 (0.01 = 1%), got "${String(raw.errorTolerance)}"`);
-  }
-  let groups = base.recipientGroups;
-  const groupsRaw = raw.recipientGroups;
-  if (groupsRaw !== undefined && groupsRaw !== '') {
-    const parsed: unknown = typeof groupsRaw === 'string' ? JSON.parse(groupsRaw) : groupsRaw;
-    if (!Array.isArray(parsed) || !parsed.every((g) => g && typeof g.name === 'string' && Array.isArray(g.recipients))) {
-      throw new SettingsError('recipientGroups must be a list of { "name", "recipients": [...], "sections"?: [...] }');
-    }
-    groups = parsed as Settings['recipientGroups'];
-  }
-  const whenMissing = raw.whenDataMissing !== undefined && raw.whenDataMissing !== ''
-    ? oneOf('whenDataMissing', raw.whenDataMissing, ['banner', 'hold'] as const, 'banner')
-    : base.whenDataMissing;
-  const required = list(raw.requiredDatasets) ?? base.requiredDatasets;
-  const unknownDatasets = required?.filter((d) => !isDatasetName(d)) ?? [];
-  if (unknownDatasets.length) throw new SettingsError(`requiredDatasets names unknown datasets ${unknownDatasets.join(', ')} (known: ${DATASET_NAMES.join(', ')})`);
-  const settings: Settings = {
-    timezone,
-    currency,
-    dateOrder: oneOf('dateOrder', raw.dateOrder, ['MDY', 'DMY'] as const, base.dateOrder),
-    periodType: oneOf('periodType', raw.periodType, ['month', 'quarter', 'week'] as const, base.periodType),
-    businessModel: oneOf('businessModel', raw.businessModel, ['b2b', 'saas', 'ecommerce'] as const, base.businessModel),
-    salesSourcedSources: list(raw.salesSourcedSources) ?? base.salesSourcedSources,
-    sender,
-    recipients: list(raw.recipients) ?? base.recipients,
-    opsEmail: raw.opsEmail ? String(raw.opsEmail) : base.opsEmail,
-    targets,
-    clvLifespanCapMonths: cap,
-    ...(margin !== undefined ? { grossMargin: margin } : {}),
-    ...(tolerance !== undefined && tolerance > 0 ? { errorTolerance: tolerance } : {}),
-    ...(groups ? { recipientGroups: groups } : {}),
-    ...(whenMissing ? { whenDataMissing: whenMissing } : {}),
-    ...(required ? { requiredDatasets: required } : {}),
-  };
-  return settings;
+  return parseConfig(raw, base).settings;
 }
 
-/** Environment variable of each setting, for the Lambdas. One place, read by the stack and the handlers. */
-export const SETTINGS_ENV: Readonly<Record<keyof Settings, string>> = {
-  timezone: 'SCORECARD_TIMEZONE',
-  currency: 'SCORECARD_CURRENCY',
-  dateOrder: 'SCORECARD_DATE_ORDER',
-  periodType: 'SCORECARD_PERIOD_TYPE',
-  businessModel: 'SCORECARD_BUSINESS_MODEL',
-  salesSourcedSources: 'SCORECARD_SALES_SOURCED_SOURCES',
-  sender: 'SCORECARD_SENDER',
-  recipients: 'SCORECARD_RECIPIENTS',
-  opsEmail: 'SCORECARD_OPS_EMAIL',
-  targets: 'SCORECARD_TARGETS',
-  clvLifespanCapMonths: 'SCORECARD_CLV_LIFESPAN_CAP_MONTHS',
-  grossMargin: 'SCORECARD_GROSS_MARGIN',
-  errorTolerance: 'SCORECARD_ERROR_TOLERANCE',
-  recipientGroups: 'SCORECARD_RECIPIENT_GROUPS',
-  whenDataMissing: 'SCORECARD_WHEN_DATA_MISSING',
-  requiredDatasets: 'SCORECARD_REQUIRED_DATASETS',
-};
+/** A JSON.parse error as one line: where (line and column, when the engine gives the position) and what. */
+function jsonProblem(e: Error, text: string): string {
+  const what = e.message
+    .replace(/\s*\(line \d+ column \d+\)\s*$/, '')
+    .replace(/\s+in JSON at position \d+\s*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const at = /at position (\d+)/.exec(e.message);
+  if (!at) return `not valid JSON: ${what}`;
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `not valid JSON at line ${line}, column ${column}: ${what}`;
+}
+
+/**
+ * The JSON object of a config file's text (no checks of its keys). Throws a one-line `SettingsError` naming
+ * `source` when the text is not JSON or not an object.
+ */
+export function readSettingsJson(text: string, source: string): Record<string, unknown> {
+  const body = text.replace(/^\uFEFF/, '');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (e) {
+    throw new SettingsError(`${source}: ${jsonProblem(e as Error, body)}`, { cause: e });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new SettingsError(`${source}: the settings must be a JSON object, got ${describeValue(parsed)}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * A config file's settings, from its text (pure: the caller reads the file). `source` (the file's path as the
+ * user gave it) starts every message: `config/prod.json: targets.win_rate: expected a number, got "30%"`,
+ * `config/prod.json: not valid JSON at line 3, column 5: ...`. The stack-only keys are checked and left out.
+ */
+export function parseSettingsJson(text: string, source: string, base: Settings = DEFAULT_SETTINGS): Settings {
+  return parseConfig(readSettingsJson(text, source), base, source).settings;
+}
 
 /** Settings → environment variables (for the stack), the inverse of `settingsFromEnv`. */
 export function settingsToEnv(s: Settings): Record<string, string> {
@@ -185,11 +143,16 @@ export function settingsToEnv(s: Settings): Record<string, string> {
   return env;
 }
 
-/** Environment variables → settings (for the handlers). */
+/**
+ * Environment variables → settings (for the handlers). A bad value throws a `SettingsError` that starts with the
+ * variable's name: `SCORECARD_TARGETS: targets.win_rate: expected a number, got "30%"`.
+ */
 export function settingsFromEnv(env: Readonly<Record<string, string | undefined>>): Settings {
   const raw: Record<string, unknown> = {};
   for (const [key, name] of Object.entries(SETTINGS_ENV)) {
     if (env[name] !== undefined) raw[key] = env[name];
   }
-  return parseSettings(raw);
+  const variables = (paths: readonly string[]): string =>
+    [...new Set(paths.map((p) => SETTINGS_ENV[/^[A-Za-z]+/.exec(p)?.[0] as keyof Settings] ?? 'environment'))].join(', ');
+  return settingsOf(check(raw, variables), DEFAULT_SETTINGS);
 }
