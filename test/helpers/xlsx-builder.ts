@@ -16,8 +16,11 @@ export interface ZipInput {
   readonly damage?: (compressed: Buffer) => Buffer;
 }
 
-/** A zip archive of the entries, in the order given (local headers, then the central directory). */
-export function zipArchive(entries: readonly ZipInput[]): Buffer {
+/**
+ * A zip archive of the entries, in the order given (local headers, then the central directory). `zip64`: the
+ * directory gives every size and offset in a zip64 extra field (as writers of large or streamed files do).
+ */
+export function zipArchive(entries: readonly ZipInput[], opts: { zip64?: boolean } = {}): Buffer {
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
@@ -47,8 +50,20 @@ export function zipArchive(entries: readonly ZipInput[]): Buffer {
     cd.writeUInt32LE(size, 24);
     cd.writeUInt16LE(name.length, 28);
     cd.writeUInt32LE(offset, 42);
+    const extra = Buffer.alloc(opts.zip64 ? 28 : 0);
+    if (opts.zip64) {
+      cd.writeUInt32LE(0xffffffff, 20);
+      cd.writeUInt32LE(0xffffffff, 24);
+      cd.writeUInt32LE(0xffffffff, 42);
+      cd.writeUInt16LE(extra.length, 30);
+      extra.writeUInt16LE(1, 0);
+      extra.writeUInt16LE(24, 2);
+      extra.writeBigUInt64LE(BigInt(size), 4);
+      extra.writeBigUInt64LE(BigInt(data.length), 12);
+      extra.writeBigUInt64LE(BigInt(offset), 20);
+    }
     locals.push(local, name, data);
-    central.push(cd, name);
+    central.push(cd, name, extra);
     offset += local.length + name.length + data.length;
   }
   const cdBytes = Buffer.concat(central);

@@ -53,6 +53,13 @@ describe('.xlsx part order and tab names', () => {
     expect(records.map((r) => r.lead_id)).toEqual(['L-9']);
   });
 
+  it('reads an archive whose directory gives sizes and offsets as zip64', async () => {
+    const plain = handWorkbook({ sheets: [{ name: 'S', rows: [LEADS_HEADER, ['L-1', '2026-10-01', 'Direct']] }] });
+    const { report, records } = await validate('leads', zipArchive(zipParts(plain), { zip64: true }));
+    expect(report.errors).toEqual([]);
+    expect(records.map((r) => r.lead_id)).toEqual(['L-1']);
+  });
+
   it('reads elements with a namespace prefix (x:row, x:c) as some .NET writers write them', async () => {
     const bytes = handWorkbook({ prefix: 'x', sheets: [{ name: 'S', rows: [LEADS_HEADER, ['L-1', '2026-10-01', 'Direct']] }] });
     const { report, records } = await validate('leads', bytes);

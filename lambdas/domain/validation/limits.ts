@@ -30,9 +30,9 @@ export const MAX_WORKBOOK_PART_BYTES = 2 * GiB;
 
 /**
  * Parts held in memory whole, decompressed: the shared-strings table (every distinct text of the workbook),
- * the styles and the list of sheets.
+ * the styles and the list of sheets. Held as strings, a table takes one to three times its XML's size.
  */
-export const MAX_WORKBOOK_TABLE_BYTES = 256 * MiB;
+export const MAX_WORKBOOK_TABLE_BYTES = 128 * MiB;
 
 /** Cells of the sheet read: Excel's 1,048,576 rows of 20 columns. */
 export const MAX_WORKBOOK_CELLS = 21_000_000;

@@ -168,6 +168,13 @@ class Package {
       tokenizer.push(text);
       if (onChunk && !(await onChunk())) return;
     }
+    let rest: string;
+    try {
+      rest = decoder?.decode() ?? '';
+    } catch {
+      throw cannotRead(`${e.name} ends inside a character`);
+    }
+    tokenizer.push(rest);
     tokenizer.end();
   }
 
