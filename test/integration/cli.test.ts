@@ -3,6 +3,8 @@
  * whole pipeline on the stand-ins, as the README's first command runs it).
  */
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -58,6 +60,28 @@ describe('smarketing validate', () => {
   it('exits 2 on a usage error', async () => {
     expect((await cli('validate', 'x.csv', '--dataset', 'nope')).code).toBe(2);
     expect((await cli('frobnicate')).code).toBe(2);
+  });
+
+  it('exits 2 with one line that says what to do for a folder, a missing file, or a bad config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-config-'));
+    const config = (name: string, text: string): string => { writeFileSync(join(dir, name), text); return join(dir, name); };
+    const cases: [string[], RegExp][] = [
+      [['validate', 'samples', '--dataset', 'leads'], /samples is a folder: validate takes one export file/],
+      [['validate', 'nope.csv', '--dataset', 'leads'], /no such file: nope\.csv/],
+      [['kpis', '--data', 'samples/leads/does-not-exist'], /is not a folder/],
+      [['kpis', '--data', 'samples', '--config', config('null.json', 'null')], /the settings must be a JSON object, got null/],
+      [['kpis', '--data', 'samples', '--config', config('bad.json', '{"timezone": "UTC",}')], /not valid JSON/],
+      [['kpis', '--data', 'samples', '--config', config('typo.json', '{"recipents": ["a@b.co"]}')], /recipents: unknown setting; did you mean recipients\?/],
+      [['kpis', '--data', 'samples', '--config', config('target.json', '{"targets": {"win_rate": "30%"}}')], /targets\.win_rate/],
+      [['kpis', '--data', 'samples', '--config', join(dir, 'missing.json')], /cannot read the config file .*no such file/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err, argv.join(' ')).toMatch(message);
+      expect(r.err.trim().split('\n'), argv.join(' ')).toHaveLength(1);
+      expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
+    }
   });
 });
 
@@ -211,5 +235,17 @@ describe('smarketing local', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('2 uploads validated (1 rejected); scorecard for 2026-10');
     expect(r.out).toMatch(/^ {2}rejected: incoming\/leads\/2026\/bad export\.csv \(report: rejected\/leads\/2026\/[0-9a-f]{24}\/bad export\.csv\.report\.json in the bucket\)$/m);
+  });
+});
+
+describe('the smarketing binary', () => {
+  it('runs as a process: the exit code and output of a command, and one line for a usage error', () => {
+    const bin = resolve('bin/smarketing.js');
+    const ok = spawnSync(process.execPath, [bin, 'validate', 'samples/leads/hubspot-contacts-2025-09.csv', '--dataset', 'leads'], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('ACCEPTED');
+    const usage = spawnSync(process.execPath, [bin, 'validate', 'samples', '--dataset', 'leads'], { encoding: 'utf8' });
+    expect(usage.status).toBe(2);
+    expect(usage.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

@@ -1,0 +1,29 @@
+/** `smarketing local`: the whole pipeline on the embedded stand-ins (`npm run local`). */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runLocalPipeline } from '../../local/pipeline.ts';
+import { COMMON, loadSettings, type Io } from '../options.ts';
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values: v } = parseArgs({ args, options: { ...COMMON, data: { type: 'string' }, period: { type: 'string' }, out: { type: 'string' } } });
+  const settings = await loadSettings(v, io.cwd);
+  const dataDir = resolve(io.cwd, typeof v.data === 'string' ? v.data : 'samples');
+  const outDir = resolve(io.cwd, typeof v.out === 'string' ? v.out : 'out');
+  const result = await runLocalPipeline({
+    dataDir, outDir, settings, ...(typeof v.period === 'string' ? { period: v.period } : {}),
+    log: (line) => io.out(line),
+    // A live counter on a terminal; nothing per file otherwise (rejections are listed at the end).
+    ...(io.isTTY ? { onUpload: (u: { done: number; total: number }) => io.err(`\r  validated ${u.done}/${u.total} uploads${u.done === u.total ? '\n' : ''}`) } : {}),
+  });
+  const rejected = result.uploads.filter((u) => u.outcome === 'rejected');
+  io.out(`\n${result.uploads.length} uploads validated (${rejected.length} rejected); scorecard for ${result.period}.`);
+  for (const r of rejected) io.out(`  rejected: ${r.key}${r.reportKey ? ` (report: ${r.reportKey} in the bucket)` : ''}`);
+  if (result.emails.length === 0) {
+    io.err('no email went out');
+    return 1;
+  }
+  io.out(`Emails received by the SES stand-in:`);
+  for (const e of result.emails) io.out(`  ${e.subject} → ${e.to.join(', ')}\n    ${e.eml}\n    ${e.html}`);
+  return 0;
+}
+
