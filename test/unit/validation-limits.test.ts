@@ -97,14 +97,16 @@ describe('.xlsx uploads', () => {
     expect(codes(await validateWith({ maxWorkbookCells: 3 * 2001 }, bytes))).toEqual([]);
   });
 
-  it('rejects a shared-strings table past the limit, whether its size is told or found while reading', async () => {
+  it('rejects a shared-strings table past the limit from the size the archive gives, before inflating it', async () => {
     const bytes = handWorkbook({ sheets: [{ name: 'S', rows: rows(2000) }] });
     const told = await validateWith({ maxWorkbookTableBytes: 16 * 1024 }, bytes);
     expect(codes(told)).toEqual(['too-large']);
-    expect(told.errors[0]?.message).toMatch(/shared-strings table/);
-    // The archive claims a small table; the bytes say otherwise.
+    expect(told.errors[0]?.message).toMatch(/shared-strings table expands to more than 16 KiB/);
+    // An archive that gives a smaller size than its bytes inflate to is damaged (or forged): it stops there.
     const lying = zipArchive(zipParts(bytes).map(({ name, data }) => (name === 'xl/sharedStrings.xml' ? { name, data, claimSize: 1000 } : { name, data })));
-    expect(codes(await validateWith({ maxWorkbookTableBytes: 16 * 1024 }, lying))).toEqual(['too-large']);
+    const forged = await validateWith({ maxWorkbookTableBytes: 16 * 1024 }, lying);
+    expect(codes(forged)).toEqual(['not-tabular']);
+    expect(forged.errors[0]?.message).toMatch(/longer than its zip directory says/);
   });
 
   it('rejects at once a part whose declared size is past the limit (a zip bomb), with the default limits', async () => {

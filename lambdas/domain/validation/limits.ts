@@ -16,7 +16,7 @@ export const MAX_CSV_BYTES = 2 * GiB;
 
 /**
  * Decompressed bytes per compressed byte, checked once more than `RATIO_CHECK_AFTER_BYTES` came out of a gzip
- * upload or a workbook part. Exports compress 5 to 50 fold (a sheet's XML about 10 fold); one line repeated,
+ * upload, and on a workbook part of more than that (from the sizes its zip directory gives). Exports compress 5 to 50 fold (a sheet's XML about 10 fold); one line repeated,
  * 400 fold; a bomb, up to the 1032 fold deflate allows.
  */
 export const MAX_COMPRESSION_RATIO = 200;

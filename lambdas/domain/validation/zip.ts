@@ -107,26 +107,28 @@ function entryData(zip: Buffer, e: ZipEntry): Buffer {
 const SLICE = 64 * 1024;
 
 /**
- * The uncompressed bytes of an entry, chunk by chunk. Throws `TooLargeError` when it is (or turns out to be)
- * larger than `limits.maxBytes` or expands past the ratio, and a `NotTabularError` when it is damaged: a
- * broken or truncated deflate stream, more or fewer bytes than the directory says, a CRC-32 that differs.
+ * The uncompressed bytes of an entry, chunk by chunk. Throws `TooLargeError`, before inflating anything, when
+ * the directory gives a size larger than `limits.maxBytes` or past the compression ratio, and a
+ * `NotTabularError` when the entry is damaged: a broken or truncated deflate stream, more or fewer bytes
+ * than the directory says, a CRC-32 that differs.
  */
 export async function* inflateEntry(zip: Buffer, e: ZipEntry, limits: EntryLimits): AsyncGenerator<Buffer> {
-  const tooLarge = (): TooLargeError =>
-    new TooLargeError(`${limits.what} expands to more than ${formatBytes(limits.maxBytes)} (the limit for .xlsx uploads): ${limits.advice}`);
-  const bomb = (n: number, from: number): TooLargeError =>
-    new TooLargeError(`${limits.what} expands more than ${limits.maxRatio}-fold (${formatBytes(n)} from ${formatBytes(from)}), ` +
-      `which no spreadsheet does: ${limits.advice}`);
-  if (e.size > limits.maxBytes) throw tooLarge();
-  if (e.size > limits.ratioCheckAfterBytes && e.size > limits.maxRatio * e.compressedSize) throw bomb(e.size, e.compressedSize);
+  if (e.size > limits.maxBytes) {
+    throw new TooLargeError(`${limits.what} expands to more than ${formatBytes(limits.maxBytes)} (the limit for .xlsx uploads): ${limits.advice}`);
+  }
+  if (e.size > limits.ratioCheckAfterBytes && e.size > limits.maxRatio * e.compressedSize) {
+    throw new TooLargeError(`${limits.what} expands more than ${limits.maxRatio}-fold (${formatBytes(e.size)} from ` +
+      `${formatBytes(e.compressedSize)}), which no spreadsheet does: ${limits.advice}`);
+  }
   if (e.flags & 1) throw new NotTabularError('the workbook is encrypted (password-protected): save it without a password, or export the sheet as CSV');
   if (e.method !== 0 && e.method !== 8) throw damaged(`the entry ${e.name} uses compression method ${e.method}, which Excel does not write`);
   const data = entryData(zip, e);
   let out = 0;
   let crc = 0;
+  // The size the directory gives passed the limits above; more bytes than it says is a damaged (or forged)
+  // archive, so what is inflated stays within the limits.
   const take = (chunk: Buffer): Buffer => {
     out += chunk.length;
-    if (out > limits.maxBytes) throw tooLarge();
     if (out > e.size) throw damaged(`the entry ${e.name} is longer than its zip directory says`);
     crc = crc32(chunk, crc);
     return chunk;
@@ -139,10 +141,7 @@ export async function* inflateEntry(zip: Buffer, e: ZipEntry, limits: EntryLimit
     const inflate = zlib.createInflateRaw({ chunkSize: SLICE });
     Readable.from(slices(data)).pipe(inflate);
     try {
-      for await (const chunk of inflate as AsyncIterable<Buffer>) {
-        yield take(chunk);
-        if (out > limits.ratioCheckAfterBytes && out > limits.maxRatio * inflate.bytesWritten) throw bomb(out, inflate.bytesWritten);
-      }
+      for await (const chunk of inflate as AsyncIterable<Buffer>) yield take(chunk);
     } catch (err) {
       if (isZlibError(err)) throw damaged(`the entry ${e.name} cannot be decompressed: ${err.message}`);
       throw err;
