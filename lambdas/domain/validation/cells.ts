@@ -116,10 +116,11 @@ const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
  * one id, not two records. Plain ASCII (nearly every cell) is returned as it is.
  */
 export function normalizeText(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (!/[^\x00-\x7f]/.test(s)) return s;
-  const visible = s.replace(INVISIBLE, '');
-  return visible.normalize('NFC');
+  // A loop, not a regular expression: it runs on every text cell, nearly all short and ASCII.
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0x7f) return s.replace(INVISIBLE, '').normalize('NFC');
+  }
+  return s;
 }
 
 /**

@@ -136,7 +136,7 @@ export class RowChecker<N extends DatasetName> {
     this.rows++;
     const first = trimmed(cells[0] ?? '');
     if (first === '' && isBlankRow(cells)) return;
-    if (first.startsWith('#') || TOTAL_LABEL_RE.test(first) || (this.keysBlank(cells) && this.numbersFilled(cells)) || onlyFirstCell(cells)) {
+    if (first.startsWith('#') || isTotalLabel(first) || (this.keysBlank(cells) && this.numbersFilled(cells)) || onlyFirstCell(cells)) {
       this.held.push({ cells: cells.slice(), row, line }); // the parser refills `cells` for the next row
       if (this.held.length > MAX_HELD_ROWS) this.checkHeldAsData();
       return;
@@ -170,7 +170,7 @@ export class RowChecker<N extends DatasetName> {
    * `trailing` says no data row comes after it (see `skippedAs`).
    */
   private checkRecord(cells: string[], row: number, line: number, trailing = false): void {
-    this.rowErrors.length = 0;
+    if (this.rowErrors.length > 0) this.rowErrors.length = 0;
     this.checkWidth(cells, row, line);
     this.readCells(cells, row, line);
     if (this.rowErrors.length === 0) this.checkFutureDates(row, line);
@@ -210,8 +210,10 @@ export class RowChecker<N extends DatasetName> {
 
   /** Reads every mapped cell into `parsed`, recording what cannot be read. */
   private readCells(cells: readonly string[], row: number, line: number): void {
-    for (const plan of this.plans) {
-      this.parsed[plan.name] = undefined;
+    const { plans, parsed } = this;
+    for (let k = 0; k < plans.length; k++) {
+      const plan = plans[k]!;
+      parsed[plan.name] = undefined;
       const cell = cells[plan.index];
       if (cell === undefined) {
         this.err('missing-cell', row, line, plan.name, undefined, `the row has ${cells.length} cells and ends before column "${plan.name}"`);
@@ -221,14 +223,14 @@ export class RowChecker<N extends DatasetName> {
       if (raw === '') {
         if (plan.blank === 'error') this.err('missing-value', row, line, plan.name, '', `required value "${plan.name}" is blank`);
         else if (plan.blank === 'unknown') {
-          this.parsed[plan.name] = 'unknown';
+          parsed[plan.name] = 'unknown';
           this.logs.warnings.add({ code: 'blank-value', row, line, column: plan.name, value: '', message: `blank ${plan.name} read as "unknown"` });
         }
         continue;
       }
       const v = parseCell(plan, raw);
       if (typeof v === 'object') this.err(v.code, row, line, plan.name, raw, `"${truncate(raw)}" ${v.problem}`);
-      else this.parsed[plan.name] = v;
+      else parsed[plan.name] = v;
     }
   }
 
@@ -246,7 +248,7 @@ export class RowChecker<N extends DatasetName> {
 
   /** The registry's row rules and the record they build. */
   private build(row: number, line: number): DatasetRecords[N] | undefined {
-    this.issues.length = 0;
+    if (this.issues.length > 0) this.issues.length = 0;
     const record = this.spec.build(this.parsed as ParsedCells, this.dates, this.issues);
     for (const issue of this.issues) {
       if (issue.severity === 'error') this.err(issue.code, row, line, issue.column, stringOf(this.parsed[issue.column]), issue.message);
@@ -299,12 +301,18 @@ export class RowChecker<N extends DatasetName> {
   private skippedAs(cells: readonly string[], trailing: boolean): 'summary-row' | 'comment-row' | 'footer-row' | undefined {
     const first = trimmed(cells[0] ?? '');
     const lone = onlyFirstCell(cells);
-    if (TOTAL_LABEL_RE.test(first)) return 'summary-row';
+    if (isTotalLabel(first)) return 'summary-row';
     if (trailing && this.keysBlank(cells) && this.numbersFilled(cells)) return 'summary-row';
     if (first.startsWith('#') && (trailing || lone)) return 'comment-row';
     if (lone && (this.afterSummary || FOOTER_RE.test(first))) return 'footer-row';
     return undefined;
   }
+}
+
+/** A total label (`TOTAL_LABEL_RE`); its first letter is looked at first, as this runs for every row. */
+function isTotalLabel(first: string): boolean {
+  const c = first.charCodeAt(0) | 0x20; // lower case of a letter
+  return (c === 0x74 /* t */ || c === 0x67 /* g */ || c === 0x69 /* i */ || c === 0x73 /* s */) && TOTAL_LABEL_RE.test(first);
 }
 
 function onlyFirstCell(cells: readonly string[]): boolean {
