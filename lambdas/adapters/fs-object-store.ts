@@ -8,7 +8,7 @@ import { dirname, join, posix, win32 } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AnyRecord } from '../domain/datasets/records.ts';
 import type { DatasetName } from '../domain/layout.ts';
-import type { ObjectInfo, ObjectRef, ObjectStore, RecordFileWriter } from '../ports/index.ts';
+import { NotFoundError, type ObjectInfo, type ObjectRef, type ObjectStore, type RecordFileWriter } from '../ports/index.ts';
 import { JsonLinesGzipWriter, readRecordLines } from './record-lines.ts';
 
 export class UnsafeKeyError extends Error {
@@ -28,6 +28,29 @@ export function pathOfKey(bucket: string, key: string): string {
   return join(bucket, ...key.split('/'));
 }
 
+/** The port's `NotFoundError` for a file that does not exist (ENOENT); any other error as it is. */
+function notFoundOr(key: string, e: unknown): unknown {
+  return (e as NodeJS.ErrnoException | null)?.code === 'ENOENT' ? new NotFoundError(key, { cause: e }) : e;
+}
+
+/** `call`, with a missing file reported as `NotFoundError`. */
+async function orNotFound<T>(key: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    throw notFoundOr(key, e);
+  }
+}
+
+/** A stream's chunks, with a missing file (the stream's open error) reported as `NotFoundError`. */
+async function* streamOrNotFound<T>(key: string, stream: AsyncIterable<T>): AsyncIterable<T> {
+  try {
+    yield* stream;
+  } catch (e) {
+    throw notFoundOr(key, e);
+  }
+}
+
 export interface FsObjectStoreOptions {
   /**
    * The upload time `head` reports for every object, instead of the file's modification time. The CLI gives its
@@ -40,13 +63,13 @@ export class FsObjectStore implements ObjectStore {
   constructor(private readonly opts: FsObjectStoreOptions = {}) {}
 
   async head(ref: ObjectRef): Promise<ObjectInfo> {
-    const s = await stat(pathOfKey(ref.bucket, ref.key));
+    const s = await orNotFound(ref.key, () => stat(pathOfKey(ref.bucket, ref.key)));
     // No ETag and no versions: the upload id is made of the key and this time (see `uploadIdOf`).
     return { lastModified: (this.opts.uploadedAt ?? s.mtime).toISOString(), size: s.size };
   }
 
   open(ref: ObjectRef): AsyncIterable<Uint8Array> {
-    return createReadStream(pathOfKey(ref.bucket, ref.key));
+    return streamOrNotFound(ref.key, createReadStream(pathOfKey(ref.bucket, ref.key)));
   }
 
   async putJson(bucket: string, key: string, value: unknown): Promise<void> {
@@ -54,7 +77,7 @@ export class FsObjectStore implements ObjectStore {
   }
 
   async readJson<T>(bucket: string, key: string): Promise<T> {
-    return JSON.parse(await readFile(pathOfKey(bucket, key), 'utf8')) as T;
+    return JSON.parse(await orNotFound(key, () => readFile(pathOfKey(bucket, key), 'utf8'))) as T;
   }
 
   async copy(from: ObjectRef, toKey: string): Promise<void> {
@@ -68,7 +91,7 @@ export class FsObjectStore implements ObjectStore {
   }
 
   readRecords(bucket: string, key: string): AsyncIterable<AnyRecord> {
-    return readRecordLines(createReadStream(pathOfKey(bucket, key)));
+    return streamOrNotFound(key, readRecordLines(createReadStream(pathOfKey(bucket, key))));
   }
 }
 

@@ -5,10 +5,12 @@
 import type { DatasetName } from '../domain/layout.ts';
 import type { PeriodType } from '../domain/settings.ts';
 import type {
-  Mailer, KpiStore, OutgoingEmail, PeriodSummary, SendLedger, SendRecord, StoredKpi, UploadIdentity, UploadLedger, UploadRecord,
+  Mailer, KpiStore, MisplacedNoticeLedger, MisplacedUploadNotice, OutgoingEmail, PeriodSummary, SendLedger, SendRecord, StoredKpi,
+  UploadIdentity, UploadLedger, UploadRecord, UploadRemoval,
 } from '../ports/index.ts';
 import { composeMime } from './mime.ts';
 import { orderUploads } from '../domain/records/upload-order.ts';
+import { sortRemovals } from '../domain/upload-notices.ts';
 
 export class InMemoryKpiStore implements KpiStore {
   private readonly periods = new Map<string, { summary: PeriodSummary; kpis: StoredKpi[] }>();
@@ -33,10 +35,18 @@ export class InMemoryKpiStore implements KpiStore {
 /** As the DynamoDB ledger's sort key: one record per upload id (the order is `orderUploads`, for both). */
 const uploadSortKey = (u: Pick<UploadIdentity, 'uploadId'>): string => u.uploadId;
 
-/** `UploadLedger` in memory, ordered exactly as the DynamoDB one: one record per upload version, written once. */
-export class InMemoryUploadLedger implements UploadLedger {
+/** A removal's identity, as the DynamoDB ledger's sort key: the same removal recorded twice is one. */
+const removalId = (r: UploadRemoval): string => [r.key, r.scope, r.versionId ?? '', r.sequencer ?? '', r.eventTime ?? ''].join('\n');
+
+/**
+ * `UploadLedger` in memory, ordered exactly as the DynamoDB one: one record per upload version, written once.
+ * Also the ledger of misplaced-upload notices, as the DynamoDB one is.
+ */
+export class InMemoryUploadLedger implements UploadLedger, MisplacedNoticeLedger {
   /** Per dataset (the table's partition), records by their sort key. */
   private readonly partitions = new Map<DatasetName, Map<string, UploadRecord>>();
+  private readonly removals = new Map<string, UploadRemoval>();
+  private readonly notices = new Map<string, MisplacedUploadNotice>();
 
   private partition(dataset: DatasetName): Map<string, UploadRecord> {
     let p = this.partitions.get(dataset);
@@ -66,6 +76,47 @@ export class InMemoryUploadLedger implements UploadLedger {
 
   async listUploads(dataset: DatasetName): Promise<UploadRecord[]> {
     return orderUploads([...this.partition(dataset).values()].map((u) => ({ ...u })));
+  }
+
+  async markRetracted(u: UploadIdentity, at: string): Promise<boolean> {
+    const p = this.partition(u.dataset);
+    const sk = uploadSortKey(u);
+    const found = p.get(sk);
+    if (!found || found.retractedAt) return false;
+    p.set(sk, { ...found, retractedAt: at, retractionNotice: 'pending' });
+    return true;
+  }
+
+  async markRetractionNotified(u: UploadIdentity): Promise<void> {
+    const p = this.partition(u.dataset);
+    const sk = uploadSortKey(u);
+    const found = p.get(sk);
+    if (found) p.set(sk, { ...found, retractionNotice: 'sent' });
+  }
+
+  async recordRemoval(r: UploadRemoval): Promise<void> {
+    const id = `${r.dataset}\n${removalId(r)}`;
+    if (!this.removals.has(id)) this.removals.set(id, { ...r });
+  }
+
+  async listRemovals(dataset: DatasetName, key: string): Promise<UploadRemoval[]> {
+    return sortRemovals([...this.removals.values()].filter((r) => r.dataset === dataset && r.key === key).map((r) => ({ ...r })));
+  }
+
+  async claimMisplacedNotice(n: MisplacedUploadNotice): Promise<boolean> {
+    if (this.notices.has(n.id)) return false;
+    this.notices.set(n.id, { ...n });
+    return true;
+  }
+
+  async findMisplacedNotice(id: string): Promise<MisplacedUploadNotice | undefined> {
+    const found = this.notices.get(id);
+    return found && { ...found };
+  }
+
+  async markMisplacedNotified(id: string, at: string): Promise<void> {
+    const found = this.notices.get(id);
+    if (found) this.notices.set(id, { ...found, notice: 'sent', sentAt: at });
   }
 }
 

@@ -7,13 +7,38 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { AnyRecord } from '../domain/datasets/records.ts';
 import type { DatasetName } from '../domain/layout.ts';
 import { JsonLinesGzipWriter, readRecordLines } from './record-lines.ts';
-import type { ObjectInfo, ObjectRef, ObjectStore, RecordFileWriter } from '../ports/index.ts';
+import { NotFoundError, type ObjectInfo, type ObjectRef, type ObjectStore, type RecordFileWriter } from '../ports/index.ts';
+
+/**
+ * Whether S3 said the object (or version) does not exist: `NoSuchKey` from GetObject, a bare 404 (`NotFound`) from
+ * HeadObject, `NoSuchVersion`. S3 answers so only to a caller allowed to list the bucket; to anyone else a missing
+ * key is `AccessDenied`, which is not taken for "missing" (it may be a broken grant) and fails like any error.
+ */
+function isS3NotFound(e: unknown): boolean {
+  const err = e as { name?: unknown; Code?: unknown; $metadata?: { httpStatusCode?: number } } | null;
+  const name = err?.name ?? err?.Code;
+  return name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchVersion' || err?.$metadata?.httpStatusCode === 404;
+}
+
+/** `call`, with S3's "no such object" turned into the port's `NotFoundError`. */
+async function orNotFound<T>(key: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (isS3NotFound(e) && !isNoSuchBucket(e)) throw new NotFoundError(key, { cause: e });
+    throw e;
+  }
+}
+
+/** A missing bucket is a deployment problem, never a missing object. */
+const isNoSuchBucket = (e: unknown): boolean => (e as { name?: unknown } | null)?.name === 'NoSuchBucket';
 
 export class S3ObjectStore implements ObjectStore {
   constructor(private readonly s3: S3Client) {}
 
   async head(ref: ObjectRef): Promise<ObjectInfo> {
-    const r = await this.s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...(ref.versionId ? { VersionId: ref.versionId } : {}) }));
+    const r = await orNotFound(ref.key, () =>
+      this.s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...(ref.versionId ? { VersionId: ref.versionId } : {}) })));
     return {
       lastModified: (r.LastModified ?? new Date(0)).toISOString(),
       size: r.ContentLength ?? 0,
@@ -25,7 +50,8 @@ export class S3ObjectStore implements ObjectStore {
   open(ref: ObjectRef): AsyncIterable<Uint8Array> {
     const s3 = this.s3;
     return (async function* () {
-      const r = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...(ref.versionId ? { VersionId: ref.versionId } : {}) }));
+      const r = await orNotFound(ref.key, () =>
+        s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...(ref.versionId ? { VersionId: ref.versionId } : {}) })));
       if (!r.Body) return;
       yield* r.Body as Readable;
     })();
@@ -38,7 +64,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async readJson<T>(bucket: string, key: string): Promise<T> {
-    const r = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const r = await orNotFound(key, () => this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
     const parts: Buffer[] = [];
     for await (const chunk of r.Body as Readable) parts.push(Buffer.from(chunk as Uint8Array));
     return JSON.parse(Buffer.concat(parts).toString('utf8')) as T;
@@ -56,7 +82,7 @@ export class S3ObjectStore implements ObjectStore {
   readRecords(bucket: string, key: string): AsyncIterable<AnyRecord> {
     const s3 = this.s3;
     return (async function* () {
-      const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const r = await orNotFound(key, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
       yield* readRecordLines(r.Body as Readable);
     })();
   }

@@ -32,6 +32,59 @@ export interface UploadRecord {
    * A redelivered event finishes a pending notice, so a failed send is retried instead of lost.
    */
   readonly opsNotice?: 'pending' | 'sent';
+  /**
+   * When the upload was retracted: its file was deleted from `incoming/` (or this version of it, for good). A
+   * retracted upload's records stop counting from the next KPI run; a later upload of the key is a new upload.
+   */
+  readonly retractedAt?: string;
+  /** The ops email about the retraction: 'pending' until SES took it (finished by a redelivered event, as `opsNotice`). */
+  readonly retractionNotice?: 'pending' | 'sent';
+}
+
+/**
+ * A removal of an incoming key, as its S3 event said, kept so an upload recorded after the removal was processed
+ * (its validation was still running when the file was deleted) is retracted too.
+ */
+export interface UploadRemoval {
+  readonly dataset: DatasetName;
+  readonly key: string;
+  /**
+   * 'key': the file is gone from `incoming/` (a delete marker, or a delete in an unversioned bucket): every upload
+   * of the key written before the removal is retracted. 'version': one version was deleted for good.
+   */
+  readonly scope: 'key' | 'version';
+  readonly versionId?: string;
+  /** The removal's S3 sequencer: it orders the removal against the writes of the key. */
+  readonly sequencer?: string;
+  /** The S3 event's time, to order the removal when a sequencer is missing. */
+  readonly eventTime?: string;
+  readonly recordedAt: string;
+}
+
+/** An accepted upload whose stored records could not be found: the KPI run went on without it. */
+export interface UnreadableUpload {
+  readonly dataset: DatasetName;
+  readonly uploadId: string;
+  /** The upload's key under `incoming/`. */
+  readonly key: string;
+  /** Its stored records (`accepted/…jsonl.gz`), which are missing. */
+  readonly recordsKey: string;
+  readonly reason: string;
+}
+
+/** The ops notice about a file uploaded under `incoming/` but outside every dataset folder: one per object version. */
+export interface MisplacedUploadNotice {
+  /** A hash of the bucket, key and version (or sequencer): the same object delivered twice has one id. */
+  readonly id: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string;
+  /** The dataset the key most likely meant, when there is one. */
+  readonly suggestion?: DatasetName;
+  readonly seenAt: string;
+  /** 'pending' until SES took the email: a redelivered event sends a pending one again. */
+  readonly notice: 'pending' | 'sent';
+  readonly sentAt?: string;
 }
 
 export interface StoredKpi extends MetricValue {
@@ -86,6 +139,11 @@ export interface PeriodSummary {
   /** The data-completeness check (always written by the KPI step): per dataset, and the datasets with no records. */
   readonly completeness?: Readonly<Record<DatasetName, DatasetCompleteness>>;
   readonly missing?: readonly DatasetName[];
+  /**
+   * Accepted uploads whose stored records are missing (deleted by hand): the values were computed without them.
+   * Absent when every upload was read.
+   */
+  readonly unreadableUploads?: readonly UnreadableUpload[];
   /** A digest of everything the values depend on (upload outcomes read, settings): equal digests, equal items. */
   readonly inputsDigest?: string;
   /** As in `StoredKpi`: derived from the inputs, not the wall clock. */

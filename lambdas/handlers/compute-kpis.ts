@@ -27,7 +27,13 @@ export { TREND_WINDOW, periodsToCompute } from '../use-cases/compute-kpis.ts';
 
 async function computeKpis(event: ComputeKpisEvent | undefined, rt: Runtime): Promise<ComputeKpisResult> {
   const { target, periods } = periodsToCompute(event ?? {}, rt.clock.now(), rt.settings.periodType, rt.settings.timezone);
-  const results = await computeAndStoreKpis(periods, { store: rt.store, ledger: rt.table.uploads, kpis: rt.table.kpis, clock: rt.clock, settings: rt.settings });
+  const results = await computeAndStoreKpis(periods, {
+    store: rt.store, ledger: rt.table.uploads, kpis: rt.table.kpis, clock: rt.clock, settings: rt.settings,
+    // The run goes on without the upload (each period summary names it); logged at error level, not as a warning.
+    onUnreadable: (u) => rt.logger.error('stored records missing: upload left out of the KPIs', {
+      dataset: u.dataset, uploadId: u.uploadId, key: u.key, recordsKey: u.recordsKey, reason: u.reason,
+    }),
+  });
   const last = results.find((r) => r.period.id === target.id);
   const missing = last ? Object.entries(last.coverage).filter(([, covered]) => !covered).map(([d]) => d) : [];
   rt.logger.info('KPIs computed', { period: target.id, periods: results.length, missingDatasets: missing });

@@ -5,10 +5,14 @@
 import type { DatasetName } from '../domain/layout.ts';
 import type { AnyRecord } from '../domain/datasets/records.ts';
 import type { PeriodType } from '../domain/settings.ts';
-import type { OutgoingEmail, PeriodSummary, StoredKpi, UploadIdentity, UploadRecord } from '../domain/model.ts';
+import type { MisplacedUploadNotice, OutgoingEmail, PeriodSummary, StoredKpi, UploadIdentity, UploadRecord, UploadRemoval } from '../domain/model.ts';
 
 export { MailNotSentError, isMailNotSent } from './mail-errors.ts';
-export type { OutgoingEmail, DatasetCompleteness, PeriodSummary, StoredKpi, UploadIdentity, UploadRecord, UploadRef } from '../domain/model.ts';
+export { NotFoundError, isNotFound } from './object-errors.ts';
+export type {
+  OutgoingEmail, DatasetCompleteness, MisplacedUploadNotice, PeriodSummary, StoredKpi, UnreadableUpload, UploadIdentity, UploadRecord,
+  UploadRef, UploadRemoval,
+} from '../domain/model.ts';
 
 export interface Clock {
   now(): Date;
@@ -36,6 +40,10 @@ export interface RecordFileWriter {
   abort(): Promise<void>;
 }
 
+/**
+ * Objects in the bucket. A missing object is reported as `NotFoundError` (ports/object-errors.ts) by every
+ * method, so a caller can tell it from any other failure.
+ */
 export interface ObjectStore {
   head(ref: ObjectRef): Promise<ObjectInfo>;
   /** The object's bytes, from the start; may be called more than once. */
@@ -57,6 +65,25 @@ export interface UploadLedger {
   markOpsNotified(u: UploadIdentity): Promise<void>;
   /** A dataset's uploads in the order their records apply in (`orderUploads`). */
   listUploads(dataset: DatasetName): Promise<UploadRecord[]>;
+  /**
+   * Marks an upload retracted at `at`, with its ops notice pending. True when this call retracted it; false when
+   * it was already retracted (a redelivered event) or is not recorded: the first retraction's time stays.
+   */
+  markRetracted(u: UploadIdentity, at: string): Promise<boolean>;
+  /** Marks an upload's retraction notice as sent. */
+  markRetractionNotified(u: UploadIdentity): Promise<void>;
+  /** Keeps a removal of an incoming key (once: the same removal recorded again changes nothing). */
+  recordRemoval(r: UploadRemoval): Promise<void>;
+  /** The removals recorded for a key. */
+  listRemovals(dataset: DatasetName, key: string): Promise<UploadRemoval[]>;
+}
+
+/** The ops notices about uploads outside every dataset folder, one per object version. */
+export interface MisplacedNoticeLedger {
+  /** Records the notice as pending, once; false when a notice for that id is already recorded. */
+  claimMisplacedNotice(n: MisplacedUploadNotice): Promise<boolean>;
+  findMisplacedNotice(id: string): Promise<MisplacedUploadNotice | undefined>;
+  markMisplacedNotified(id: string, at: string): Promise<void>;
 }
 
 export interface KpiStore {

@@ -10,8 +10,9 @@ import { RecordTable } from '../domain/records/record-table.ts';
 import { computeKpisForPeriods, type PeriodKpis } from '../domain/metrics/compute.ts';
 import { METRICS } from '../domain/metrics/registry.ts';
 import { lastClosedPeriod, parsePeriodId, periodRange, previousPeriod, type Period } from '../domain/periods/period.ts';
-import type {
-  Clock, DatasetCompleteness, KpiStore, ObjectStore, PeriodSummary, StoredKpi, UploadLedger, UploadRecord, UploadRef,
+import {
+  isNotFound, type Clock, type DatasetCompleteness, type KpiStore, type ObjectStore, type PeriodSummary, type StoredKpi,
+  type UnreadableUpload, type UploadLedger, type UploadRecord, type UploadRef,
 } from '../ports/index.ts';
 
 export interface ComputeDeps {
@@ -21,6 +22,8 @@ export interface ComputeDeps {
   /** Not read for the values (they depend on the inputs only); kept for the handler's contract. */
   readonly clock: Clock;
   readonly settings: Settings;
+  /** Told about each accepted upload left out because its stored records are missing (the handler logs an error). */
+  readonly onUnreadable?: (u: UnreadableUpload) => void;
 }
 
 /** Periods recomputed before the target one, so trends and year-over-year read fresh values. */
@@ -53,6 +56,10 @@ export interface UploadsRead {
   /** Per dataset, the accepted uploads, oldest first (the order their records apply in). */
   readonly uploads: Readonly<Record<DatasetName, readonly UploadRecord[]>>;
   readonly rejected: readonly UploadRecord[];
+  /** Accepted uploads whose file was deleted from `incoming/`: their records no longer count. */
+  readonly retracted?: readonly UploadRecord[];
+  /** Accepted uploads whose stored records are missing: left out of the values, and named in each period's summary. */
+  readonly unreadable?: readonly UnreadableUpload[];
 }
 
 /** Merged records in the KPI engine's compact form, with the upload outcomes they came from. */
@@ -60,31 +67,59 @@ export interface AcceptedRecords extends UploadsRead {
   readonly table: RecordTable;
 }
 
-async function listOutcomes(ledger: UploadLedger): Promise<{ accepted: Record<DatasetName, UploadRecord[]>; rejected: UploadRecord[] }> {
+async function listOutcomes(ledger: UploadLedger): Promise<{ accepted: Record<DatasetName, UploadRecord[]>; rejected: UploadRecord[]; retracted: UploadRecord[] }> {
   const accepted = {} as Record<DatasetName, UploadRecord[]>;
   const rejected: UploadRecord[] = [];
+  const retracted: UploadRecord[] = [];
   for (const dataset of DATASET_NAMES) {
     const all = await ledger.listUploads(dataset);
-    accepted[dataset] = all.filter((u) => u.status === 'accepted' && u.recordsKey);
+    // A retracted upload's file was deleted from incoming/: its records stop counting (a re-upload is a new upload).
+    accepted[dataset] = all.filter((u) => u.status === 'accepted' && u.recordsKey && !u.retractedAt);
+    retracted.push(...all.filter((u) => u.status === 'accepted' && u.retractedAt));
     rejected.push(...all.filter((u) => u.status === 'rejected'));
   }
-  return { accepted, rejected };
+  return { accepted, rejected, retracted };
 }
 
 /**
  * Reads every accepted upload's records into a `RecordTable` (dates seen in `timezone`), dataset by dataset,
  * oldest upload first, so a later upload's record replaces an earlier one with the same key. Records are
  * streamed: only the table's columns and the merge keys stay in memory.
+ *
+ * An upload whose stored records are missing (`NotFoundError`: the file was deleted by hand) is left out and
+ * reported (`unreadable`, `onUnreadable`) rather than failing every run until someone notices. Any other read
+ * error (throttling, the network, a corrupt file) fails the run, so Lambda retries it.
  */
-export async function loadAcceptedRecordTable(deps: Pick<ComputeDeps, 'store' | 'ledger'>, timezone: string): Promise<AcceptedRecords> {
-  const { accepted, rejected } = await listOutcomes(deps.ledger);
+export async function loadAcceptedRecordTable(deps: Pick<ComputeDeps, 'store' | 'ledger' | 'onUnreadable'>, timezone: string): Promise<AcceptedRecords> {
+  const { accepted, rejected, retracted } = await listOutcomes(deps.ledger);
   const table = new RecordTable(timezone);
+  const read = {} as Record<DatasetName, UploadRecord[]>;
+  const unreadable: UnreadableUpload[] = [];
   for (const dataset of DATASET_NAMES) {
+    read[dataset] = [];
     for (const u of accepted[dataset]) {
-      for await (const r of deps.store.readRecords(u.bucket, u.recordsKey!)) table.add(dataset, u.uploadId, r as never);
+      let added = 0;
+      try {
+        for await (const r of deps.store.readRecords(u.bucket, u.recordsKey!)) {
+          table.add(dataset, u.uploadId, r as never);
+          added++;
+        }
+      } catch (e) {
+        // Missing is only ever found before the first record; a file cut short after some records were merged
+        // cannot be taken back out of the table, so that fails the run like any other error.
+        if (!isNotFound(e) || added > 0) throw e;
+        const skipped: UnreadableUpload = {
+          dataset, uploadId: u.uploadId, key: u.key, recordsKey: u.recordsKey!,
+          reason: `its stored records (${u.recordsKey}) are missing: deleted from the bucket? Upload ${u.key} again to count it`,
+        };
+        unreadable.push(skipped);
+        deps.onUnreadable?.(skipped);
+        continue;
+      }
+      read[dataset].push(u);
     }
   }
-  return { table, uploads: accepted, rejected };
+  return { table, uploads: read, rejected, retracted, ...(unreadable.length ? { unreadable } : {}) };
 }
 
 /**
@@ -97,6 +132,8 @@ export function inputsAsOf(read: UploadsRead): string {
     const t = u.processedAt || u.uploadedAt;
     if (t > latest) latest = t;
   }
+  // A retraction changes the inputs without a new outcome: its time counts too.
+  for (const u of read.retracted ?? []) if (u.retractedAt && u.retractedAt > latest) latest = u.retractedAt;
   return latest || new Date(0).toISOString();
 }
 
@@ -106,6 +143,8 @@ export function inputsDigest(read: UploadsRead, settings: Settings): string {
   h.update(JSON.stringify({
     uploads: DATASET_NAMES.map((d) => read.uploads[d].map((u) => [u.uploadId, u.recordsKey ?? '', u.processedAt])),
     rejected: read.rejected.map((u) => [u.uploadId, u.processedAt]),
+    ...(read.retracted?.length ? { retracted: read.retracted.map((u) => [u.uploadId, u.retractedAt ?? '']) } : {}),
+    ...(read.unreadable?.length ? { unreadable: read.unreadable.map((u) => u.uploadId) } : {}),
     settings: [settings.timezone, settings.currency, settings.clvLifespanCapMonths, settings.grossMargin ?? null],
   }));
   return h.digest('hex').slice(0, 32);
@@ -153,6 +192,7 @@ export function toStoredKpis(result: PeriodKpis, read: UploadsRead, computedAt: 
     })),
     completeness,
     missing: DATASET_NAMES.filter((d) => !result.coverage[d]),
+    ...(read.unreadable?.length ? { unreadableUploads: read.unreadable } : {}),
     ...(digest ? { inputsDigest: digest } : {}),
     computedAt,
   };

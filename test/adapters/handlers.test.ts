@@ -76,6 +76,7 @@ describe('validate-upload handler', () => {
   it('does nothing for an upload already recorded (a redelivered event)', async () => {
     s3.on(HeadObjectCommand).resolves({ LastModified: new Date('2026-11-01T00:00:00Z'), ContentLength: 80, VersionId: 'v1' });
     ddb.on(GetCommand).resolves({ Item: { pk: 'UPLOADS#leads', sk: 'x', status: 'accepted' } });
+    ddb.on(QueryCommand).resolves({ Items: [] }); // no removal of the key recorded (retract-upload.ts)
     expect(await validateUpload(s3Event('incoming/leads/a.csv'))).toEqual({ outcomes: ['duplicate'] });
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
@@ -252,6 +253,7 @@ describe('metrics, in Lambda (EMF on stdout, namespace SmarketingScorecard, dime
   it('validate-upload, a duplicate or an ignored event: nothing at all, not even a "no metrics" warning', async () => {
     s3.on(HeadObjectCommand).resolves({ LastModified: new Date('2026-11-01T00:00:00Z'), ContentLength: 80, VersionId: 'v1' });
     ddb.on(GetCommand).resolves({ Item: { pk: 'UPLOADS#leads', sk: 'x', status: 'accepted' } });
+    ddb.on(QueryCommand).resolves({ Items: [] }); // no removal of the key recorded (retract-upload.ts)
     const duplicate = await outputOf(() => validateUpload(s3Event('incoming/leads/a.csv'), lambdaContext('req-duplicate')));
     expect(duplicate.result).toEqual({ outcomes: ['duplicate'] });
     const ignored = await outputOf(() => validateUpload(s3Event('incoming/unknown/a.csv'), lambdaContext('req-ignored')));
@@ -324,6 +326,7 @@ describe('the middlewares', () => {
       return { LastModified: new Date('2026-11-01T00:00:00Z'), ContentLength: 80, VersionId: 'v1' };
     });
     ddb.on(GetCommand).resolves({ Item: { pk: 'UPLOADS#leads', sk: 'x', status: 'accepted' } });
+    ddb.on(QueryCommand).resolves({ Items: [] }); // no removal of the key recorded (retract-upload.ts)
     const atDeadline = { ...lambdaContext('req-late'), getRemainingTimeInMillis: () => 0 } as Context;
     expect(await validateUpload(s3Event('incoming/leads/a.csv'), atDeadline)).toEqual({ outcomes: ['duplicate'] });
   });

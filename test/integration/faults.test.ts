@@ -72,6 +72,10 @@ describe('a validation killed half-way and run again', () => {
       findUpload: (u) => ledger.findUpload(u),
       listUploads: (d) => ledger.listUploads(d),
       markOpsNotified: (u) => ledger.markOpsNotified(u),
+      markRetracted: (u, at) => ledger.markRetracted(u, at),
+      markRetractionNotified: (u) => ledger.markRetractionNotified(u),
+      recordRemoval: (r) => ledger.recordRemoval(r),
+      listRemovals: (d, k) => ledger.listRemovals(d, k),
       recordUpload: async () => {
         throw new Error('Task timed out after 900.00 seconds');
       },
