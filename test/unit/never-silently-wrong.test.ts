@@ -182,3 +182,28 @@ describe('messages say what is wrong', () => {
     expect(text).toContain('\\u001b[2J');
   });
 });
+
+describe('encodings and line ends say what they are', () => {
+  it('UTF-16 without a byte-order mark is read, with a warning, not called binary', async () => {
+    const { utf16le, utf16be } = await import('../helpers/export-builders.ts');
+    const text = `${LEADS_HEADER}\nL1,2026-10-01,Référence,,,,\n`;
+    for (const bytes of [utf16le(text, false), utf16be(text, false)]) {
+      const { report, records } = await validate('leads', bytes);
+      expect(report.status).toBe('accepted');
+      expect(records.map((r) => r.source)).toEqual(['Référence']);
+      expect(report.warnings).toMatchObject([{ code: 'encoding-fallback' }]);
+    }
+  });
+
+  it('binary data with NUL bytes at random places is still refused', async () => {
+    const bytes = Buffer.from([0x50, 0x4b, 0, 0, 1, 0, 0x22, 0, 0, 9, 0x41, 0x42, 0, 0x43, 7, 0, 0, 0]);
+    expect((await validate('leads', Buffer.concat([Buffer.from('x,y\n'), bytes]))).report.errors).toMatchObject([{ code: 'not-tabular' }]);
+  });
+
+  it('a CR alone in a CRLF file: the error says the line endings are mixed', async () => {
+    const mixed = `${LEADS_HEADER}\r\nL1,2026-10-01,web,,,,\r\nL3,2026-10-03,"web",,,,\rL4,2026-10-04,web,,,,\r\n`;
+    const { report } = await validate('leads', mixed);
+    expect(report.errors[0]).toMatchObject({ code: 'extra-cell', row: 3 });
+    expect(report.errors[0]!.message).toContain('mixed line endings');
+  });
+});

@@ -160,7 +160,7 @@ async function sniff(src: AsyncIterable<Uint8Array>, limits: UploadLimits, gzipp
     if (startsWith(head, m.sig)) throw new NotTabularError(`the file is ${m.what}, not a CSV export`);
   }
   const hasUtf16Bom = startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff]);
-  if (!hasUtf16Bom && head.includes(0)) {
+  if (!hasUtf16Bom && head.includes(0) && !utf16WithoutBom(head)) {
     throw new NotTabularError('the file contains binary data (NUL bytes), not text: is it really a CSV?');
   }
   return { fileType: 'csv', bytes: capped(concatFirst(head, rest), limits.maxCsvBytes, gzipped) };
@@ -202,12 +202,37 @@ async function* gunzipped(gunzip: Gunzip, limits: UploadLimits): AsyncGenerator<
   }
 }
 
-/** Detects the encoding from a BOM; without one, UTF-8 (Windows-1252 is the fallback when UTF-8 fails). */
-export function encodingFromBom(head: Uint8Array): { encoding: TextEncodingName; bomLength: number } {
+/**
+ * Detects the encoding from a BOM; without one, UTF-16 when the bytes have its shape (see `utf16WithoutBom`:
+ * `guessed`), else UTF-8 (Windows-1252 is the fallback when UTF-8 fails).
+ */
+export function encodingFromBom(head: Uint8Array): { encoding: TextEncodingName; bomLength: number; guessed?: true } {
   if (startsWith(head, [0xef, 0xbb, 0xbf])) return { encoding: 'utf-8', bomLength: 3 };
   if (startsWith(head, [0xff, 0xfe])) return { encoding: 'utf-16le', bomLength: 2 };
   if (startsWith(head, [0xfe, 0xff])) return { encoding: 'utf-16be', bomLength: 2 };
+  const utf16 = utf16WithoutBom(head);
+  if (utf16) return { encoding: utf16, bomLength: 0, guessed: true };
   return { encoding: 'utf-8', bomLength: 0 };
+}
+
+/**
+ * UTF-16 written without a byte-order mark (some "Unicode text" exports): text that is mostly ASCII has a zero
+ * byte in every other position, on the odd bytes for little-endian, on the even ones for big-endian. Binary
+ * data has zeros in both. Judged on the first bytes, which must be at least a short line's worth.
+ */
+export function utf16WithoutBom(head: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  const n = Math.min(head.length, 4096) & ~1;
+  if (n < 8) return undefined;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (head[i] === 0) evenZeros++;
+    if (head[i + 1] === 0) oddZeros++;
+  }
+  const pairs = n / 2;
+  if (oddZeros >= pairs * 0.6 && evenZeros === 0) return 'utf-16le';
+  if (evenZeros >= pairs * 0.6 && oddZeros === 0) return 'utf-16be';
+  return undefined;
 }
 
 /** Bytes at the end of `b` that start a UTF-8 sequence not complete yet (0 to 3). */

@@ -202,7 +202,11 @@ export class RowChecker<N extends DatasetName> {
   private checkWidth(cells: readonly string[], row: number, line: number): void {
     for (let i = this.headerWidth; i < cells.length; i++) {
       if (trimmed(cells[i]!) !== '') {
-        this.err('extra-cell', row, line, undefined, cells[i], `the row has ${cells.length} cells, the header ${this.headerWidth}`);
+        // Two rows run together when a line ends another way than the file's others (a CR alone in a CRLF file).
+        const joined = cells.some((c) => c.includes('\r') || c.includes('\n'));
+        this.err('extra-cell', row, line, undefined, cells[i], `the row has ${cells.length} cells, the header ${this.headerWidth}` +
+          (joined ? '; a line in it ends another way than the other lines (mixed line endings, such as a CR alone in a file of CRLF ' +
+            'lines), so two rows ran together: save the file again so every line ends the same way' : ''));
         return;
       }
     }

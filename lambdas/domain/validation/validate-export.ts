@@ -187,6 +187,8 @@ async function validateCsv<N extends DatasetName>(
   state.format = { fileType, encoding };
   if (forcedEncoding) {
     state.warnings.add({ code: 'encoding-fallback', message: `the file is not valid UTF-8; it was read as ${forcedEncoding}` });
+  } else if (bom.guessed) {
+    state.warnings.add({ code: 'encoding-fallback', message: `the file is ${bom.encoding.toUpperCase()} without a byte-order mark; it was read as such` });
   }
   /** Bytes not valid UTF-8: a file that had non-ASCII UTF-8 before mixes encodings; else it is read as Windows-1252. */
   const notUtf8 = (e: NotUtf8Error, row: number | undefined, line: number): never => {
