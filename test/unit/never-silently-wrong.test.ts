@@ -207,3 +207,14 @@ describe('encodings and line ends say what they are', () => {
     expect(report.errors[0]!.message).toContain('mixed line endings');
   });
 });
+
+describe('the summary shows only what was found', () => {
+  it('a file rejected before its header prints no "undefined" and no empty sheet name', async () => {
+    const { formatReportSummary } = await import('../../lambdas/domain/validation/summary.ts');
+    const base = { status: 'rejected', dataset: 'leads', source: 'x', rows: 0, acceptedRows: 0, columns: {}, errorCounts: { 'not-tabular': 1 }, errors: [], warningCounts: {}, warnings: [] } as const;
+    for (const format of [{ fileType: 'xlsx' }, { fileType: 'csv', encoding: 'utf-8' }] as const) {
+      const text = formatReportSummary({ ...base, format });
+      expect(text).not.toMatch(/undefined|sheet ""/);
+    }
+  });
+});

@@ -31,10 +31,15 @@ export function formatReportSummary(r: ValidationReport, firstN = 10): string {
   lines.push(`  ${r.rows} data rows read, ${r.status === 'accepted' ? r.acceptedRows : 0} accepted` +
     (r.droppedRows ? `, ${r.droppedRows} with errors dropped (within the error-rate tolerance)` : ''));
   const f = r.format;
+  // Only what was found: a file rejected before its header has no delimiter or header line to show.
   if (f.encoding) {
-    lines.push(`  format: ${f.fileType}, ${f.encoding}, delimiter ${JSON.stringify(f.delimiter)}, ${f.lineEnding ?? ''} line ends, header on line ${f.headerLine}`);
+    lines.push(`  format: ${[
+      f.fileType, f.encoding, f.delimiter !== undefined ? `delimiter ${JSON.stringify(f.delimiter)}` : '',
+      f.lineEnding ? `${f.lineEnding} line ends` : '', f.headerLine !== undefined ? `header on line ${f.headerLine}` : '',
+    ].filter(Boolean).join(', ')}`);
   } else if (f.fileType === 'xlsx') {
-    lines.push(`  format: xlsx, sheet ${JSON.stringify(f.sheet ?? '')}, header on row ${f.headerLine}`);
+    lines.push(`  format: ${['xlsx', f.sheet ? `sheet ${JSON.stringify(f.sheet)}` : '', f.headerLine !== undefined ? `header on row ${f.headerLine}` : '']
+      .filter(Boolean).join(', ')}`);
   }
   const cols = Object.entries(r.columns);
   if (cols.length) lines.push(`  columns: ${cols.map(([c, h]) => (c === h ? c : `${c} ← "${printable(h)}"`)).join(', ')}`);
