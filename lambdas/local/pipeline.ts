@@ -1,19 +1,24 @@
 /**
  * `smarketing local`: the whole pipeline on this machine. Starts the stand-ins, binds the handlers to them
  * through the same environment variables the stack sets, uploads the exports, lets the bucket's events
- * drive the validation handler, runs the KPI handler and the report handler, and writes what SES received.
+ * drive the handlers as the stack's notifications do (created and removed objects under `incoming/<dataset>/` →
+ * the validation handler; any other key created under `incoming/` → the misplaced-upload handler, which the
+ * stack's EventBridge rule invokes), runs the KPI handler and the report handler, and writes what SES received.
  */
 import { readdir, mkdir, writeFile, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
-import { DATASET_NAMES, RESOURCE_ENV, incomingPrefix } from '../domain/layout.ts';
+import { BUCKET_PREFIX, DATASET_NAMES, RESOURCE_ENV, incomingPrefix } from '../domain/layout.ts';
+import { inDatasetFolder } from '../domain/upload-notices.ts';
 import { settingsToEnv, type Settings } from '../domain/settings.ts';
 import { createAwsClients } from '../adapters/aws-clients.ts';
 import { handler as validateHandler } from '../handlers/validate-upload.ts';
 import { handler as computeHandler, type ComputeKpisResult } from '../handlers/compute-kpis.ts';
 import { handler as sendHandler } from '../handlers/send-scorecard.ts';
-import { startStandIns, type StandIns } from './stand-ins.ts';
+import { handler as misplacedHandler } from '../handlers/notify-misplaced-upload.ts';
+import { decodeS3Key } from '../handlers/validate-upload.ts';
+import { eventBridgeObjectCreated, startStandIns, type StandIns } from './stand-ins.ts';
 import { loadAcceptedRecordTable } from '../use-cases/compute-kpis.ts';
 import { S3ObjectStore } from '../adapters/s3-object-store.ts';
 import { DynamoUploadLedger } from '../adapters/dynamo-upload-ledger.ts';
@@ -34,7 +39,10 @@ export interface LocalRunOptions {
 
 export interface LocalRunResult {
   readonly period: string;
-  /** Each upload's key and outcome; a rejected one with the key of its report in the bucket. */
+  /**
+   * Each upload's key and outcome; a rejected one with the key of its report in the bucket. A file outside every
+   * dataset folder is 'misplaced' (ops are emailed where it should go; it is not validated).
+   */
   readonly uploads: { key: string; outcome: string; reportKey?: string }[];
   readonly emails: { to: string[]; subject: string; eml: string; html: string }[];
   readonly standIns?: StandIns;
@@ -83,6 +91,31 @@ export class EventQueue {
   }
 }
 
+/**
+ * Connects the stand-in bucket's events to the handlers the way the stack does: per dataset, objects created and
+ * removed under `incoming/<dataset>/` → the validation handler (S3 notifications); every object created under
+ * `incoming/` → the misplaced-upload handler, which ignores the dataset folders (the EventBridge rule). Each
+ * invocation runs on `queue`, one at a time; `processed` is told each event's outcome.
+ */
+export function wireHandlers(s: StandIns, queue: EventQueue, processed?: (event: S3Event, outcome: string) => void): void {
+  for (const dataset of DATASET_NAMES) {
+    const validate = (event: S3Event): void => queue.push(async () => {
+      const r = await validateHandler(event);
+      processed?.(event, r.outcomes.join(','));
+    });
+    s.onObjectCreated(incomingPrefix(dataset), validate);
+    s.onObjectRemoved(incomingPrefix(dataset), validate);
+  }
+  s.onObjectCreated(BUCKET_PREFIX.incoming, (event) => {
+    const record = event.Records[0];
+    if (!record || inDatasetFolder(decodeS3Key(record.s3.object.key))) return; // the validation handler has it
+    queue.push(async () => {
+      const r = await misplacedHandler(eventBridgeObjectCreated(record));
+      processed?.(event, r.outcome === 'notified' ? 'misplaced' : r.outcome);
+    });
+  });
+}
+
 export async function runLocalPipeline(opts: LocalRunOptions): Promise<LocalRunResult> {
   const log = opts.log ?? (() => undefined);
   const standIns = await startStandIns();
@@ -93,24 +126,19 @@ export async function runLocalPipeline(opts: LocalRunOptions): Promise<LocalRunR
     const queue = new EventQueue();
     const uploads: LocalRunResult['uploads'] = [];
     let total = 0;
-    for (const dataset of DATASET_NAMES) {
-      standIns.onObjectCreated(incomingPrefix(dataset), (event: S3Event) => {
-        queue.push(async () => {
-          const r = await validateHandler(event);
-          const key = decodeURIComponent((event.Records[0]?.s3.object.key ?? '').replace(/\+/g, ' '));
-          uploads.push({ key, outcome: r.outcomes.join(',') });
-          opts.onUpload?.({ key, outcome: r.outcomes.join(','), done: uploads.length, total });
-        });
-      });
-    }
+    const done = (key: string, outcome: string): void => {
+      uploads.push({ key, outcome });
+      opts.onUpload?.({ key, outcome, done: uploads.length, total });
+    };
+    wireHandlers(standIns, queue, (event, outcome) => done(decodeS3Key(event.Records[0]?.s3.object.key ?? ''), outcome));
 
     const { s3 } = createAwsClients(standIns.aws);
-    const files = [];
-    for (const dataset of DATASET_NAMES) {
-      const dir = join(opts.dataDir, dataset);
-      for (const file of await listFiles(dir)) files.push({ file, key: `${incomingPrefix(dataset)}${relative(dir, file)}` });
+    // Every file under the data folder goes to the same path under incoming/: a folder that is no dataset
+    // (`Leads/`, `deals/`, a file at the top) ends up where ops get told about it, as on AWS.
+    const files = (await listFiles(opts.dataDir)).map((file) => ({ file, key: `${BUCKET_PREFIX.incoming}${relative(opts.dataDir, file).split(sep).join('/')}` }));
+    if (!files.some((f) => inDatasetFolder(f.key))) {
+      throw new Error(`no exports found under ${opts.dataDir}/<dataset>/ (datasets: ${DATASET_NAMES.join(', ')})`);
     }
-    if (files.length === 0) throw new Error(`no exports found under ${opts.dataDir}/<dataset>/ (datasets: ${DATASET_NAMES.join(', ')})`);
     total = files.length;
     log(`uploading ${files.length} exports from ${opts.dataDir}`);
     for (const { file, key } of files) {

@@ -1,13 +1,15 @@
 /**
  * The embedded stand-ins for S3 (s3rver), DynamoDB (dynalite) and SES (aws-ses-v2-local), on loopback ports.
- * They speak the real AWS APIs over HTTP, so the unchanged adapters talk to them. Two gaps of s3rver are
- * closed here, to behave like S3: its events carry keys not URL-encoded and it ignores prefix filters.
+ * They speak the real AWS APIs over HTTP, so the unchanged adapters talk to them. Gaps of s3rver are closed here,
+ * to behave like S3: its events carry keys not URL-encoded, it ignores prefix filters, its sequencer is the clock,
+ * and it stores a key as a path, so a key with a `..` segment would be written outside its folder (refused here).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { EventBridgeEvent } from 'aws-lambda';
 import S3rver from 's3rver';
 import dynalite from 'dynalite';
 import sesLocalModule from 'aws-ses-v2-local';
@@ -15,6 +17,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { TABLE_SCHEMA } from '../domain/layout.ts';
 import type { AwsClientConfig } from '../adapters/aws-clients.ts';
+import type { S3ObjectCreatedDetail } from '../handlers/notify-misplaced-upload.ts';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 export const LOCAL_REGION = 'us-east-1';
@@ -25,8 +28,15 @@ export interface StandIns {
   readonly endpoints: { readonly s3: string; readonly dynamodb: string; readonly ses: string };
   /** Client configuration pointing at the stand-ins. */
   readonly aws: AwsClientConfig;
+  /** Where s3rver keeps the bucket's objects (a folder per bucket inside it); removed by `stop`. */
+  readonly directory: string;
   /** Subscribes to object-created events, filtered by key prefix and with keys URL-encoded as S3 sends them. */
   onObjectCreated(prefix: string, listener: (event: S3Event) => void): void;
+  /**
+   * Subscribes to object-removed events, likewise. The stand-in's bucket is unversioned: a delete is
+   * `ObjectRemoved:Delete` without a version id (S3 with versioning sends `ObjectRemoved:DeleteMarkerCreated`).
+   */
+  onObjectRemoved(prefix: string, listener: (event: S3Event) => void): void;
   /** Emails the SES stand-in has received. */
   receivedEmails(): Promise<ReceivedEmail[]>;
   clearEmails(): Promise<void>;
@@ -44,6 +54,51 @@ export interface ReceivedEmail {
   readonly rawData?: string;
 }
 
+/**
+ * The EventBridge "Object Created" event S3 sends for an object-created notification record (what the stack's
+ * rule gets): the key as stored (EventBridge does not URL-encode it).
+ */
+export function eventBridgeObjectCreated(record: S3EventRecord): EventBridgeEvent<'Object Created', S3ObjectCreatedDetail> {
+  const o = record.s3.object;
+  return {
+    version: '0', id: `local-${o.sequencer ?? ''}`, 'detail-type': 'Object Created', source: 'aws.s3', account: '000000000000',
+    time: record.eventTime, region: record.awsRegion, resources: [`arn:aws:s3:::${record.s3.bucket.name}`],
+    detail: {
+      version: '0', bucket: { name: record.s3.bucket.name },
+      object: {
+        key: decodeEventKey(o.key), size: o.size, ...(o.eTag ? { etag: o.eTag } : {}),
+        ...(o.versionId ? { 'version-id': o.versionId } : {}), ...(o.sequencer ? { sequencer: o.sequencer } : {}),
+      },
+      reason: 'PutObject',
+    },
+  };
+}
+
+/** A key of an S3 event notification record as stored (`+` is a space there). */
+const decodeEventKey = (key: string): string => decodeURIComponent(key.replace(/\+/g, ' '));
+
+/**
+ * Why a request names an object the stand-in would store outside the bucket's folder, if it does: s3rver joins
+ * the key's segments into a path, so `..` climbs out (`incoming/leads/../../../x` lands beside the bucket), `.`
+ * names another key's file, and a NUL byte ends the path early. S3 itself takes such keys as plain names; no
+ * export the pipeline reads has one, so the stand-in refuses them rather than write where it should not. Checked
+ * on the request path (bucket and key) and on a copy's source.
+ */
+export function unsafeObjectPath(path: string): string | undefined {
+  let decoded: string[];
+  try {
+    decoded = path.split('/').map((segment) => decodeURIComponent(segment));
+  } catch {
+    return 'it is not valid percent-encoding';
+  }
+  if (decoded.some((s) => s.includes('\0'))) return 'it contains a NUL character';
+  // A decoded segment may hold a `/` (sent as %2F): split again, as s3rver does.
+  const segments = decoded.flatMap((s) => s.split('/'));
+  if (segments.includes('..')) return 'it has a ".." segment';
+  if (segments.includes('.')) return 'it has a "." segment';
+  return undefined;
+}
+
 /** URL-encodes a key the way S3 event notifications do (spaces as `+`). */
 export const encodeS3EventKey = (key: string): string => encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
 
@@ -59,18 +114,30 @@ export async function startStandIns(opts: { bucket?: string; table?: string } = 
   const dir = await mkdtemp(join(tmpdir(), 'smarketing-s3-'));
 
   const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: bucket }] });
+  // First in the chain (s3rver is a Koa app, which composes its middleware when the server starts): an unsafe key
+  // never reaches the store.
+  (s3 as unknown as KoaApp).middleware.unshift(async (ctx, next) => {
+    const copySource = ctx.get('x-amz-copy-source');
+    const why = unsafeObjectPath(ctx.path) ?? (copySource ? unsafeObjectPath(copySource.split('?')[0]!) : undefined);
+    if (!why) return next();
+    ctx.status = 400;
+    ctx.type = 'application/xml';
+    const message = `The local S3 stand-in refuses the object key in ${JSON.stringify(copySource && !unsafeObjectPath(ctx.path) ? copySource : ctx.path)}: ${why} (it stores keys as file paths)`;
+    ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>${escapeXml(message)}</Message></Error>`;
+  });
   const s3Address = await s3.run();
-  const listeners: { prefix: string; listener: (e: S3Event) => void }[] = [];
+  const listeners: { kind: 'created' | 'removed'; prefix: string; listener: (e: S3Event) => void }[] = [];
   // s3rver's sequencer is the millisecond clock: two writes in one millisecond would tie. S3's grows with every
-  // write of a key; a counter does too (events are emitted in write order here).
+  // write and delete of a key; a counter does too (events are emitted in the order of the requests here).
   let writes = 0;
   s3.on('event', (event: { Records: S3EventRecord[] }) => {
     for (const record of event.Records) {
-      if (!record.eventName.startsWith('ObjectCreated:')) continue;
+      const kind = record.eventName.startsWith('ObjectCreated:') ? 'created' : record.eventName.startsWith('ObjectRemoved:') ? 'removed' : undefined;
+      if (!kind) continue;
       const rawKey = record.s3.object.key;
       const sequencer = (++writes).toString(16).toUpperCase().padStart(16, '0');
       for (const l of listeners) {
-        if (!rawKey.startsWith(l.prefix)) continue;
+        if (l.kind !== kind || !rawKey.startsWith(l.prefix)) continue;
         const encoded: S3EventRecord = { ...record, s3: { ...record.s3, object: { ...record.s3.object, key: encodeS3EventKey(rawKey), sequencer } } };
         l.listener({ Records: [encoded] });
       }
@@ -95,8 +162,9 @@ export async function startStandIns(opts: { bucket?: string; table?: string } = 
   await createTable(endpoints.dynamodb, table);
 
   return {
-    bucket, table, endpoints, aws,
-    onObjectCreated: (prefix, listener) => { listeners.push({ prefix, listener }); },
+    bucket, table, endpoints, aws, directory: dir,
+    onObjectCreated: (prefix, listener) => { listeners.push({ kind: 'created', prefix, listener }); },
+    onObjectRemoved: (prefix, listener) => { listeners.push({ kind: 'removed', prefix, listener }); },
     async receivedEmails() {
       const r = await fetch(`${endpoints.ses}/store`);
       const body = (await r.json()) as { emails: ReceivedEmail[] };
@@ -114,6 +182,20 @@ export async function startStandIns(opts: { bucket?: string; table?: string } = 
     },
   };
 }
+
+/** The part of Koa that s3rver, a Koa app, is extended through here (its typings in types/ leave Koa out). */
+interface KoaApp {
+  readonly middleware: ((ctx: KoaContext, next: () => Promise<void>) => Promise<void>)[];
+}
+interface KoaContext {
+  readonly path: string;
+  get(header: string): string;
+  status: number;
+  type: string;
+  body: unknown;
+}
+
+const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Creates the table with the same keys and index the stack declares. */
 async function createTable(endpoint: string, table: string): Promise<void> {

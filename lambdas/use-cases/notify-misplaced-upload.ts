@@ -1,0 +1,61 @@
+/**
+ * A file uploaded under `incoming/` but outside every dataset folder (`incoming/Leads/x.csv`, `incoming/deals/x.csv`,
+ * `incoming/x.csv`) is validated by nobody: ops are told where it should go, once per object version (S3 and
+ * EventBridge deliver at least once). The notice is recorded 'pending' before the email and marked 'sent' after,
+ * so a redelivered event sends an email that failed, and never one that went out.
+ */
+import { createHash } from 'node:crypto';
+import { BUCKET_PREFIX } from '../domain/layout.ts';
+import type { Settings } from '../domain/settings.ts';
+import { formatMisplacedEmail, inDatasetFolder, suggestDatasetFolder } from '../domain/upload-notices.ts';
+import type { Clock, Mailer, MisplacedNoticeLedger, MisplacedUploadNotice } from '../ports/index.ts';
+
+export interface MisplacedDeps {
+  readonly notices: MisplacedNoticeLedger;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  readonly settings: Settings;
+}
+
+/** The object an "Object Created" event names. */
+export interface CreatedObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string;
+  /** Grows with every write of a key: tells two writes apart where there are no versions. */
+  readonly sequencer?: string;
+  readonly etag?: string;
+}
+
+export type MisplacedOutcome =
+  | { readonly outcome: 'ignored'; readonly reason: string }
+  | { readonly outcome: 'duplicate'; readonly id: string }
+  | { readonly outcome: 'notified'; readonly id: string; readonly suggestedKey?: string };
+
+/** One id per object version (or write, without versioning): 24 hex characters. */
+export function misplacedNoticeId(o: CreatedObject): string {
+  const version = o.versionId ?? o.sequencer ?? o.etag ?? '';
+  return createHash('sha256').update(`${o.bucket}\n${o.key}\n${version}`).digest('hex').slice(0, 24);
+}
+
+export async function notifyMisplacedUpload(o: CreatedObject, deps: MisplacedDeps): Promise<MisplacedOutcome> {
+  if (!o.key.startsWith(BUCKET_PREFIX.incoming)) return { outcome: 'ignored', reason: `${o.key} is not under ${BUCKET_PREFIX.incoming}` };
+  if (inDatasetFolder(o.key)) return { outcome: 'ignored', reason: `${o.key} is in a dataset folder: its validation function handles it` };
+  if (o.key.endsWith('/')) return { outcome: 'ignored', reason: `${o.key} is a folder marker` };
+
+  const suggestion = suggestDatasetFolder(o.key);
+  const now = deps.clock.now().toISOString();
+  const notice: MisplacedUploadNotice = {
+    id: misplacedNoticeId(o), bucket: o.bucket, key: o.key, ...(o.versionId ? { versionId: o.versionId } : {}),
+    ...(suggestion.dataset ? { suggestion: suggestion.dataset } : {}), seenAt: now, notice: 'pending',
+  };
+  if (!(await deps.notices.claimMisplacedNotice(notice))) {
+    // Recorded by an earlier delivery: done if its email went out, else (it failed) sent now. At least once.
+    const known = await deps.notices.findMisplacedNotice(notice.id);
+    if (known?.notice === 'sent') return { outcome: 'duplicate', id: notice.id };
+  }
+  const mail = formatMisplacedEmail(o.key, suggestion);
+  await deps.mailer.send({ from: deps.settings.sender, to: [deps.settings.opsEmail], subject: mail.subject, text: mail.text });
+  await deps.notices.markMisplacedNotified(notice.id, deps.clock.now().toISOString());
+  return { outcome: 'notified', id: notice.id, ...(suggestion.key ? { suggestedKey: suggestion.key } : {}) };
+}
