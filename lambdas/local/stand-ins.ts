@@ -160,6 +160,8 @@ export async function startStandIns(opts: { bucket?: string; table?: string } = 
   };
   const aws: AwsClientConfig = { region: LOCAL_REGION, endpoints, credentials: LOCAL_CREDENTIALS };
   await createTable(endpoints.dynamodb, table);
+  // The SES stand-in keeps its inbox per process, not per server: a fresh stand-in starts with an empty one.
+  await fetch(`${endpoints.ses}/clear-store`, { method: 'POST' });
 
   return {
     bucket, table, endpoints, aws, directory: dir,
