@@ -14,7 +14,7 @@ No date lies after ${RANGE_END_DATE}, except the expected close date of opportun
 | folder | imitates | dialect |
 |---|---|---|
 | \`leads/hubspot-contacts-YYYY-MM.csv\` | HubSpot contacts export (Record ID, Create Date, Original Source, Original Source Drill-Down 1, Became a … Date, SQL Status, plus unknown columns such as Email and Message) | UTF-8, comma, CRLF; \`YYYY-MM-DD HH:mm\` timestamps (UTC); quoted fields with commas, doubled quotes and line breaks; non-ASCII names |
-| \`opportunities/salesforce-opportunities-YYYY-MM.csv\` | Salesforce opportunity report (Opportunity ID, Stage, Amount, Created Date, Close Date, Lead Source, Lead ID) | every field quoted, LF, \`M/D/YYYY\` dates, \`$12,500.00\` amounts |
+| \`opportunities/salesforce-opportunities-YYYY-MM.csv\` | Salesforce opportunity report (Opportunity ID, Opportunity Owner, Stage, Amount, Created Date, Close Date, Lead Source, Lead ID, Primary Campaign Source, Region, Product Name, Segment) | every field quoted, LF, \`M/D/YYYY\` dates, \`$12,500.00\` amounts |
 | \`spend/google-ads-cost-YYYY-MM.csv\` | Google Ads cost report, extended with Channel and Category columns (webinar, event and email costs; the SDR team as \`sales\`) | title and date-range preamble lines, daily rows, a \`Total: Account\` summary row, plain \`1234.56\` money, currency USD |
 | \`customers/billing-customers-YYYY-MM.csv\` | a billing-system / spreadsheet export (Customer ID, Customer Since, Churn Date, MRR, Marketing Sourced) | Excel "CSV UTF-8": BOM, comma, CRLF, ISO dates, yes/no booleans |
 | \`web_traffic/ga4-traffic-acquisition-YYYY-MM.csv\` | GA4 Traffic acquisition report by session primary channel group | \`#\` comment preamble, blank line, \`YYYYMMDD\` dates, one row per day per channel |
@@ -27,7 +27,10 @@ How the files relate:
 - **opportunities**: an opportunity is created from an accepted SQL (\`Lead ID\`), appears in the file of the month it
   was created, and again, with the closed stage, in the file of the month it closed (a later upload replaces the
   earlier record). The first months also contain closings of deals created before the range (from earlier leads that
-  are not in the lead files).
+  are not in the lead files). Owners, regions, products and segments differ the way real ones do: one rep (Kwame
+  Mensah) closes far more than he loses, another (Zoë Schäfer) opens many deals and closes few, EMEA wins more than
+  North America and APAC, Scorecard Enterprise sells in the bigger deals and Data Connectors in the small ones. Each
+  deal's campaign is its lead's.
 - **customers**: the ${FIRST_MONTH} file holds the existing base (~200 customers who started before ${FIRST_MONTH});
   every later customer is a won deal (\`C-<lead id>\`, started on the close date, MRR = amount / 12). A month's file
   lists the customers who started that month plus an updated row (same id, churn date set) for each customer that

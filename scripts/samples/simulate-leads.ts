@@ -155,6 +155,11 @@ export function simulateLeads(rng: Rng): LeadFunnel {
         amount,
         leadId: lead.id,
         source,
+        campaign: lead.campaign,
+        // Set by assignSalesFacts; the owner drawn above keeps the draws of `rng` as they were.
+        region: '',
+        product: '',
+        segment: '',
       };
       nextOppSeq += rng.int(1, 400);
       lead.opportunity = opp;

@@ -8,6 +8,7 @@ import { type Company } from './people.ts';
 import { Rng } from './random.ts';
 import { simulateCustomers } from './simulate-customers.ts';
 import { simulateLeads } from './simulate-leads.ts';
+import { assignSalesFacts } from './sales-facts.ts';
 import { simulateSpend, simulateTraffic } from './simulate-media.ts';
 
 export interface Opportunity {
@@ -21,6 +22,11 @@ export interface Opportunity {
   amount: number;
   leadId: string;
   source: string;
+  /** The lead's campaign (Salesforce's Primary Campaign Source); blank for none. */
+  campaign: string;
+  region: string;
+  product: string;
+  segment: string;
 }
 
 export interface Lead {
@@ -78,6 +84,7 @@ export interface World {
 export function simulate(seed: number): World {
   const rng = new Rng(seed);
   const { leads, opportunities, webinars, events } = simulateLeads(rng);
+  assignSalesFacts(opportunities); // from a generator of its own: `rng` draws what it always drew
   const customers = simulateCustomers(rng, leads);
   const spend = simulateSpend(rng, webinars, events);
   const traffic = simulateTraffic(rng);

@@ -36,11 +36,11 @@ describe('vendor header sets', () => {
     ]);
     const { report, records } = await validate('opportunities', content, { uploadedAt: '2026-11-01T00:00:00Z' });
     expect(report.status).toBe('accepted');
-    expect(report.columns).toMatchObject({ opportunity_id: 'Opportunity ID', status: 'Stage', amount: 'Amount', created_at: 'Created Date', closed_at: 'Close Date', source: 'Lead Source', lead_id: 'Lead ID' });
+    expect(report.columns).toMatchObject({ opportunity_id: 'Opportunity ID', status: 'Stage', amount: 'Amount', created_at: 'Created Date', closed_at: 'Close Date', source: 'Lead Source', lead_id: 'Lead ID', owner: 'Opportunity Owner' });
     expect(records).toEqual([
-      { opportunity_id: '006A1', created_at: '2026-09-14', status: 'won', closed_at: '2026-10-20', amount_minor: 1_250_000, source: 'Web', lead_id: '00QA1', marketing_sourced: true },
-      { opportunity_id: '006A2', created_at: '2026-10-02', status: 'open', amount_minor: 300_000, source: 'Outbound Prospecting', marketing_sourced: false },
-      { opportunity_id: '006A3', created_at: '2026-10-05', status: 'lost', closed_at: '2026-10-30', amount_minor: 80_000, source: 'Partner Referral', marketing_sourced: true },
+      { opportunity_id: '006A1', created_at: '2026-09-14', status: 'won', closed_at: '2026-10-20', amount_minor: 1_250_000, source: 'Web', lead_id: '00QA1', owner: 'Jo Smith', marketing_sourced: true },
+      { opportunity_id: '006A2', created_at: '2026-10-02', status: 'open', amount_minor: 300_000, source: 'Outbound Prospecting', owner: 'Jo Smith', marketing_sourced: false },
+      { opportunity_id: '006A3', created_at: '2026-10-05', status: 'lost', closed_at: '2026-10-30', amount_minor: 80_000, source: 'Partner Referral', owner: 'Sam Roe', marketing_sourced: true },
     ]);
   });
 

@@ -16,6 +16,9 @@ export interface LeadRecord {
   sql_at?: string;
   sql_status?: SqlStatus;
   customer_at?: string;
+  /** The lead's owner (a rep) and region, as the CRM writes them: kept for breakdowns, blank = absent. */
+  owner?: string;
+  region?: string;
   marketing_sourced: boolean;
 }
 
@@ -28,6 +31,12 @@ export interface OpportunityRecord {
   amount_minor: number;
   source?: string;
   lead_id?: string;
+  /** The dimensions of the breakdowns (metrics.md): the deal's campaign, owner (rep), region, product and segment. */
+  campaign?: string;
+  owner?: string;
+  region?: string;
+  product?: string;
+  segment?: string;
   marketing_sourced: boolean;
 }
 
@@ -73,8 +82,11 @@ export type AnyRecord = DatasetRecords[keyof DatasetRecords];
  * to a record type and not listed here, so no field can be silently left out of the stored files.
  */
 export const RECORD_FIELDS = {
-  leads: ['lead_id', 'created_at', 'source', 'campaign', 'mql_at', 'sql_at', 'sql_status', 'customer_at', 'marketing_sourced'],
-  opportunities: ['opportunity_id', 'created_at', 'status', 'closed_at', 'amount_minor', 'source', 'lead_id', 'marketing_sourced'],
+  leads: ['lead_id', 'created_at', 'source', 'campaign', 'mql_at', 'sql_at', 'sql_status', 'customer_at', 'owner', 'region', 'marketing_sourced'],
+  opportunities: [
+    'opportunity_id', 'created_at', 'status', 'closed_at', 'amount_minor', 'source', 'lead_id', 'campaign', 'owner', 'region', 'product',
+    'segment', 'marketing_sourced',
+  ],
   spend: ['date', 'amount_minor', 'channel', 'campaign', 'category'],
   customers: ['customer_id', 'started_at', 'churned_at', 'mrr_minor', 'marketing_sourced'],
   web_traffic: ['date', 'channel', 'sessions', 'engaged_sessions', 'bounce_rate', 'conversions'],

@@ -151,6 +151,9 @@ function notBefore(issues: RowIssue[], name: string, v: string | undefined, than
 const error = (code: RowIssue['code'], column: string, message: string): RowIssue =>
   ({ code, column, message, severity: 'error' });
 
+/** What the docs say of a column the scorecard breaks KPIs down by. */
+const BREAKDOWN_NOTE = 'KPIs are broken down by it (docs/metrics.md); blank = `unknown`';
+
 const leads: DatasetSpec<'leads'> = {
   name: 'leads',
   rowIs: 'a lead / contact and the dates it reached each funnel stage',
@@ -165,6 +168,7 @@ const leads: DatasetSpec<'leads'> = {
   notes: {
     source: 'a blank cell is read as `unknown`, with a warning',
     sql_status: 'also yes/no, true/false, 1/0, y/n; "Unqualified" = rejected',
+    campaign: BREAKDOWN_NOTE,
   },
   columns: [
     col('lead_id', 'text', true, ['Record ID', 'Contact ID', 'Lead ID', 'Id']),
@@ -175,6 +179,8 @@ const leads: DatasetSpec<'leads'> = {
     col('sql_at', 'datetime', false, ['Became a Sales Qualified Lead Date', 'SQL Date']),
     col('sql_status', 'sql-status', false, ['SQL Status', 'Sales Acceptance']),
     col('customer_at', 'datetime', false, ['Became a Customer Date', 'Converted Date']),
+    col('owner', 'text', false, ['Contact owner', 'Lead Owner', 'Owner']),
+    col('region', 'text', false, ['Region', 'Country/Region']),
     col('marketing_sourced', 'boolean', false, ['Marketing Sourced']),
   ],
   keyColumns: ['lead_id'],
@@ -208,6 +214,8 @@ const leads: DatasetSpec<'leads'> = {
       sql_at: sql,
       sql_status: status,
       customer_at: customer,
+      owner: str(c.owner),
+      region: str(c.region),
       marketing_sourced: bool(c.marketing_sourced) ?? !isSalesSourced(source, settings),
     };
     return record;
@@ -239,6 +247,7 @@ const opportunities: DatasetSpec<'opportunities'> = {
   ],
   notes: {
     status: 'required unless the file has Salesforce\'s `Closed` and `Won` columns',
+    ...Object.fromEntries(['campaign', 'owner', 'region', 'product', 'segment'].map((c) => [c, BREAKDOWN_NOTE])),
   },
   columns: [
     col('opportunity_id', 'text', true, ['Record ID', 'Deal ID', 'Opportunity ID', 'Id']),
@@ -248,6 +257,11 @@ const opportunities: DatasetSpec<'opportunities'> = {
     col('amount', 'money', true, ['Amount', 'Amount in company currency', 'Total Amount']),
     col('source', 'text', false, ['Lead Source', 'Original Source Type', 'Original Source', 'Source']),
     col('lead_id', 'text', false, ['Lead ID', 'Associated Contact IDs']),
+    col('campaign', 'text', false, ['Primary Campaign Source', 'Campaign']),
+    col('owner', 'text', false, ['Opportunity Owner', 'Deal owner', 'Owner']),
+    col('region', 'text', false, ['Region', 'Sales Region', 'Territory']),
+    col('product', 'text', false, ['Product', 'Product Name', 'Product Family']),
+    col('segment', 'text', false, ['Segment', 'Customer Segment', 'Market Segment']),
     col('marketing_sourced', 'boolean', false, ['Marketing Sourced']),
     col('closed_flag', 'boolean', false, ['Closed'], true),
     col('won_flag', 'boolean', false, ['Won'], true),
@@ -279,6 +293,11 @@ const opportunities: DatasetSpec<'opportunities'> = {
       amount_minor: amount,
       source,
       lead_id: str(c.lead_id),
+      campaign: str(c.campaign),
+      owner: str(c.owner),
+      region: str(c.region),
+      product: str(c.product),
+      segment: str(c.segment),
       marketing_sourced: bool(c.marketing_sourced) ?? (source ? !isSalesSourced(source, settings) : false),
     };
     return record;
@@ -300,6 +319,7 @@ const spend: DatasetSpec<'spend'> = {
   ],
   notes: {
     channel: 'blank = `unspecified`',
+    campaign: BREAKDOWN_NOTE,
     date: 'a day, or a whole month as `YYYY-MM`',
   },
   columns: [

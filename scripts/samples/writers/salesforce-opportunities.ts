@@ -15,7 +15,7 @@ function openStage(createdMs: number, plannedCloseMs: number, asOfMs: number): {
 
 const OPP_HEADER = [
   'Opportunity ID', 'Opportunity Name', 'Account Name', 'Opportunity Owner', 'Stage', 'Probability (%)', 'Amount',
-  'Created Date', 'Close Date', 'Lead Source', 'Lead ID',
+  'Created Date', 'Close Date', 'Lead Source', 'Lead ID', 'Primary Campaign Source', 'Region', 'Product Name', 'Segment',
 ];
 
 /** Salesforce report export: every field quoted, M/D/YYYY dates, `$12,500.00` amounts, LF. */
@@ -37,7 +37,7 @@ export function renderOpportunities(opps: Opportunity[], m: Month): string {
       : openStage(o.createdMs, o.plannedCloseMs, asOf);
     rows.push([
       o.id, o.name, o.account, o.owner, stage, String(probability), usd(o.amount),
-      slashDate(o.createdMs), slashDate(o.plannedCloseMs), o.source, o.leadId,
+      slashDate(o.createdMs), slashDate(o.plannedCloseMs), o.source, o.leadId, o.campaign, o.region, o.product, o.segment,
     ]);
   }
   return csvLines([OPP_HEADER, ...rows], '\n', true);
