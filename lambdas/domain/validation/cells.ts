@@ -24,6 +24,8 @@ export interface ColumnPlan {
   readonly name: string;
   /** Where the column is in the file's rows. */
   readonly index: number;
+  /** Where the column is in the dataset's columns (the row's values: see row-cells.ts). */
+  readonly column: number;
   readonly type: ColumnSpec['type'];
   readonly dateOrder: Settings['dateOrder'];
   /** The reporting time zone: an instant in a date-only column is on its local day there. */
@@ -40,14 +42,14 @@ const DATE_TYPES: ReadonlySet<ColumnSpec['type']> = new Set(['datetime', 'date',
 /** The plans of the columns a header maps, in the registry's column order. */
 export function planColumns(spec: DatasetSpec, mapping: HeaderMapping, settings: Settings, decimalComma: boolean): ColumnPlan[] {
   const plans: ColumnPlan[] = [];
-  for (const column of spec.columns) {
+  spec.columns.forEach((column, i) => {
     const index = mapping.index[column.name];
-    if (index === undefined) continue;
+    if (index === undefined) return;
     plans.push({
-      name: column.name, index, type: column.type, dateOrder: settings.dateOrder, timezone: settings.timezone, currency: settings.currency, decimalComma,
+      name: column.name, index, column: i, type: column.type, dateOrder: settings.dateOrder, timezone: settings.timezone, currency: settings.currency, decimalComma,
       blank: blankRule(spec, column), isDate: DATE_TYPES.has(column.type),
     });
-  }
+  });
   return plans;
 }
 

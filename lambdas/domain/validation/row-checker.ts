@@ -4,13 +4,14 @@
  * once, in the constructor; per row it reads the mapped cells, applies the registry's row rules, and checks ids.
  */
 import type { DatasetName } from '../layout.ts';
-import type { DatasetSpec, ParsedCells, RowIssue } from '../datasets/registry.ts';
+import type { DatasetSpec, RowIssue } from '../datasets/registry.ts';
 import type { DatasetRecords } from '../datasets/records.ts';
 import type { HeaderMapping } from './header.ts';
 import type { ErrorCode, Issue, IssueLog, WarningCode } from './report.ts';
 import { CompactIdSet } from './id-set.ts';
 import { LocalDates } from './local-dates.ts';
-import { parseCell, planColumns, trimmed, type CellValue, type ColumnPlan } from './cells.ts';
+import { parseCell, planColumns, trimmed, type ColumnPlan } from './cells.ts';
+import { rowCellsOf, type RowCells } from './row-cells.ts';
 import type { Settings } from '../settings.ts';
 
 /** Where a validation writes its records; see `validateExport`. */
@@ -62,8 +63,8 @@ export class RowChecker<N extends DatasetName> {
 
   private readonly plans: readonly ColumnPlan[];
   private readonly datePlans: readonly ColumnPlan[];
-  /** The current row's values by column name: one object, refilled per row (`build` keeps nothing of it). */
-  private readonly parsed: Record<string, CellValue | undefined> = {};
+  /** The current row's values, by column index and by name: refilled per row (`build` keeps nothing of it). */
+  private readonly cells: RowCells;
   private readonly dates: LocalDates;
   private readonly keyIndexes: readonly number[];
   private readonly numericIndexes: readonly number[];
@@ -92,8 +93,7 @@ export class RowChecker<N extends DatasetName> {
   ) {
     this.plans = planColumns(spec, mapping, opts.settings, opts.decimalComma);
     this.datePlans = this.plans.filter((p) => p.isDate);
-    // Every column of the dataset is a key of the row object from the start, so `build` always sees one shape.
-    for (const c of spec.columns) this.parsed[c.name] = undefined;
+    this.cells = rowCellsOf(spec);
     this.keyIndexes = spec.keyColumns.map((k) => mapping.index[k] ?? -1);
     this.numericIndexes = spec.columns.filter((c) => NUMERIC_TYPES.has(c.type) && mapping.index[c.name] !== undefined)
       .map((c) => mapping.index[c.name]!);
@@ -214,10 +214,11 @@ export class RowChecker<N extends DatasetName> {
 
   /** Reads every mapped cell into `parsed`, recording what cannot be read. */
   private readCells(cells: readonly string[], row: number, line: number): void {
-    const { plans, parsed } = this;
+    const { plans } = this;
+    const { values } = this.cells;
     for (let k = 0; k < plans.length; k++) {
       const plan = plans[k]!;
-      parsed[plan.name] = undefined;
+      values[plan.column] = undefined;
       const cell = cells[plan.index];
       if (cell === undefined) {
         this.err('missing-cell', row, line, plan.name, undefined, `the row has ${cells.length} cells and ends before column "${plan.name}"`);
@@ -227,24 +228,25 @@ export class RowChecker<N extends DatasetName> {
       if (raw === '') {
         if (plan.blank === 'error') this.err('missing-value', row, line, plan.name, '', `required value "${plan.name}" is blank`);
         else if (plan.blank === 'unknown') {
-          parsed[plan.name] = 'unknown';
+          values[plan.column] = 'unknown';
           this.logs.warnings.add({ code: 'blank-value', row, line, column: plan.name, value: '', message: `blank ${plan.name} read as "unknown"` });
         }
         continue;
       }
       const v = parseCell(plan, raw);
       if (typeof v === 'object') this.err(v.code, row, line, plan.name, raw, `"${truncate(raw)}" ${v.problem}`);
-      else parsed[plan.name] = v;
+      else values[plan.column] = v;
     }
   }
 
   /** Dates after the upload day plus one are errors, except where the dataset says a date may lie ahead. */
   private checkFutureDates(row: number, line: number): void {
     let exempt: readonly string[] | undefined;
+    const { values } = this.cells;
     for (const plan of this.datePlans) {
-      const v = this.parsed[plan.name];
+      const v = values[plan.column];
       if (typeof v !== 'string' || !this.dates.isFuture(v)) continue;
-      exempt ??= this.spec.futureDateExempt?.(this.parsed) ?? [];
+      exempt ??= this.spec.futureDateExempt?.(this.cells.byName) ?? [];
       if (exempt.includes(plan.name)) continue;
       this.err('future-date', row, line, plan.name, v, `${v.slice(0, 10)} is in the future (uploaded ${this.opts.uploadedAt.slice(0, 10)})`);
     }
@@ -253,9 +255,9 @@ export class RowChecker<N extends DatasetName> {
   /** The registry's row rules and the record they build. */
   private build(row: number, line: number): DatasetRecords[N] | undefined {
     if (this.issues.length > 0) this.issues.length = 0;
-    const record = this.spec.build(this.parsed as ParsedCells, this.dates, this.issues);
+    const record = this.spec.build(this.cells.byName, this.dates, this.issues);
     for (const issue of this.issues) {
-      if (issue.severity === 'error') this.err(issue.code, row, line, issue.column, stringOf(this.parsed[issue.column]), issue.message);
+      if (issue.severity === 'error') this.err(issue.code, row, line, issue.column, stringOf(this.cells.byName[issue.column]), issue.message);
       else this.logs.warnings.add({ code: 'blank-value', row, line, column: issue.column, message: issue.message });
     }
     return record;
@@ -265,7 +267,7 @@ export class RowChecker<N extends DatasetName> {
   private checkUnique(record: DatasetRecords[N] | undefined, row: number, line: number): void {
     const { spec } = this;
     if (spec.idColumn) {
-      const id = this.parsed[spec.idColumn];
+      const id = this.cells.byName[spec.idColumn];
       if (typeof id !== 'string') return;
       const seen = this.ids.add(id, row);
       if (seen) this.err('duplicate-id', row, line, spec.idColumn, id, `${spec.idColumn} "${truncate(id)}" is also on row ${seen}`);
