@@ -67,7 +67,7 @@ function ackS3Prefixes(role: IConstruct, bucket: s3.IBucket, patterns: readonly 
  */
 export function acknowledgeNagFindings(stack: ScorecardStack): void {
   const bucket = stack.data.bucket.bucket;
-  const functions = [...Object.values(stack.validation.functions), stack.kpis.function, stack.report.function];
+  const functions = [...Object.values(stack.validation.functions), stack.misplaced.function, stack.kpis.function, stack.report.function];
   for (const fn of functions) {
     ack(fn, 'AwsSolutions::AwsSolutions-L1', NAG_REASONS.runtime);
     ack(fn, 'Serverless::Serverless-LambdaLatestVersion', NAG_REASONS.runtime);

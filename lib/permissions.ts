@@ -13,6 +13,8 @@ export interface FunctionAccess {
     readonly read: readonly string[];
     /** On the key patterns the function writes. @default - none */
     readonly write?: readonly string[];
+    /** On the bucket itself (`s3:ListBucket`). @default - none */
+    readonly bucket?: readonly string[];
   };
   readonly dynamodb?: {
     /** On the table. */
@@ -28,8 +30,13 @@ export interface FunctionAccess {
  * Per function. Each line names the adapter calls that need it:
  * - validate-upload: HeadObject/GetObject of an exact version (`GetObjectVersion`), CopyObject of that version
  *   to `rejected/`; PutObject and a multipart upload of the records file (`AbortMultipartUpload` when it is
- *   abandoned); GetItem (`findUpload`), conditional PutItem (`recordUpload`); SendRawEmail to ops.
- * - compute-kpis: GetObject of records files (no version); Query (`listUploads`) and BatchWriteItem (`putPeriod`).
+ *   abandoned); GetItem (`findUpload`), conditional PutItem (`recordUpload`, `recordRemoval`), UpdateItem (the ops
+ *   notice, `markRetracted`), Query (`listUploads` and `listRemovals`, when a file is deleted); SendRawEmail to ops.
+ * - compute-kpis: GetObject of records files (no version); ListBucket, only so that S3 answers a missing records
+ *   file with NoSuchKey rather than AccessDenied (it never lists); Query (`listUploads`) and BatchWriteItem
+ *   (`putPeriod`).
+ * - notify-misplaced-upload: no S3 (the event has the key); conditional PutItem (`claimMisplacedNotice`), GetItem
+ *   (`findMisplacedNotice`), UpdateItem (`markMisplacedNotified`); SendRawEmail to ops.
  * - send-scorecard: Query of a period (`getPeriod`) and of a KPI's history on the index (`getHistory`);
  *   conditional PutItem (`claim`), UpdateItem (`markSent`), conditional DeleteItem (`release`), GetItem (`get`,
  *   reading a claim left by an earlier invocation); SendRawEmail.
@@ -37,11 +44,11 @@ export interface FunctionAccess {
 export const FUNCTION_ACCESS = {
   validateUpload: {
     s3: { read: ['s3:GetObject', 's3:GetObjectVersion'], write: ['s3:PutObject', 's3:AbortMultipartUpload'] },
-    dynamodb: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    dynamodb: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
     ses: ['ses:SendRawEmail'],
   },
   computeKpis: {
-    s3: { read: ['s3:GetObject'] },
+    s3: { read: ['s3:GetObject'], bucket: ['s3:ListBucket'] },
     dynamodb: { table: ['dynamodb:Query', 'dynamodb:BatchWriteItem'] },
   },
   sendScorecard: {
@@ -49,6 +56,10 @@ export const FUNCTION_ACCESS = {
       table: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       index: ['dynamodb:Query'],
     },
+    ses: ['ses:SendRawEmail'],
+  },
+  notifyMisplacedUpload: {
+    dynamodb: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
     ses: ['ses:SendRawEmail'],
   },
 } as const satisfies Record<string, FunctionAccess>;
@@ -76,6 +87,8 @@ export function iamActionsOf(commandName: string, input: Readonly<Record<string,
       return ['s3:PutObject'];
     case 'AbortMultipartUploadCommand':
       return ['s3:AbortMultipartUpload'];
+    case 'ListObjectsV2Command':
+      return ['s3:ListBucket'];
     case 'GetCommand':
     case 'GetItemCommand':
       return ['dynamodb:GetItem'];
@@ -105,6 +118,7 @@ export function grantedActions(access: FunctionAccess): Set<string> {
   return new Set([
     ...(access.s3?.read ?? []),
     ...(access.s3?.write ?? []),
+    ...(access.s3?.bucket ?? []),
     ...(access.dynamodb?.table ?? []),
     ...(access.dynamodb?.index ?? []).map((a) => `index:${a}`),
     ...(access.ses ?? []),

@@ -4,6 +4,7 @@ import { DEFAULT_SETTINGS } from '../lambdas/domain/settings.ts';
 import type { StackConfig } from './config.ts';
 import { FailureQueue } from './constructs/failure-queue.ts';
 import { KpiSchedule } from './constructs/kpi-schedule.ts';
+import { MisplacedUploads } from './constructs/misplaced-uploads.ts';
 import { OpsAlarms } from './constructs/ops-alarms.ts';
 import { ReportSender } from './constructs/report-sender.ts';
 import { ScorecardBucket } from './constructs/scorecard-bucket.ts';
@@ -24,6 +25,8 @@ export interface ScorecardStackProps extends StackProps {
 export class ScorecardStack extends Stack {
   readonly data: { readonly bucket: ScorecardBucket; readonly table: ScorecardTable };
   readonly validation: UploadValidation;
+  /** Tells ops about files under `incoming/` outside every dataset folder. */
+  readonly misplaced: MisplacedUploads;
   readonly kpis: KpiSchedule;
   readonly report: ReportSender;
   /** Where events land once their retries are exhausted, one queue per stage. */
@@ -63,14 +66,24 @@ export class ScorecardStack extends Stack {
     // Stateless.
     const identity = { identity: config.sesIdentity, sender: settings.sender };
     const logRemovalPolicy = config.removalPolicy;
+    const opsIdentityArns = sendingIdentityArns(this, {
+      ...identity,
+      sandboxRecipients: config.sesSandbox ? [settings.opsEmail] : [],
+    });
     this.validation = new UploadValidation(this, 'Validation', {
       bucket: bucket.bucket,
       table: table.table,
       settings,
-      sendingIdentityArns: sendingIdentityArns(this, {
-        ...identity,
-        sandboxRecipients: config.sesSandbox ? [settings.opsEmail] : [],
-      }),
+      sendingIdentityArns: opsIdentityArns,
+      failureQueue: this.failures.validation.queue,
+      logRemovalPolicy,
+    });
+    // Uploads too (the files nobody validates): their failures go with the validation's.
+    this.misplaced = new MisplacedUploads(this, 'Misplaced', {
+      bucket: bucket.bucket,
+      table: table.table,
+      settings,
+      sendingIdentityArns: opsIdentityArns,
       failureQueue: this.failures.validation.queue,
       logRemovalPolicy,
     });
@@ -98,6 +111,7 @@ export class ScorecardStack extends Stack {
     // Watched: every function's errors and throttles, every failure queue's depth, and the scorecard itself.
     this.alarms = new OpsAlarms(this, 'Alarms', config.alarmEmail ? { email: config.alarmEmail } : {});
     for (const [dataset, fn] of Object.entries(this.validation.functions)) this.alarms.watchFunction(fn, `Validate-${dataset}`);
+    this.alarms.watchFunction(this.misplaced.function, 'NotifyMisplacedUpload');
     this.alarms.watchFunction(this.kpis.function, 'ComputeKpis');
     this.alarms.watchFunction(this.report.function, 'SendScorecard');
     for (const [stage, failures] of Object.entries(this.failures)) this.alarms.watchQueue(failures.queue, `${stage}-failures`);

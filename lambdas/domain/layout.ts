@@ -70,7 +70,9 @@ export const rejectedReportKey = (copyKey: string): string => `${copyKey}.report
  * - KPI values: pk `KPIS#<period id>`, sk `<kpi id>` (one Query returns a period's scorecard), with
  *   gsi1pk `KPI#<kpi id>#<period type>` / gsi1sk `<period id>` (one Query returns a KPI's history);
  * - period summaries: pk `KPIS#<period id>`, sk `#PERIOD`;
- * - send records: pk `SENDS#<period id>`, sk `<recipient>` (written conditionally: one email per period and recipient).
+ * - send records: pk `SENDS#<period id>`, sk `<recipient>` (written conditionally: one email per period and recipient);
+ * - removals of incoming keys: pk `REMOVALS#<dataset>`, sk `<key hash>#<removal hash>` (one Query lists a key's);
+ * - misplaced-upload notices: pk `NOTICES#misplaced-upload`, sk `<notice id>` (written conditionally: one per version).
  */
 export const TABLE_SCHEMA = {
   partitionKey: 'pk',
@@ -93,4 +95,5 @@ export const HANDLER_ENTRIES = {
   validateUpload: 'lambdas/handlers/validate-upload.ts',
   computeKpis: 'lambdas/handlers/compute-kpis.ts',
   sendScorecard: 'lambdas/handlers/send-scorecard.ts',
+  notifyMisplacedUpload: 'lambdas/handlers/notify-misplaced-upload.ts',
 } as const;

@@ -21,7 +21,7 @@ export interface ScorecardBucketProps {
 /**
  * Stateful: the bucket exports are dropped into (`incoming/`) and the pipeline writes to (`accepted/`,
  * `rejected/`, `reports/`). Private, encrypted, TLS-only, versioned so an overwritten export can be recovered,
- * with its requests logged to a second bucket (the exports hold personal data: who read what is worth keeping).
+ * sending its object events to EventBridge too (the misplaced-upload rule), with its requests logged to a second bucket (the exports hold personal data: who read what is worth keeping).
  *
  * Lifecycle: raw exports, accepted records and reports are kept (they are the KPI history); a version that was
  * overwritten or deleted is kept `noncurrentVersionDays`; rejected copies expire after `rejectedRetentionDays`
@@ -50,6 +50,9 @@ export class ScorecardBucket extends Construct {
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
       versioned: true,
+      // Object events also go to EventBridge, where a rule can match every key under incoming/ (the bucket's own
+      // notifications are taken per dataset prefix: one prefix cannot overlap another for the same event type).
+      eventBridgeEnabled: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       encryption: s3.BucketEncryption.S3_MANAGED,

@@ -167,12 +167,16 @@ export class ScorecardFunction extends NodejsFunction {
   }
 
   /**
-   * Sets `SCORECARD_BUCKET` and grants the given actions on the given key patterns only: object actions, never
-   * `s3:ListBucket` or a delete (a missing key then reads as AccessDenied rather than NoSuchKey; the handlers
-   * treat both as a failure).
+   * Sets `SCORECARD_BUCKET` and grants the given actions on the given key patterns only: object actions, never a
+   * delete; and the bucket-level actions (`s3:ListBucket`) on the bucket when the function's access names them.
+   * Without `s3:ListBucket` a missing key reads as AccessDenied rather than NoSuchKey: only a function that must
+   * tell "missing" from "denied" (the KPI run, about a deleted records file) is given it.
    */
   bindBucket(bucket: s3.IBucket, access: BucketAccess): this {
     this.addEnvironment(RESOURCE_ENV.bucket, bucket.bucketName);
+    if (access.actions.bucket?.length) {
+      this.addToRolePolicy(new iam.PolicyStatement({ actions: [...access.actions.bucket], resources: [bucket.bucketArn] }));
+    }
     const objects = (patterns: readonly string[] | undefined): string[] => (patterns ?? []).map((p) => bucket.arnForObjects(p));
     this.bucketPatterns.read.push(...(access.read ?? []));
     this.bucketPatterns.write.push(...(access.write ?? []));

@@ -45,10 +45,11 @@ export interface UploadValidationProps {
 }
 
 /**
- * One validation function per dataset, each triggered by objects created under `incoming/<dataset>/` only.
- * A function reads its dataset's incoming files, writes under its dataset's `accepted/`, `rejected/` and
- * `reports/` prefixes, records the upload in the table and emails ops about a rejection. The pipeline never
- * writes under `incoming/`, so no output re-triggers a validation.
+ * One validation function per dataset, each triggered by objects created and removed under `incoming/<dataset>/`
+ * only. A function reads its dataset's incoming files, writes under its dataset's `accepted/`, `rejected/` and
+ * `reports/` prefixes, records the upload in the table and emails ops about a rejection; when a file is deleted,
+ * it retracts the file's uploads (their records stop counting) and emails ops. The pipeline never writes under
+ * `incoming/`, so no output re-triggers a validation.
  */
 export class UploadValidation extends Construct {
   /** The validation function of each dataset. */
@@ -78,9 +79,12 @@ export class UploadValidation extends Construct {
         .bindTable(props.table, FUNCTION_ACCESS.validateUpload.dynamodb)
         // The rejection notice is composed as MIME and sent with SendRawEmail, like the scorecard.
         .allowSending(props.sendingIdentityArns, FUNCTION_ACCESS.validateUpload.ses);
-      props.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn), {
-        prefix: incomingPrefix(dataset),
-      });
+      // Created: validate. Removed (a delete marker, or a version deleted for good): retract the file's uploads. S3
+      // takes one prefix for two event types; lifecycle expirations are other events (LifecycleExpiration:*).
+      const destination = new s3n.LambdaDestination(fn);
+      for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {
+        props.bucket.addEventNotification(event, destination, { prefix: incomingPrefix(dataset) });
+      }
       functions[dataset] = fn;
     }
     this.functions = functions;

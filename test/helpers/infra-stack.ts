@@ -145,7 +145,7 @@ export function envOf(template: Template, id: string): Record<string, Json> {
   return fn.Properties.Environment.Variables;
 }
 
-/** Every pipeline function: one validator per dataset, the KPI function, the report function. */
+/** Every pipeline function: one validator per dataset, the misplaced-upload notifier, the KPI function, the report function. */
 export function pipelineFunctions(stack: ScorecardStack): Construct[] {
-  return [...Object.values(stack.validation.functions), stack.kpis.function, stack.report.function];
+  return [...Object.values(stack.validation.functions), stack.misplaced.function, stack.kpis.function, stack.report.function];
 }

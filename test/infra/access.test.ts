@@ -61,8 +61,9 @@ describe('IAM grants, as intended (written out by hand)', () => {
       ...on(['s3:GetObject', 's3:GetObjectVersion'], own(['incoming', 'rejected', 'reports'])),
       // The records file (multipart, aborted when abandoned), the rejected copy and the report. No delete.
       ...on(['s3:PutObject', 's3:AbortMultipartUpload'], own(['accepted', 'rejected', 'reports'])),
-      // findUpload, the conditional recordUpload, and the ops notice's pending → sent update.
-      ...on(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [table]),
+      // findUpload, the conditional recordUpload and recordRemoval, the ops notice's pending → sent update and
+      // markRetracted; Query: the key's uploads and removals when its file is deleted (listUploads, listRemovals).
+      ...on(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], [table]),
       ...on(['ses:SendRawEmail'], [sesIdentity('acme.example'), sesIdentity('scorecard@acme.example')]),
     ].sort());
   });
@@ -72,6 +73,8 @@ describe('IAM grants, as intended (written out by hand)', () => {
     expect(grantsOf(template, stack, fn)).toEqual([
       ...baseline(fn, stack.failures.kpis.queue),
       ...on(['s3:GetObject'], [`${bucket}/accepted/*`]),
+      // On the bucket, only so that a deleted records file reads as NoSuchKey (left out of the run), not AccessDenied.
+      ...on(['s3:ListBucket'], [bucket]),
       ...on(['dynamodb:Query', 'dynamodb:BatchWriteItem'], [table]),
       // Its on-success destination, exactly that function (no `:*` versions).
       ...on(['lambda:InvokeFunction'], [`<${logicalId(stack, stack.report.function)}.Arn>`]),
@@ -90,10 +93,21 @@ describe('IAM grants, as intended (written out by hand)', () => {
     ].sort());
   });
 
+  it('notify-misplaced-upload: records its notice, emails ops; no S3 at all (the event has the key)', () => {
+    const fn = stack.misplaced.function;
+    expect(grantsOf(template, stack, fn)).toEqual([
+      ...baseline(fn, stack.failures.validation.queue),
+      // claimMisplacedNotice (conditional put), findMisplacedNotice, markMisplacedNotified.
+      ...on(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [table]),
+      ...on(['ses:SendRawEmail'], [sesIdentity('acme.example'), sesIdentity('scorecard@acme.example')]),
+    ].sort());
+    expect(Object.keys(envOf(template, logicalId(stack, fn)))).not.toContain('SCORECARD_BUCKET');
+  });
+
   it('lets functions send email only as the SES identity, never on *', () => {
     const identityArns = [sesIdentity('acme.example'), sesIdentity('scorecard@acme.example')].sort();
     const ses = statements(template).filter((s) => s.actions.some((a) => a.startsWith('ses:')));
-    expect(ses.length).toBe(DATASET_NAMES.length + 1);
+    expect(ses.length).toBe(DATASET_NAMES.length + 2);
     for (const s of ses) expect(s.resources.sort()).toEqual(identityArns);
   });
 
@@ -114,9 +128,13 @@ describe('IAM grants, as intended (written out by hand)', () => {
       const star = statementsOf(template, stack, fn).filter((s) => s.resources.includes('*'));
       expect(star.flatMap((s) => s.actions).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     }
-    // Only the seven function roles touch DynamoDB.
+    // Only the eight function roles touch DynamoDB.
     const dynamo = all.filter((s) => s.actions.some((a) => a.startsWith('dynamodb:')));
-    expect(new Set(dynamo.map((s) => s.policy)).size).toBe(7);
+    expect(new Set(dynamo.map((s) => s.policy)).size).toBe(8);
+    // The pipeline functions' one bucket-level grant: the KPI function's ListBucket (besides, CDK's notification
+    // handler puts the bucket's notification configuration at deploy time).
+    const onBucket = pipelineFunctions(stack).flatMap((fn) => statementsOf(template, stack, fn)).filter((s) => s.resources.includes(bucket));
+    expect(onBucket.map((s) => [s.roles, s.actions])).toEqual([[[`<Ref ${resourceId(stack, stack.kpis.function.role!)}>`], ['s3:ListBucket']]]);
   });
 
   it('attaches no managed policy to a function role (no AWSLambdaBasicExecutionRole)', () => {
@@ -218,6 +236,7 @@ describe('stack configuration', () => {
     expect(sesOf(stack.validation.functions.leads!)).toEqual(
       ['acme.example', 'scorecard@example.com', 'ops@acme.example'].map(sesIdentity).sort(),
     );
+    expect(sesOf(stack.misplaced.function)).toEqual(sesOf(stack.validation.functions.leads!));
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('placeholder'));
     expect(warnings.map((w) => w.entry.data)).toEqual([expect.stringMatching(/^sender still at the example.com placeholder: pass -c sender=\.\.\. /)]);
 

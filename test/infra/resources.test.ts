@@ -49,27 +49,67 @@ describe('storage and triggers', () => {
     });
   });
 
-  it('triggers one distinct validation function per dataset, on objects created under its incoming prefix only', () => {
+  it('triggers one distinct validation function per dataset, on objects created and removed under its incoming prefix only', () => {
     const [notifications] = Object.values(template.findResources('Custom::S3BucketNotifications')) as Json[];
     expect(notifications.Properties.BucketName).toEqual({ Ref: bucketId });
     const configs = notifications.Properties.NotificationConfiguration.LambdaFunctionConfigurations as Json[];
-    expect(configs).toHaveLength(DATASET_NAMES.length);
+    expect(configs).toHaveLength(DATASET_NAMES.length * 2);
 
-    const byPrefix = new Map<string, string>();
+    const byPrefix = new Map<string, { fn: string; events: string[] }>();
     for (const c of configs) {
-      expect(c.Events).toEqual(['s3:ObjectCreated:*']);
       const rules = c.Filter.Key.FilterRules as Json[];
       expect(rules).toHaveLength(1);
       expect(rules[0].Name.toLowerCase()).toBe('prefix');
-      byPrefix.set(rules[0].Value, c.LambdaFunctionArn['Fn::GetAtt'][0]);
+      const fn = c.LambdaFunctionArn['Fn::GetAtt'][0] as string;
+      const seen = byPrefix.get(rules[0].Value) ?? { fn, events: [] };
+      expect(seen.fn).toBe(fn); // one function per prefix, for both event types
+      byPrefix.set(rules[0].Value, { fn, events: [...seen.events, ...c.Events].sort() });
     }
     expect([...byPrefix.keys()].sort()).toEqual(DATASET_NAMES.map(incomingPrefix).sort());
-    expect(new Set(byPrefix.values()).size).toBe(DATASET_NAMES.length);
+    expect(new Set([...byPrefix.values()].map((v) => v.fn)).size).toBe(DATASET_NAMES.length);
     for (const dataset of DATASET_NAMES) {
-      const fnId = byPrefix.get(incomingPrefix(dataset))!;
-      expect(fnId).toBe(logicalId(stack, stack.validation.functions[dataset]!));
-      expect(envOf(template, fnId).SCORECARD_DATASET).toBe(dataset);
+      const { fn, events } = byPrefix.get(incomingPrefix(dataset))!;
+      // Removed: a delete marker, or a version deleted for good (retraction). Lifecycle expirations are other events.
+      expect(events).toEqual(['s3:ObjectCreated:*', 's3:ObjectRemoved:*']);
+      expect(fn).toBe(logicalId(stack, stack.validation.functions[dataset]!));
+      expect(envOf(template, fn).SCORECARD_DATASET).toBe(dataset);
     }
+    // The bucket's events also go to EventBridge (the misplaced-upload rule).
+    expect(notifications.Properties.NotificationConfiguration.EventBridgeConfiguration).toEqual({});
+  });
+
+  it('sends every Object Created under incoming/ of the bucket to the misplaced-upload function, with retries and a dead-letter queue', () => {
+    const fnId = logicalId(stack, stack.misplaced.function);
+    const queueId = resourceId(stack, stack.failures.validation.queue);
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule')) as Json[];
+    expect(rule.Properties).toMatchObject({
+      State: 'ENABLED',
+      EventPattern: {
+        'source': ['aws.s3'],
+        'detail-type': ['Object Created'],
+        'detail': { bucket: { name: [{ Ref: bucketId }] }, object: { key: [{ prefix: 'incoming/' }] } },
+      },
+    });
+    expect(rule.Properties.EventBusName).toBeUndefined(); // the default bus, where S3 sends its events
+    expect(rule.Properties.Targets).toEqual([expect.objectContaining({
+      Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+    })]);
+    // EventBridge may invoke the function for this rule only; and send to the queue for this rule only.
+    const ruleId = Object.keys(template.findResources('AWS::Events::Rule'))[0]!;
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] }, Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+    });
+    const queuePolicies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as Json[];
+    const eventsStatements = queuePolicies.flatMap((p) => p.Properties.PolicyDocument.Statement as Json[])
+      .filter((st) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(eventsStatements).toEqual([expect.objectContaining({
+      Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+    })]);
   });
 
   it('keeps records in an on-demand table with the KPI history index and point-in-time recovery, retained', () => {
@@ -143,11 +183,11 @@ describe('storage and triggers', () => {
 });
 
 describe('pipeline functions', () => {
-  it('gives the seven pipeline functions the house runtime, their sizes and the environment they read', () => {
+  it('gives the eight pipeline functions the house runtime, their sizes and the environment they read', () => {
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: Match.objectLike({ [SETTINGS_ENV.timezone]: Match.anyValue() }) } },
     });
-    expect(Object.keys(functions)).toHaveLength(7);
+    expect(Object.keys(functions)).toHaveLength(8);
     for (const fn of Object.values(functions) as Json[]) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler' });
       expect(fn.Properties.Environment.Variables).toMatchObject({
@@ -179,6 +219,11 @@ describe('pipeline functions', () => {
     });
     const reportId = logicalId(stack, stack.report.function);
     expect(functions[reportId]!.Properties).toMatchObject({ MemorySize: 512, Timeout: 120 });
+    // The misplaced-upload notifier: one table write and one email, small and short; the table, no bucket.
+    const misplacedId = logicalId(stack, stack.misplaced.function);
+    expect(functions[misplacedId]!.Properties).toMatchObject({ MemorySize: 256, Timeout: 30 });
+    expect(envOf(template, misplacedId)).toMatchObject({ [RESOURCE_ENV.table]: { Ref: tableId } });
+    expect(Object.keys(envOf(template, misplacedId))).not.toContain(RESOURCE_ENV.bucket);
     // Every function on ARM64, the report function included: its sparklines are drawn in TypeScript, no native module.
     for (const fn of pipelineFunctions(stack)) {
       expect(functions[logicalId(stack, fn)]!.Properties.Architectures).toEqual(['arm64']);
@@ -244,6 +289,7 @@ describe('failure paths and alarms', () => {
     expect(configs).toHaveLength(functions.length);
     const queueOf = new Map<Construct, Construct>([
       ...Object.values(stack.validation.functions).map((fn): [Construct, Construct] => [fn, stack.failures.validation.queue]),
+      [stack.misplaced.function, stack.failures.validation.queue],
       [stack.kpis.function, stack.failures.kpis.queue],
       [stack.report.function, stack.failures.report.queue],
     ]);
