@@ -35,6 +35,13 @@ export interface ColumnPlan {
   /** What a blank cell is: an error (required), fine (optional), or the value "unknown" with a warning. */
   readonly blank: 'error' | 'ok' | 'unknown';
   readonly isDate: boolean;
+  /** A text column whose value is taken as it is: no parsing, only trimming. */
+  readonly isText: boolean;
+  /**
+   * A text column that identifies a record (its id, a part of its key, a reference to a lead): compared after
+   * Unicode normalisation (`normalizeText`). Other text (sources, channels) is only trimmed.
+   */
+  readonly isKey: boolean;
 }
 
 const DATE_TYPES: ReadonlySet<ColumnSpec['type']> = new Set(['datetime', 'date', 'day-or-month']);
@@ -47,7 +54,8 @@ export function planColumns(spec: DatasetSpec, mapping: HeaderMapping, settings:
     if (index === undefined) return;
     plans.push({
       name: column.name, index, column: i, type: column.type, dateOrder: settings.dateOrder, timezone: settings.timezone, currency: settings.currency, decimalComma,
-      blank: blankRule(spec, column), isDate: DATE_TYPES.has(column.type),
+      blank: blankRule(spec, column), isDate: DATE_TYPES.has(column.type), isText: column.type === 'text',
+      isKey: column.name === spec.idColumn || column.name === 'lead_id' || spec.uniqueKey.includes(column.name),
     });
   });
   return plans;

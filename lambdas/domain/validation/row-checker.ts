@@ -10,7 +10,7 @@ import type { HeaderMapping } from './header.ts';
 import type { ErrorCode, Issue, IssueLog, WarningCode } from './report.ts';
 import { CompactIdSet } from './id-set.ts';
 import { LocalDates } from './local-dates.ts';
-import { parseCell, planColumns, trimmed, type ColumnPlan } from './cells.ts';
+import { normalizeText, parseCell, planColumns, trimmed, type ColumnPlan } from './cells.ts';
 import { rowCellsOf, type RowCells } from './row-cells.ts';
 import type { Settings } from '../settings.ts';
 
@@ -233,7 +233,8 @@ export class RowChecker<N extends DatasetName> {
         }
         continue;
       }
-      const v = parseCell(plan, raw);
+      // Text is the commonest cell: taken as it is, normalised only where it identifies a record.
+      const v = plan.isText ? (plan.isKey ? normalizeText(raw) : raw) : parseCell(plan, raw);
       if (typeof v === 'object') this.err(v.code, row, line, plan.name, raw, `"${truncate(raw)}" ${v.problem}`);
       else values[plan.column] = v;
     }
