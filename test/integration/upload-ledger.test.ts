@@ -1,12 +1,12 @@
 /**
  * The in-memory upload ledger (the CLI's) against the DynamoDB one on the stand-in (dynalite): the same uploads
  * recorded in any order come back in the order they apply in (`orderUploads`: upload time, then the key's UTF-8
- * bytes, then the upload id; one key's uploads by sequencer), with the same answers for duplicates, look-ups and
- * ops notices.
+ * bytes, then the upload id; one key's uploads by sequencer), with the same answers for duplicates, look-ups,
+ * ops notices, retractions, removals and misplaced-upload notices.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryUploadLedger } from '../../lambdas/adapters/memory.ts';
-import type { UploadLedger, UploadRecord } from '../../lambdas/ports/index.ts';
+import type { MisplacedNoticeLedger, MisplacedUploadNotice, UploadLedger, UploadRecord, UploadRemoval } from '../../lambdas/ports/index.ts';
 import { startTestStack, type TestStack } from '../helpers/stand-ins.ts';
 
 let stack: TestStack;
@@ -94,6 +94,75 @@ describe('InMemoryUploadLedger', () => {
     expect(await dynamo.findUpload(long)).toEqual(long);
     await dynamo.markOpsNotified(long);
     expect((await dynamo.listUploads('customers')).map((u) => u.key)).toContain(long.key);
+  });
+
+  it('retracts an upload once, as the DynamoDB ledger does: the first time stays, an unknown upload is not created', async () => {
+    const dynamo = stack.table.uploads;
+    const memory = new InMemoryUploadLedger();
+    const u = upload('retracted.csv', T, 'u20', 'opportunities');
+    const answers = async (l: UploadLedger) => [
+      await l.markRetracted(u, '2026-11-24T00:00:00.000Z'), // not recorded yet
+      await l.recordUpload(u),
+      await l.markRetracted(u, '2026-11-24T01:00:00.000Z'),
+      await l.markRetracted(u, '2026-11-24T02:00:00.000Z'), // a redelivered event
+    ];
+    expect(await answers(memory)).toEqual([false, true, true, false]);
+    expect(await answers(dynamo)).toEqual([false, true, true, false]);
+    const retracted = { ...u, retractedAt: '2026-11-24T01:00:00.000Z', retractionNotice: 'pending' };
+    expect(await memory.findUpload(u)).toEqual(retracted);
+    expect(await dynamo.findUpload(u)).toEqual(retracted);
+    for (const l of [memory, dynamo]) {
+      await l.markRetractionNotified(u);
+      await l.markRetractionNotified({ ...u, uploadId: 'u99' }); // unknown: nothing created
+    }
+    expect(await memory.listUploads('opportunities')).toEqual([{ ...retracted, retractionNotice: 'sent' }]);
+    expect(await dynamo.listUploads('opportunities')).toEqual(await memory.listUploads('opportunities'));
+  });
+
+  it('keeps removals once each and lists a key\'s removals, in the same order, as the DynamoDB ledger does', async () => {
+    const dynamo = stack.table.uploads;
+    const memory = new InMemoryUploadLedger();
+    const key = 'incoming/spend/meta.csv';
+    const removal = (r: Partial<UploadRemoval>): UploadRemoval => ({ dataset: 'spend', key, scope: 'key', recordedAt: '2026-11-24T00:00:00.000Z', ...r });
+    const removals = [
+      removal({ sequencer: '0B', eventTime: '2026-11-23T10:00:00.000Z' }),
+      removal({ scope: 'version', versionId: 'v1', sequencer: '0A', recordedAt: '2026-11-23T00:00:00.000Z' }),
+      removal({ sequencer: '0B', eventTime: '2026-11-23T10:00:00.000Z', recordedAt: '2026-11-25T00:00:00.000Z' }), // redelivered
+      removal({ key: `${key}.bak`, sequencer: '0C' }), // another key
+      removal({ key: `${'x'.repeat(1_000)}.csv`, sequencer: '0D' }), // near S3's key limit
+      removal({ dataset: 'leads', sequencer: '0E' }), // another dataset
+    ];
+    for (const l of [memory, dynamo]) for (const r of removals) await l.recordRemoval(r);
+    const expected = [removals[1], removals[0]]; // the redelivery kept the first record
+    expect(await memory.listRemovals('spend', key)).toEqual(expected);
+    expect(await dynamo.listRemovals('spend', key)).toEqual(expected);
+    expect(await dynamo.listRemovals('spend', removals[4]!.key)).toEqual([removals[4]]);
+    expect(await dynamo.listRemovals('spend', 'incoming/spend/none.csv')).toEqual([]);
+    // Removals are no uploads (the DynamoDB ledger holds earlier tests' spend uploads, none of them removals).
+    expect(await memory.listUploads('spend')).toEqual([]);
+    expect((await dynamo.listUploads('spend')).map((u) => u.key)).not.toContain(key);
+    expect((await dynamo.listUploads('spend')).every((u) => typeof u.uploadId === 'string')).toBe(true);
+  });
+
+  it('records a misplaced-upload notice once and marks it sent, as the DynamoDB ledger does', async () => {
+    const dynamo = stack.table.uploads;
+    const memory = new InMemoryUploadLedger();
+    const notice: MisplacedUploadNotice = {
+      id: 'n1', bucket: 'b', key: 'incoming/Leads/x.csv', versionId: 'v1', suggestion: 'leads', seenAt: T, notice: 'pending',
+    };
+    const answers = async (l: MisplacedNoticeLedger) => [
+      await l.findMisplacedNotice('n1'),
+      await l.claimMisplacedNotice(notice),
+      await l.claimMisplacedNotice({ ...notice, seenAt: '2026-11-24T00:00:00.000Z' }),
+      await l.findMisplacedNotice('n1'),
+      await l.markMisplacedNotified('n1', '2026-11-24T00:00:00.000Z'),
+      await l.markMisplacedNotified('n2', '2026-11-24T00:00:00.000Z'), // unknown: nothing created
+      await l.findMisplacedNotice('n1'),
+      await l.findMisplacedNotice('n2'),
+    ];
+    const expected = [undefined, true, false, notice, undefined, undefined, { ...notice, notice: 'sent', sentAt: '2026-11-24T00:00:00.000Z' }, undefined];
+    expect(await answers(memory)).toEqual(expected);
+    expect(await answers(dynamo)).toEqual(expected);
   });
 
   it('hands out copies: changing a listed record does not change the ledger', async () => {
