@@ -38,7 +38,9 @@ const s3Error = (name: string, status: number): Error => Object.assign(new Error
 /** The ObjectRemoved event S3 sends for `key` (a delete marker by default). */
 function removalEvent(key: string, eventName = 'ObjectRemoved:DeleteMarkerCreated', versionId = 'marker'): S3Event {
   const [record] = s3Event(key, versionId).Records;
-  return { Records: [{ ...record!, eventName, s3: { ...record!.s3, object: { key, versionId, sequencer: '0A' } } }] };
+  // A removal event carries no size or ETag, which the aws-lambda type requires: left out, hence the cast.
+  const object = { key, versionId, sequencer: '0A' } as S3Event['Records'][number]['s3']['object'];
+  return { Records: [{ ...record!, eventName, s3: { ...record!.s3, object } }] };
 }
 
 const ACCEPTED = {
