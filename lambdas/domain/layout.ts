@@ -69,6 +69,9 @@ export const rejectedReportKey = (copyKey: string): string => `${copyKey}.report
  *   order they apply in is worked out from their times and sequencers: domain/records/upload-order.ts);
  * - KPI values: pk `KPIS#<period id>`, sk `<kpi id>` (one Query returns a period's scorecard), with
  *   gsi1pk `KPI#<kpi id>#<period type>` / gsi1sk `<period id>` (one Query returns a KPI's history);
+ * - KPI breakdowns: pk `KPIS#<period id>`, sk `<kpi id>#BY#<dimension>#<part>` (`000`, then `001`… when one item
+ *   would pass 300 KB: thousands of campaigns still fit DynamoDB's 400 KB per item); the period's Query returns them
+ *   with the KPIs; no index keys, so a KPI's history Query reads the values without them;
  * - period summaries: pk `KPIS#<period id>`, sk `#PERIOD`;
  * - send records: pk `SENDS#<period id>`, sk `<recipient>` (written conditionally: one email per period and recipient);
  * - removals of incoming keys: pk `REMOVALS#<dataset>`, sk `<key hash>#<removal hash>` (one Query lists a key's);

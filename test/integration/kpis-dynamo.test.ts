@@ -80,7 +80,10 @@ describe('KPIs in DynamoDB', () => {
     const r = await queryPeriod('2026-10');
     expect(r.LastEvaluatedKey).toBeUndefined();
     const items = r.Items!;
-    expect(items.map((i) => i.sk).sort()).toEqual(['#PERIOD', ...METRICS.map((m) => m.id)].sort());
+    // The KPIs, the summary, and the breakdowns the records carry: sources on leads and spend (no campaign column).
+    expect(items.map((i) => i.sk).sort()).toEqual([
+      '#PERIOD', ...METRICS.map((m) => m.id), 'cost_per_lead#BY#source#000', 'mql_to_sql_rate#BY#source#000',
+    ].sort());
     const byId = new Map(items.map((i) => [i.sk, i]));
     expect(byId.get('leads')).toMatchObject({ value: 6, periodId: '2026-10', periodType: 'month' });
     expect(byId.get('mql_to_sql_rate')).toMatchObject({ value: 2 / 3, numerator: 2, denominator: 3 });

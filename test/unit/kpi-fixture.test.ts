@@ -25,10 +25,12 @@ import { loadFixture, type LoadedFixture } from '../fixtures/kpis/load-fixture.t
 
 let fixture: LoadedFixture;
 let october: PeriodKpis;
+/** A KPI's value without its breakdowns (test/unit/kpi-breakdowns.test.ts checks those). */
 const kpi = (id: string): MetricValue => {
   const v = october.metrics[id];
   if (!v) throw new Error(`no KPI ${id}`);
-  return v;
+  const { breakdowns: _b, breakdownLabels: _l, ...value } = v;
+  return value;
 };
 
 beforeAll(async () => {

@@ -3,8 +3,9 @@ import type { Settings } from '../settings.ts';
 import { dayToIsoDate, isoDateToDay, periodContaining, toLocalDate, type Period } from '../periods/period.ts';
 import type { DatasetName } from '../layout.ts';
 import type { RecordTable } from '../records/record-table.ts';
-import { measurePeriods, tableOf, type DatasetInPeriod, type PeriodData, type RecordSets } from './measures.ts';
+import { measurePeriods, tableOf, type DatasetInPeriod, type MeasureOptions, type PeriodData, type RecordSets } from './measures.ts';
 import { METRICS, inputsOf, type MetricValue } from './registry.ts';
+import { breakdownsOf } from './breakdowns.ts';
 
 export interface PeriodKpis {
   readonly period: Period;
@@ -30,7 +31,9 @@ function kpisOf(data: PeriodData, settings: Settings): PeriodKpis {
   const metrics: Record<string, MetricValue> = {};
   const inputs: Record<string, DatasetName[]> = {};
   for (const def of METRICS) {
-    metrics[def.id] = assertFinite(def.id, def.compute(m, { settings }));
+    const value = assertFinite(def.id, def.compute(m, { settings }));
+    const by = breakdownsOf(def, value, m, { settings });
+    metrics[def.id] = by ? { ...value, breakdowns: by.breakdowns, ...(by.labels ? { breakdownLabels: by.labels } : {}) } : value;
     inputs[def.id] = inputsOf(def, m);
   }
   return {
@@ -43,11 +46,11 @@ function kpisOf(data: PeriodData, settings: Settings): PeriodKpis {
  * Every KPI of each period, from a table of merged records, in one pass over the records. The table's dates were
  * converted in its time zone, which must be the settings' one.
  */
-export function computeKpisForPeriods(table: RecordTable, periods: readonly Period[], settings: Settings): PeriodKpis[] {
+export function computeKpisForPeriods(table: RecordTable, periods: readonly Period[], settings: Settings, options: MeasureOptions = {}): PeriodKpis[] {
   if (table.timezone !== settings.timezone) {
     throw new Error(`the records were read in ${table.timezone}, the settings say ${settings.timezone}`);
   }
-  return measurePeriods(table, periods).map((d) => kpisOf(d, settings));
+  return measurePeriods(table, periods, options).map((d) => kpisOf(d, settings));
 }
 
 /** Every KPI of one period, from merged record objects (each record counts once, whatever its key). */

@@ -2,8 +2,13 @@
  * The passes over the merged records that feed `measurePeriods`: one function per dataset, each reading the
  * table's typed-array columns once and adding every record to the accumulators of the periods its dates fall
  * in. Accumulators are `Float64Array`s indexed by period (`a[p]`) or by period and segment (`a[p * nSeg + s]`).
+ *
+ * Breakdowns are measured in the same pass: per breakdown dimension the dataset carries (a column of segment
+ * ids), the same sums per period and value. The source (spend: channel) is always measured, for the KPIs'
+ * per-source segments; the other dimensions only when breakdowns are asked for.
  */
 import type { DatasetInPeriod } from './measures.ts';
+import type { Dimension } from './dimensions.ts';
 import { dayToIsoDate, periodDays, type Period } from '../periods/period.ts';
 import { OPP_STATUS, SQL_STATUS, type RecordTable } from '../records/record-table.ts';
 
@@ -78,10 +83,22 @@ export class Presence {
   }
 }
 
+/** Leads, MQLs and SQLs per period and value of one dimension. */
+export interface LeadDimensionSums {
+  readonly leads: Float64Array;
+  readonly mqls: Float64Array;
+  readonly sqls: Float64Array;
+}
+
+const leadDimension = (n: number): LeadDimensionSums => ({ leads: perPeriod(n), mqls: perPeriod(n), sqls: perPeriod(n) });
+
 export interface LeadSums {
+  /** Per source (the `source` entry of `by`). */
   readonly leadsBy: Float64Array;
   readonly mqlsBy: Float64Array;
   readonly sqlsBy: Float64Array;
+  /** Per breakdown dimension measured. */
+  readonly by: Partial<Record<Dimension, LeadDimensionSums>>;
   readonly sqlsAccepted: Float64Array;
   /** Leads that became customers in P, and the sum of their days from creation to customer. */
   readonly customers: Float64Array;
@@ -90,15 +107,17 @@ export interface LeadSums {
   readonly sourceSeen: Uint8Array;
 }
 
-/** Leads, MQLs and SQLs per period and source; lead-based customers and their sales cycle. */
-export function sumLeads(table: RecordTable, grid: PeriodGrid, pr: Presence): LeadSums {
+/** Leads, MQLs and SQLs per period and source (and campaign, with `breakdowns`); lead-based customers and their sales cycle. */
+export function sumLeads(table: RecordTable, grid: PeriodGrid, pr: Presence, breakdowns = false): LeadSums {
   const nP = grid.n;
   const nSeg = table.segments.length;
+  const bySource = leadDimension(nP * nSeg);
+  const byCampaign = breakdowns ? leadDimension(nP * nSeg) : undefined;
   const out: LeadSums = {
-    leadsBy: perPeriod(nP * nSeg), mqlsBy: perPeriod(nP * nSeg), sqlsBy: perPeriod(nP * nSeg), sqlsAccepted: perPeriod(nP),
-    customers: perPeriod(nP), cycleSum: perPeriod(nP), sourceSeen: new Uint8Array(nSeg),
+    leadsBy: bySource.leads, mqlsBy: bySource.mqls, sqlsBy: bySource.sqls, by: { source: bySource, ...(byCampaign ? { campaign: byCampaign } : {}) },
+    sqlsAccepted: perPeriod(nP), customers: perPeriod(nP), cycleSum: perPeriod(nP), sourceSeen: new Uint8Array(nSeg),
   };
-  const { created, mql, sql, customer, source, status, upload } = table.leads.cols;
+  const { created, mql, sql, customer, source, campaign, status, upload } = table.leads.cols;
   for (let r = 0, n = table.leads.size; r < n; r++) {
     const src = source[r]!;
     const up = upload[r]!;
@@ -118,6 +137,12 @@ export function sumLeads(table: RecordTable, grid: PeriodGrid, pr: Presence): Le
       if (ps !== pc && ps !== pm) pr.record(ps, up);
       pr.date(ps, sql[r]!);
     }
+    if (byCampaign) {
+      const c = campaign[r]!;
+      if (pc >= 0) byCampaign.leads[pc * nSeg + c]!++;
+      if (pm >= 0) byCampaign.mqls[pm * nSeg + c]!++;
+      if (ps >= 0) byCampaign.sqls[ps * nSeg + c]!++;
+    }
     if (pu >= 0) {
       out.customers[pu]!++;
       out.cycleSum[pu]! += du - dc;
@@ -128,9 +153,18 @@ export function sumLeads(table: RecordTable, grid: PeriodGrid, pr: Presence): Le
   return out;
 }
 
+/** Per period and value of one dimension: opportunities created and their amount, deals won (and their amount) and lost. */
+export interface OpportunityDimensionSums {
+  readonly created: Float64Array;
+  readonly pipeline: Float64Array;
+  readonly won: Float64Array;
+  readonly revenue: Float64Array;
+  readonly lost: Float64Array;
+}
+
 export interface OpportunitySums {
   readonly created: Float64Array;
-  /** Σ amount and count per period and source of opportunities created in P. */
+  /** Σ amount and count per period and source of opportunities created in P (the `source` entry of `by`). */
   readonly pipelineBy: Float64Array;
   readonly pipelineN: Float64Array;
   readonly marketingPipeline: Float64Array;
@@ -140,17 +174,32 @@ export interface OpportunitySums {
   readonly revenueBy: Float64Array;
   readonly revenueN: Float64Array;
   readonly marketingRevenue: Float64Array;
+  /** Per breakdown dimension measured. */
+  readonly by: Partial<Record<Dimension, OpportunityDimensionSums>>;
 }
 
-/** Pipeline created per period and source; deals won and lost, and revenue won, per period of closing. */
-export function sumOpportunities(table: RecordTable, grid: PeriodGrid, pr: Presence): OpportunitySums {
+const OPPORTUNITY_DIMENSIONS = ['source', 'campaign', 'owner', 'region', 'product', 'segment'] as const;
+
+/**
+ * Pipeline created per period and source; deals won and lost, and revenue won, per period of closing; the same per
+ * value of each breakdown dimension with `breakdowns`.
+ */
+export function sumOpportunities(table: RecordTable, grid: PeriodGrid, pr: Presence, breakdowns = false): OpportunitySums {
   const nP = grid.n;
   const nSeg = table.segments.length;
+  const n = nP * nSeg;
+  const cols = table.opportunities.cols;
+  const dims = (breakdowns ? OPPORTUNITY_DIMENSIONS : (['source'] as const)).map((d) => ({
+    d, col: cols[d], sums: { created: perPeriod(n), pipeline: perPeriod(n), won: perPeriod(n), revenue: perPeriod(n), lost: perPeriod(n) },
+  }));
+  const src = dims[0]!.sums;
   const out: OpportunitySums = {
-    created: perPeriod(nP), pipelineBy: perPeriod(nP * nSeg), pipelineN: perPeriod(nP * nSeg), marketingPipeline: perPeriod(nP),
-    won: perPeriod(nP), lost: perPeriod(nP), revenueBy: perPeriod(nP * nSeg), revenueN: perPeriod(nP * nSeg), marketingRevenue: perPeriod(nP),
+    created: perPeriod(nP), pipelineBy: src.pipeline, pipelineN: src.created, marketingPipeline: perPeriod(nP),
+    won: perPeriod(nP), lost: perPeriod(nP), revenueBy: src.revenue, revenueN: src.won, marketingRevenue: perPeriod(nP),
+    by: Object.fromEntries(dims.map((x) => [x.d, x.sums])),
   };
-  const { created, closed, status, amount, source, marketing, upload } = table.opportunities.cols;
+  const { created, closed, status, amount, marketing, upload } = cols;
+  const nd = dims.length;
   for (let r = 0, n = table.opportunities.size; r < n; r++) {
     const dc = created[r]!;
     const pc = grid.at(dc);
@@ -158,21 +207,31 @@ export function sumOpportunities(table: RecordTable, grid: PeriodGrid, pr: Prese
     const px = grid.at(dx);
     if (pc < 0 && px < 0) continue;
     const up = upload[r]!;
-    const src = source[r]!;
     const amt = amount[r]!;
+    const won = status[r] === OPP_STATUS.won;
+    for (let k = 0; k < nd; k++) {
+      const { col, sums } = dims[k]!;
+      const v = col[r]!;
+      if (pc >= 0) {
+        sums.created[pc * nSeg + v]!++;
+        sums.pipeline[pc * nSeg + v]! += amt;
+      }
+      if (px >= 0) {
+        if (won) {
+          sums.won[px * nSeg + v]!++;
+          sums.revenue[px * nSeg + v]! += amt;
+        } else sums.lost[px * nSeg + v]!++;
+      }
+    }
     if (pc >= 0) {
       out.created[pc]!++;
-      out.pipelineBy[pc * nSeg + src]! += amt;
-      out.pipelineN[pc * nSeg + src]!++;
       if (marketing[r]) out.marketingPipeline[pc]! += amt;
       pr.record(pc, up);
       pr.date(pc, dc);
     }
     if (px >= 0) {
-      if (status[r] === OPP_STATUS.won) {
+      if (won) {
         out.won[px]!++;
-        out.revenueBy[px * nSeg + src]! += amt;
-        out.revenueN[px * nSeg + src]!++;
         if (marketing[r]) out.marketingRevenue[px]! += amt;
       } else out.lost[px]!++;
       if (px !== pc) pr.record(px, up);
@@ -182,24 +241,41 @@ export function sumOpportunities(table: RecordTable, grid: PeriodGrid, pr: Prese
   return out;
 }
 
+/** Σ marketing spend and row count per period and value of one dimension. */
+export interface SpendDimensionSums {
+  readonly spend: Float64Array;
+  readonly rows: Float64Array;
+}
+
 export interface SpendSums {
-  /** Σ marketing spend and row count per period and channel. */
+  /** Σ marketing spend and row count per period and channel (the `source` entry of `by`). */
   readonly spendBy: Float64Array;
   readonly spendN: Float64Array;
   readonly salesSpend: Float64Array;
+  /** Per breakdown dimension measured: `source` (the channel) and, with breakdowns, `campaign`. */
+  readonly by: Partial<Record<Dimension, SpendDimensionSums>>;
 }
 
-/** Marketing spend per period and channel, sales spend per period. */
-export function sumSpend(table: RecordTable, grid: PeriodGrid, pr: Presence): SpendSums {
+/** Marketing spend per period and channel (and campaign, with `breakdowns`), sales spend per period. */
+export function sumSpend(table: RecordTable, grid: PeriodGrid, pr: Presence, breakdowns = false): SpendSums {
   const nP = grid.n;
   const nSeg = table.segments.length;
-  const out: SpendSums = { spendBy: perPeriod(nP * nSeg), spendN: perPeriod(nP * nSeg), salesSpend: perPeriod(nP) };
-  const { day, month, amount, channel, sales, upload } = table.spend.cols;
+  const byChannel: SpendDimensionSums = { spend: perPeriod(nP * nSeg), rows: perPeriod(nP * nSeg) };
+  const byCampaign: SpendDimensionSums | undefined = breakdowns ? { spend: perPeriod(nP * nSeg), rows: perPeriod(nP * nSeg) } : undefined;
+  const out: SpendSums = {
+    spendBy: byChannel.spend, spendN: byChannel.rows, salesSpend: perPeriod(nP),
+    by: { source: byChannel, ...(byCampaign ? { campaign: byCampaign } : {}) },
+  };
+  const { day, month, amount, channel, campaign, sales, upload } = table.spend.cols;
   const add = (p: number, r: number, amt: number, d: number): void => {
     if (sales[r]) out.salesSpend[p]! += amt;
     else {
       out.spendBy[p * nSeg + channel[r]!]! += amt;
       out.spendN[p * nSeg + channel[r]!]!++;
+      if (byCampaign) {
+        byCampaign.spend[p * nSeg + campaign[r]!]! += amt;
+        byCampaign.rows[p * nSeg + campaign[r]!]!++;
+      }
     }
     pr.date(p, d);
   };

@@ -8,6 +8,7 @@ import type { DatasetRecords } from '../datasets/records.ts';
 import type { Period } from '../periods/period.ts';
 import { RecordTable } from '../records/record-table.ts';
 import { PeriodGrid, Presence, sumCustomers, sumLeads, sumOpportunities, sumSpend, sumTraffic } from './dataset-passes.ts';
+import { measureDimensions, type PeriodDimensions } from './breakdowns.ts';
 
 export type RecordSets = { readonly [N in DatasetName]: readonly DatasetRecords[N][] };
 
@@ -57,6 +58,13 @@ export interface PeriodMeasures {
   readonly sessions: number;
   /** Σ bounce_rate × sessions over rows with a bounce rate, and Σ sessions of those rows. */
   readonly bounceWeighted: { bounced: number; sessions: number };
+  /** Per breakdown dimension, the measures of each of its values (when breakdowns were measured). */
+  readonly dimensions?: PeriodDimensions;
+}
+
+export interface MeasureOptions {
+  /** Measure every breakdown dimension too (the source is always measured, for the per-source segments). @default true */
+  readonly breakdowns?: boolean;
 }
 
 /** What a dataset contributes to a period: the data-completeness check and the uploads a KPI came from. */
@@ -83,19 +91,19 @@ export interface PeriodData {
  * The base measures of each period, from the merged records of `table` (dates already in its time zone), in one
  * pass over the records per period type. Results are in the order of `periods`.
  */
-export function measurePeriods(table: RecordTable, periods: readonly Period[]): PeriodData[] {
+export function measurePeriods(table: RecordTable, periods: readonly Period[], options: MeasureOptions = {}): PeriodData[] {
   const out = new Map<Period, PeriodData>();
   for (const type of ['month', 'quarter', 'week'] as const) {
     const group = periods.filter((p) => p.type === type);
     if (group.length === 0) continue;
-    const results = measureGroup(table, group);
+    const results = measureGroup(table, group, options.breakdowns ?? true);
     group.forEach((p, i) => out.set(p, results[i]!));
   }
   return periods.map((p) => out.get(p)!);
 }
 
 /** Periods of one type (they never overlap), measured in one pass over each dataset. */
-function measureGroup(table: RecordTable, input: readonly Period[]): PeriodData[] {
+function measureGroup(table: RecordTable, input: readonly Period[], breakdowns: boolean): PeriodData[] {
   // Duplicates share one slot.
   const ids = [...new Set(input.map((p) => p.id))];
   const slotOf = new Map(ids.map((id, i) => [id, i]));
@@ -103,9 +111,9 @@ function measureGroup(table: RecordTable, input: readonly Period[]): PeriodData[
   const presence = Object.fromEntries(
     DATASET_NAMES.map((d) => [d, new Presence(grid.n, table.uploadIds.length)]),
   ) as Record<DatasetName, Presence>;
-  const leads = sumLeads(table, grid, presence.leads);
-  const opps = sumOpportunities(table, grid, presence.opportunities);
-  const spend = sumSpend(table, grid, presence.spend);
+  const leads = sumLeads(table, grid, presence.leads, breakdowns);
+  const opps = sumOpportunities(table, grid, presence.opportunities, breakdowns);
+  const spend = sumSpend(table, grid, presence.spend, breakdowns);
   const customers = sumCustomers(table, grid, presence.customers);
   const traffic = sumTraffic(table, grid, presence.web_traffic);
 
@@ -158,6 +166,7 @@ function measureGroup(table: RecordTable, input: readonly Period[]): PeriodData[
       salesCycleDays: { sum: leads.cycleSum[p]!, count: leads.customers[p]! },
       sessions: traffic.sessions[p]!,
       bounceWeighted: { bounced: traffic.bouncedMicro[p]! / 1e6, sessions: traffic.bounceSessions[p]! },
+      ...(breakdowns ? { dimensions: measureDimensions(table, p, leads, opps, spend) } : {}),
     };
     return { measures, datasets };
   });

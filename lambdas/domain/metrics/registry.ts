@@ -6,6 +6,7 @@
 import type { DatasetName } from '../layout.ts';
 import type { Settings } from '../settings.ts';
 import type { PeriodMeasures, Tally } from './measures.ts';
+import type { BreakdownLabels, Breakdowns, Dimension } from './dimensions.ts';
 
 export type MetricUnit = 'count' | 'rate' | 'money' | 'days' | 'ratio';
 export type SectionId = 'acquisition' | 'conversion' | 'revenue' | 'efficiency' | 'web';
@@ -35,6 +36,10 @@ export interface MetricValue {
   readonly segments?: Readonly<Record<string, SegmentValue>>;
   /** The terms of a KPI that is not a plain ratio (CLV: ARPU, monthly churn, lifespan, margin), to check it by. */
   readonly detail?: Readonly<Record<string, number>>;
+  /** Per dimension of `breakdownBy` the period's records carry: the KPI per value, by its own formula (breakdowns.ts). */
+  readonly breakdowns?: Breakdowns;
+  /** How the breakdown values were first written, where that differs from the lower-case value. */
+  readonly breakdownLabels?: BreakdownLabels;
 }
 
 /** Benchmark bands; `source` says where they come from. */
@@ -70,6 +75,8 @@ export interface MetricDefinition {
    */
   readonly usesNewCustomers?: boolean;
   readonly segmentBy?: 'source' | 'channel';
+  /** The dimensions the KPI is also computed by (metrics.md, "Breakdowns"): its formula per value of each. */
+  readonly breakdownBy?: readonly Dimension[];
   /** The benchmark for these settings (bands can depend on the business model), if any. */
   benchmark?(settings: Settings): Benchmark | undefined;
   /** metrics.md's benchmark column: what the KPI is compared with and the source, bands or not. */
@@ -134,6 +141,9 @@ const LEAD_TO_CUSTOMER_BANDS: Record<Settings['businessModel'], Benchmark> = {
   ecommerce: { kind: 'min', min: 0.2, source: 'seed 002 (e-commerce)' },
 };
 
+/** Revenue and pipeline are broken down by every dimension: source, campaign, rep, region, product, segment. */
+const ALL_DIMENSIONS = ['source', 'campaign', 'owner', 'region', 'product', 'segment'] as const satisfies readonly Dimension[];
+
 function define(d: MetricDefinition): MetricDefinition {
   const compute = d.compute;
   return { ...d, compute: (m, ctx) => missingInputs(m, inputsOf(d, m)) ?? compute(m, ctx) };
@@ -142,7 +152,7 @@ function define(d: MetricDefinition): MetricDefinition {
 export const METRICS: readonly MetricDefinition[] = [
   define({
     id: 'leads', label: 'Leads', definition: 'Leads created in the period.', formula: 'leads(P)',
-    unit: 'count', better: 'up', section: 'acquisition', inputs: ['leads'], segmentBy: 'source', reference: 'own history',
+    unit: 'count', better: 'up', section: 'acquisition', inputs: ['leads'], segmentBy: 'source', breakdownBy: ['campaign'], reference: 'own history',
     action: 'Review which sources fell and shift budget toward the channels that are growing.',
     compute: (m) => ({ ...count(m.leads.total), segments: segmentCounts(m.leads) }),
   }),
@@ -164,7 +174,7 @@ export const METRICS: readonly MetricDefinition[] = [
     id: 'cost_per_lead', label: 'Cost per lead', definition: 'Marketing spend divided by leads created.',
     formula: 'marketing_spend(P) / leads(P), also per channel where spend channels match lead sources',
     unit: 'money', better: 'down', section: 'acquisition', inputs: ['spend', 'leads'], segmentBy: 'channel',
-    reference: 'own history (seed 000)',
+    breakdownBy: ['source', 'campaign'], reference: 'own history (seed 000)',
     action: 'Cut or rework the channels whose cost per lead rose the most.',
     compute: (m) => {
       const segments: Record<string, SegmentValue> = {};
@@ -188,7 +198,7 @@ export const METRICS: readonly MetricDefinition[] = [
   define({
     id: 'mql_to_sql_rate', label: 'MQL → SQL', definition: 'SQLs divided by MQLs in the period, also per lead source.',
     formula: 'sqls(P) / mqls(P), also per source',
-    unit: 'rate', better: 'up', section: 'conversion', inputs: ['leads'], segmentBy: 'source',
+    unit: 'rate', better: 'up', section: 'conversion', inputs: ['leads'], segmentBy: 'source', breakdownBy: ['source'],
     benchmark: () => ({ kind: 'segments', source: 'seed 002' }),
     reference: 'each source against the all-source rate (seed 002)',
     action: 'Dig into the lead source with the lowest MQL→SQL rate: fix its targeting or its hand-off to sales.',
@@ -224,28 +234,32 @@ export const METRICS: readonly MetricDefinition[] = [
   define({
     id: 'win_rate', label: 'Win rate', definition: 'Deals won divided by deals closed (won + lost).',
     formula: 'won(P) / (won(P) + lost(P))',
-    unit: 'rate', better: 'up', section: 'conversion', inputs: ['opportunities'], reference: '—',
+    unit: 'rate', better: 'up', section: 'conversion', inputs: ['opportunities'], breakdownBy: ['source', 'owner', 'region', 'product', 'segment'],
+    reference: '—',
     action: 'Review lost deals with sales: the reasons point at targeting, pricing or the sales process.',
     compute: (m) => ratio(m.won, m.won + m.lost, `no deals closed in ${m.period.id}`),
   }),
   define({
     id: 'revenue', label: 'Revenue won', definition: 'Total amount of deals won in the period, also per source.',
     formula: 'Σ amount of won(P), also per source',
-    unit: 'money', better: 'up', section: 'revenue', inputs: ['opportunities'], segmentBy: 'source', reference: 'own history',
+    unit: 'money', better: 'up', section: 'revenue', inputs: ['opportunities'], segmentBy: 'source', breakdownBy: ALL_DIMENSIONS,
+    reference: 'own history',
     action: 'Look at which sources brought less won revenue and at deals that slipped to later periods.',
     compute: (m) => ({ value: money(m.revenueMinor.total), segments: segmentMoney(m.revenueMinor) }),
   }),
   define({
     id: 'avg_deal_size', label: 'Average deal size', definition: 'Revenue won divided by deals won.',
     formula: 'Σ amount of won(P) / count won(P)',
-    unit: 'money', better: 'up', section: 'revenue', inputs: ['opportunities'], reference: 'own history (seed 002)',
+    unit: 'money', better: 'up', section: 'revenue', inputs: ['opportunities'], breakdownBy: ['owner', 'region', 'product', 'segment'],
+    reference: 'own history (seed 002)',
     action: 'Target higher-value accounts and review discounting.',
     compute: (m) => moneyPer(m.revenueMinor.total, m.won, `no deals won in ${m.period.id}`),
   }),
   define({
     id: 'pipeline_created', label: 'Pipeline created', definition: 'Total amount of opportunities created in the period.',
     formula: 'Σ amount of opps_created(P), also per source',
-    unit: 'money', better: 'up', section: 'revenue', inputs: ['opportunities'], segmentBy: 'source', reference: 'own history',
+    unit: 'money', better: 'up', section: 'revenue', inputs: ['opportunities'], segmentBy: 'source', breakdownBy: ALL_DIMENSIONS,
+    reference: 'own history',
     action: 'Check SQL volume and the SQL → opportunity hand-off.',
     compute: (m) => ({ value: money(m.pipelineMinor.total), segments: segmentMoney(m.pipelineMinor) }),
   }),

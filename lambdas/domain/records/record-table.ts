@@ -67,9 +67,13 @@ export class ColumnStore<S extends Record<string, Kind>> {
   }
 }
 
-const LEAD_COLS = { created: 'i32', mql: 'i32', sql: 'i32', customer: 'i32', source: 'i32', status: 'u8', upload: 'i32' } as const;
-const OPP_COLS = { created: 'i32', closed: 'i32', status: 'u8', amount: 'f64', source: 'i32', marketing: 'u8', upload: 'i32' } as const;
-const SPEND_COLS = { day: 'i32', month: 'u8', amount: 'f64', channel: 'i32', sales: 'u8', upload: 'i32' } as const;
+// The breakdown dimensions (metrics/dimensions.ts) are segment ids like `source`: campaign, owner, region, product, segment.
+const LEAD_COLS = { created: 'i32', mql: 'i32', sql: 'i32', customer: 'i32', source: 'i32', campaign: 'i32', status: 'u8', upload: 'i32' } as const;
+const OPP_COLS = {
+  created: 'i32', closed: 'i32', status: 'u8', amount: 'f64', source: 'i32', campaign: 'i32', owner: 'i32', region: 'i32', product: 'i32',
+  segment: 'i32', marketing: 'u8', upload: 'i32',
+} as const;
+const SPEND_COLS = { day: 'i32', month: 'u8', amount: 'f64', channel: 'i32', campaign: 'i32', sales: 'u8', upload: 'i32' } as const;
 const CUSTOMER_COLS = { started: 'i32', churned: 'i32', mrr: 'f64', upload: 'i32' } as const;
 const TRAFFIC_COLS = { day: 'i32', sessions: 'f64', bouncedMicro: 'f64', upload: 'i32' } as const;
 
@@ -86,8 +90,10 @@ export class RecordTable {
   readonly web_traffic = new ColumnStore(TRAFFIC_COLS, 256);
   /** Upload ids by index, in the order they were first seen (the order uploads apply in). */
   readonly uploadIds: string[] = [];
-  /** Segment names (see `segmentKey`) by index. */
+  /** Segment names (see `segmentKey`) by index: sources, channels and the values of every breakdown dimension. */
   readonly segments: string[] = [];
+  /** Each segment as first written (trimmed), by index: how the scorecard shows it ("Zoë Schäfer", not "zoë schäfer"). */
+  readonly segmentLabels: string[] = [];
   private readonly uploadIndex = new Map<string, number>();
   private readonly segmentIndex = new Map<string, number>();
   private readonly rawSegment = new Map<string, number>();
@@ -128,6 +134,8 @@ export class RecordTable {
       if (id === undefined) {
         id = this.segments.length;
         this.segments.push(key);
+        // A copy, not a slice of the record's text (which would keep the whole parsed line alive).
+        this.segmentLabels.push(key === 'unknown' && raw.trim() === '' ? key : Buffer.from(raw.trim(), 'utf8').toString('utf8'));
         this.segmentIndex.set(key, id);
       }
       this.rawSegment.set(raw, id);
@@ -162,6 +170,7 @@ export class RecordTable {
         c.sql[r] = this.day(l.sql_at);
         c.customer[r] = this.day(l.customer_at);
         c.source[r] = this.segmentId(l.source);
+        c.campaign[r] = this.segmentId(l.campaign);
         c.status[r] = l.sql_status ? SQL_STATUS[l.sql_status] : SQL_STATUS.none;
         c.upload[r] = upload;
         return;
@@ -177,6 +186,11 @@ export class RecordTable {
         c.status[r] = OPP_STATUS[o.status];
         c.amount[r] = o.amount_minor;
         c.source[r] = this.segmentId(o.source);
+        c.campaign[r] = this.segmentId(o.campaign);
+        c.owner[r] = this.segmentId(o.owner);
+        c.region[r] = this.segmentId(o.region);
+        c.product[r] = this.segmentId(o.product);
+        c.segment[r] = this.segmentId(o.segment);
         c.marketing[r] = o.marketing_sourced ? 1 : 0;
         c.upload[r] = upload;
         return;
@@ -190,6 +204,7 @@ export class RecordTable {
         c.month[r] = sp.date.length === 7 ? 1 : 0;
         c.amount[r] = sp.amount_minor;
         c.channel[r] = this.segmentId(sp.channel);
+        c.campaign[r] = this.segmentId(sp.campaign);
         c.sales[r] = sp.category === 'sales' ? 1 : 0;
         c.upload[r] = upload;
         return;
