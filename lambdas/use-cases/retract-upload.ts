@@ -42,8 +42,10 @@ export type RetractOutcome =
 
 /** The removal an S3 event describes. */
 export function removalOf(ref: ObjectRef, dataset: DatasetName, event: RemovalEvent, recordedAt: string): UploadRemoval {
-  // A delete marker's own version id names the marker, not an upload: the whole key is gone.
-  const version = event.eventName !== 'ObjectRemoved:DeleteMarkerCreated' && ref.versionId ? ref.versionId : undefined;
+  // A delete marker's own version id names the marker, not an upload: the whole key is gone. "null" is the version
+  // of an object written while versioning was off or suspended: that delete removed the object itself.
+  const named = ref.versionId && ref.versionId !== 'null' ? ref.versionId : undefined;
+  const version = event.eventName !== 'ObjectRemoved:DeleteMarkerCreated' ? named : undefined;
   return {
     dataset, key: ref.key, scope: version ? 'version' : 'key', ...(version ? { versionId: version } : {}),
     ...(event.sequencer ? { sequencer: event.sequencer } : {}), ...(event.eventTime ? { eventTime: event.eventTime } : {}),

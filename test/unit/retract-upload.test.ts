@@ -140,6 +140,13 @@ describe('retractUpload', () => {
     expect(await w.leads()).toBeNull(); // no lead counts: missing data, never 0
   });
 
+  it('reads the version "null" (versioning suspended) as the object itself', async () => {
+    const w = world({ versioned: false });
+    await w.upload('incoming/leads/a.csv', csv('L1'));
+    const { ref, event } = w.remove('incoming/leads/a.csv', { versionId: 'null' });
+    expect(await retractUpload(ref, event, w.deps, 'leads')).toMatchObject({ outcome: 'retracted', records: 1 });
+  });
+
   it('leaves rejected uploads, other keys and other datasets alone, and ignores keys it does not handle', async () => {
     const w = world();
     await w.upload('incoming/leads/a.csv', csv('L1'));
