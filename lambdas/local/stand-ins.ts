@@ -118,11 +118,13 @@ export async function startStandIns(opts: { bucket?: string; table?: string } = 
   // never reaches the store.
   (s3 as unknown as KoaApp).middleware.unshift(async (ctx, next) => {
     const copySource = ctx.get('x-amz-copy-source');
-    const why = unsafeObjectPath(ctx.path) ?? (copySource ? unsafeObjectPath(copySource.split('?')[0]!) : undefined);
+    const [path, why] = [ctx.path, copySource.split('?')[0]!]
+      .map((p): [string, string | undefined] => [p, p ? unsafeObjectPath(p) : undefined])
+      .find(([, reason]) => reason) ?? ['', undefined];
     if (!why) return next();
     ctx.status = 400;
     ctx.type = 'application/xml';
-    const message = `The local S3 stand-in refuses the object key in ${JSON.stringify(copySource && !unsafeObjectPath(ctx.path) ? copySource : ctx.path)}: ${why} (it stores keys as file paths)`;
+    const message = `The local S3 stand-in refuses the object key in ${JSON.stringify(path)}: ${why} (it stores keys as file paths)`;
     ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>${escapeXml(message)}</Message></Error>`;
   });
   const s3Address = await s3.run();
