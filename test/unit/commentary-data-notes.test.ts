@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dataNote, dataNoteWithUploads } from '../../lambdas/domain/commentary/rules/data-note.ts';
-import { rejectedUploads, uploads } from '../../lambdas/domain/commentary/rules/uploads.ts';
+import { rejectedUploads, unreadableUploads, uploads } from '../../lambdas/domain/commentary/rules/uploads.ts';
 import { missingData, missingDatasets } from '../../lambdas/domain/commentary/rules/missing-data.ts';
 import { contextFor, factsOf, summaryFor } from '../helpers/sample-view.ts';
 
@@ -65,6 +65,15 @@ describe('rules uploads and rejected-uploads', () => {
       '7 uploads were rejected and are not counted: bad-2.csv (leads, 2 errors), bad-3.csv (leads, 3 errors), bad-4.csv (leads, 4 errors), bad-5.csv (leads, 5 errors), bad-6.csv (leads, 6 errors) and 2 more.',
     );
     expect(rejectedUploads(contextFor({}, {}, { summary: summaryFor() }))).toEqual([]);
+  });
+
+  it('says which accepted uploads could not be read and are left out (rule unreadable-uploads)', () => {
+    const unreadableUploadsOf = [{ dataset: 'leads' as const, uploadId: 'u1', key: 'incoming/leads/oct.csv', recordsKey: 'accepted/leads/u1.jsonl.gz', reason: 'missing' }];
+    expect(unreadableUploads(contextFor({}, {}, { summary: summaryFor({ unreadableUploads: unreadableUploadsOf }) }))).toEqual([{
+      rule: 'unreadable-uploads', tone: 'bad',
+      text: '1 accepted upload could not be read and is left out of these numbers (stored records missing): oct.csv (leads). Upload it again to count it.',
+    }]);
+    expect(unreadableUploads(contextFor({}, {}, { summary: summaryFor() }))).toEqual([]);
   });
 });
 

@@ -7,10 +7,11 @@ import { benchmark } from './rules/benchmark.ts';
 import { cappedLifespan, kpiNote } from './rules/capped-lifespan.ts';
 import { dataNote, dataNoteWithUploads } from './rules/data-note.ts';
 import { leadSources } from './rules/lead-sources.ts';
+import { breakdowns } from './rules/breakdowns.ts';
 import { missingData } from './rules/missing-data.ts';
 import { movement } from './rules/movement.ts';
 import { streak } from './rules/streak.ts';
-import { rejectedUploads, uploads } from './rules/uploads.ts';
+import { rejectedUploads, unreadableUploads, uploads } from './rules/uploads.ts';
 import type { CommentaryContext, KpiFacts, RuleId, Sentence } from './types.ts';
 
 export type { CommentaryContext, KpiFacts, RuleId, Sentence, Tone, Trend } from './types.ts';
@@ -26,17 +27,22 @@ export const RULES: readonly { readonly id: RuleId; readonly says: string }[] = 
   { id: 'streak', says: 'a KPI that moved the wrong way three periods running, from what to what' },
   { id: 'benchmark', says: 'where the KPI stands against its benchmark or leadership target, with the numbers behind it' },
   { id: 'lead-sources', says: 'the best and worst lead source by MQL → SQL against the all-source rate' },
+  {
+    id: 'breakdowns',
+    says: 'per rep, region, product, segment, source or campaign, the best and worst value that stand out from the all-values figure with enough volume (pooled periods, a 95% interval, a minimum count), with the seed\'s advice: which reps close, which open; double down on the cheapest campaign',
+  },
   { id: 'capped-lifespan', says: 'that CLV (and LTV : CAC) used the lifespan cap because nobody churned' },
   { id: 'kpi-note', says: 'any other remark the KPI step stored with a value' },
   { id: 'action', says: 'the action the sources recommend, for a KPI off its benchmark or moving the wrong way three periods running' },
   { id: 'uploads', says: 'per dataset, how many uploads the numbers came from and the latest' },
   { id: 'rejected-uploads', says: 'uploads that were rejected and are not counted' },
+  { id: 'unreadable-uploads', says: 'accepted uploads whose stored records could not be read, so the numbers leave them out' },
 ];
 
 type KpiRule = (f: KpiFacts, ctx: CommentaryContext) => Sentence[];
 
 /** The rules that write under a KPI, in reading order: what happened, against what, why, then what to do. */
-const KPI_RULES: readonly KpiRule[] = [dataNote, movement, streak, benchmark, leadSources, cappedLifespan, kpiNote, action];
+const KPI_RULES: readonly KpiRule[] = [dataNote, movement, streak, benchmark, leadSources, breakdowns, cappedLifespan, kpiNote, action];
 
 /** The sentences under one KPI. */
 export const kpiCommentary = (f: KpiFacts, ctx: CommentaryContext): Sentence[] => KPI_RULES.flatMap((rule) => rule(f, ctx));
@@ -48,5 +54,6 @@ export const banner = (ctx: CommentaryContext): Sentence | undefined => missingD
 export const dataNotes = (ctx: CommentaryContext, kpis: readonly KpiFacts[] = ctx.kpis): Sentence[] => [
   ...uploads(ctx),
   ...rejectedUploads(ctx),
+  ...unreadableUploads(ctx),
   ...kpis.flatMap((f) => dataNoteWithUploads(f, ctx)),
 ];

@@ -20,11 +20,15 @@ export type RuleId =
   | 'benchmark'
   | 'action'
   | 'lead-sources'
+  | 'breakdowns'
+  | 'churn-base'
+  | 'attribution'
   | 'capped-lifespan'
   | 'kpi-note'
   | 'data-note'
   | 'uploads'
   | 'rejected-uploads'
+  | 'unreadable-uploads'
   | 'missing-data'
   | 'headline';
 
@@ -85,6 +89,8 @@ export interface KpiFacts {
   readonly yearAgo: number | null;
   /** The window oldest first, ending with this period: the 12 periods before it and the period itself. */
   readonly window: readonly SeriesPoint[];
+  /** The stored KPI of each period of `window` (breakdowns included), where there is one. */
+  readonly storedWindow: readonly (StoredKpi | undefined)[];
   readonly trend: Trend;
   readonly tone: Tone;
   /** The change as shown: relative (0.087) for counts, money, days and ratios; the difference for rates. */

@@ -1,6 +1,6 @@
 /**
- * Rules `uploads` and `rejected-uploads`: which uploads the numbers came from (per dataset, how many and the
- * latest), and which uploads were rejected and are not counted.
+ * Rules `uploads`, `rejected-uploads` and `unreadable-uploads`: which uploads the numbers came from (per dataset,
+ * how many and the latest), which were rejected and are not counted, and which accepted ones could not be read.
  */
 import { DATASET_NAMES } from '../../layout.ts';
 import { formatCount } from '../../scorecard/format.ts';
@@ -34,4 +34,19 @@ export function rejectedUploads(ctx: CommentaryContext): Sentence[] {
   const n = rejected.length;
   const text = `${n} upload${n === 1 ? ' was' : 's were'} rejected and ${n === 1 ? 'is' : 'are'} not counted: ${list(more > 0 ? [...named, `${more} more`] : named)}.`;
   return [{ rule: 'rejected-uploads', text, tone: 'bad' }];
+}
+
+/**
+ * Accepted uploads whose stored records were missing when the KPIs were computed (deleted by hand): the numbers
+ * leave them out, which the reader must know; uploading the file again restores them.
+ */
+export function unreadableUploads(ctx: CommentaryContext): Sentence[] {
+  const unreadable = ctx.summary?.unreadableUploads ?? [];
+  if (unreadable.length === 0) return [];
+  const named = unreadable.slice(0, LISTED).map((u) => `${fileName(u.key)} (${DATASET_WORDS[u.dataset] ?? u.dataset})`);
+  const more = unreadable.length - named.length;
+  const n = unreadable.length;
+  const text = `${n} accepted upload${n === 1 ? '' : 's'} could not be read and ${n === 1 ? 'is' : 'are'} left out of these numbers ` +
+    `(stored records missing): ${list(more > 0 ? [...named, `${more} more`] : named)}. Upload ${n === 1 ? 'it' : 'them'} again to count ${n === 1 ? 'it' : 'them'}.`;
+  return [{ rule: 'unreadable-uploads', text, tone: 'bad' }];
 }
