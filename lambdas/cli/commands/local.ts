@@ -16,8 +16,12 @@ export async function run(args: string[], io: Io): Promise<number> {
     ...(io.isTTY ? { onUpload: (u: { done: number; total: number }) => io.err(`\r  validated ${u.done}/${u.total} uploads${u.done === u.total ? '\n' : ''}`) } : {}),
   });
   const rejected = result.uploads.filter((u) => u.outcome === 'rejected');
-  io.out(`\n${result.uploads.length} uploads validated (${rejected.length} rejected); scorecard for ${result.period}.`);
+  // A file outside every dataset folder is not validated: ops are told where it should go.
+  const misplaced = result.uploads.filter((u) => u.outcome === 'misplaced');
+  const validated = result.uploads.length - misplaced.length;
+  io.out(`\n${validated} uploads validated (${rejected.length} rejected)${misplaced.length ? `, ${misplaced.length} in no dataset folder` : ''}; scorecard for ${result.period}.`);
   for (const r of rejected) io.out(`  rejected: ${r.key}${r.reportKey ? ` (report: ${r.reportKey} in the bucket)` : ''}`);
+  for (const m of misplaced) io.out(`  not in a dataset folder (ops were told where it goes): ${m.key}`);
   if (result.emails.length === 0) {
     io.err('no email went out');
     return 1;
