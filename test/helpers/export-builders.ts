@@ -87,8 +87,15 @@ export const UPLOADED_AT = '2026-11-02T09:00:00Z';
 export async function validate<N extends DatasetName>(
   dataset: N,
   content: Content,
-  opts: { settings?: Partial<Settings>; uploadedAt?: string; source?: string; chunkSize?: number } = {},
+  opts: {
+    settings?: Partial<Settings>; uploadedAt?: string; source?: string; chunkSize?: number;
+    /** A mapping file that applies: its JSON (an object is written out), and where it is. */
+    mapping?: { source?: string; text: string } | Record<string, unknown>; draft?: boolean;
+  } = {},
 ): Promise<ValidateResult<N>> {
+  const mapping = opts.mapping === undefined ? undefined
+    : typeof opts.mapping.text === 'string' ? { source: (opts.mapping.source as string | undefined) ?? `incoming/${dataset}/mapping.json`, text: opts.mapping.text }
+      : { source: `incoming/${dataset}/mapping.json`, text: JSON.stringify(opts.mapping) };
   const sink = memorySink<DatasetRecords[N]>();
   const report = await validateExport(
     openBytes(content, opts.chunkSize !== undefined ? { chunkSize: opts.chunkSize } : {}),
@@ -97,6 +104,8 @@ export async function validate<N extends DatasetName>(
       settings: settingsWith(opts.settings),
       source: opts.source ?? `incoming/${dataset}/test.csv`,
       uploadedAt: opts.uploadedAt ?? UPLOADED_AT,
+      ...(mapping ? { mapping } : {}),
+      ...(opts.draft ? { draft: true } : {}),
     },
     sink,
   );

@@ -10,6 +10,7 @@ import type {
   WebTrafficRecord,
 } from './records.ts';
 import { localDayNumber, periodContaining } from '../periods/period.ts';
+import { customerStatus, monthlyRevenue } from './subscriptions.ts';
 
 export type CellType =
   | 'text'
@@ -151,9 +152,7 @@ function notBefore(issues: RowIssue[], name: string, v: string | undefined, than
 const error = (code: RowIssue['code'], column: string, message: string): RowIssue =>
   ({ code, column, message, severity: 'error' });
 
-/** What the docs say of a column the scorecard breaks KPIs down by. */
-const BREAKDOWN_NOTE = 'KPIs are broken down by it (docs/metrics.md); blank = `unknown`';
-
+const BREAKDOWN_NOTE = 'KPIs are broken down by it (docs/metrics.md); blank = `unknown`'; // a breakdown dimension's docs
 const leads: DatasetSpec<'leads'> = {
   name: 'leads',
   rowIs: 'a lead / contact and the dates it reached each funnel stage',
@@ -178,7 +177,8 @@ const leads: DatasetSpec<'leads'> = {
     col('mql_at', 'datetime', false, ['Became a Marketing Qualified Lead Date', 'MQL Date']),
     col('sql_at', 'datetime', false, ['Became a Sales Qualified Lead Date', 'SQL Date']),
     col('sql_status', 'sql-status', false, ['SQL Status', 'Sales Acceptance']),
-    col('customer_at', 'datetime', false, ['Became a Customer Date', 'Converted Date']),
+    // Never Salesforce's `Converted Date`: converting a lead makes a contact, not a customer.
+    col('customer_at', 'datetime', false, ['Became a Customer Date']),
     col('owner', 'text', false, ['Contact owner', 'Lead Owner', 'Owner']),
     col('region', 'text', false, ['Region', 'Country/Region']),
     col('marketing_sourced', 'boolean', false, ['Marketing Sourced']),
@@ -214,8 +214,7 @@ const leads: DatasetSpec<'leads'> = {
       sql_at: sql,
       sql_status: status,
       customer_at: customer,
-      owner: str(c.owner),
-      region: str(c.region),
+      owner: str(c.owner), region: str(c.region),
       marketing_sourced: bool(c.marketing_sourced) ?? !isSalesSourced(source, settings),
     };
     return record;
@@ -255,7 +254,7 @@ const opportunities: DatasetSpec<'opportunities'> = {
     col('status', 'text', true, ['Deal Stage', 'Stage', 'Status'], false, ['closed_flag', 'won_flag']),
     col('closed_at', 'date', false, ['Close Date', 'Closed Date']),
     col('amount', 'money', true, ['Amount', 'Amount in company currency', 'Total Amount']),
-    col('source', 'text', false, ['Lead Source', 'Original Source Type', 'Original Source', 'Source']),
+    col('source', 'text', false, ['Lead Source', 'Original Traffic Source', 'Original Source Type', 'Original Source', 'Deal Source', 'Source']),
     col('lead_id', 'text', false, ['Lead ID', 'Associated Contact IDs']),
     col('campaign', 'text', false, ['Primary Campaign Source', 'Campaign']),
     col('owner', 'text', false, ['Opportunity Owner', 'Deal owner', 'Owner']),
@@ -265,6 +264,7 @@ const opportunities: DatasetSpec<'opportunities'> = {
     col('marketing_sourced', 'boolean', false, ['Marketing Sourced']),
     col('closed_flag', 'boolean', false, ['Closed'], true),
     col('won_flag', 'boolean', false, ['Won'], true),
+    col('currency', 'currency', false, ['Currency', 'Currency code', 'Deal Currency', 'Opportunity Currency'], true),
   ],
   keyColumns: ['opportunity_id'],
   idColumn: 'opportunity_id',
@@ -293,11 +293,7 @@ const opportunities: DatasetSpec<'opportunities'> = {
       amount_minor: amount,
       source,
       lead_id: str(c.lead_id),
-      campaign: str(c.campaign),
-      owner: str(c.owner),
-      region: str(c.region),
-      product: str(c.product),
-      segment: str(c.segment),
+      campaign: str(c.campaign), owner: str(c.owner), region: str(c.region), product: str(c.product), segment: str(c.segment),
       marketing_sourced: bool(c.marketing_sourced) ?? (source ? !isSalesSourced(source, settings) : false),
     };
     return record;
@@ -378,13 +374,27 @@ const spend: DatasetSpec<'spend'> = {
 const customers: DatasetSpec<'customers'> = {
   name: 'customers',
   rowIs: 'a paying customer account',
-  rules: ['`churned_at` is not before `started_at`.'],
+  rules: [
+    '`churned_at` is not before `started_at`.',
+    'A `status` of churned (canceled, cancelled, ended, inactive…) needs a churn date: `churned_at`, else `cancelled_at`; ' +
+      'active (active, past_due, unpaid…) or blank leaves `churned_at` as the file gives it.',
+    'With a `billing_interval` (month, year, week, day, quarter), `mrr` is the amount per interval × `quantity`, made ' +
+      'monthly: a yearly plan\'s amount ÷ 12 (÷ `interval_count` too). Without `mrr`, `arr` ÷ 12 is the MRR.',
+  ],
   columns: [
     col('customer_id', 'text', true, ['Record ID', 'Account ID', 'Customer ID', 'Company ID']),
     col('started_at', 'date', true, ['Became a Customer Date', 'Customer Since', 'Start Date']),
     col('churned_at', 'date', false, ['Churn Date', 'Churned At', 'Cancellation Date']),
     col('mrr', 'money', false, ['MRR', 'Monthly Revenue']),
     col('marketing_sourced', 'boolean', false, ['Marketing Sourced']),
+    // Billing exports (Stripe): a status, when a subscription was cancelled, and its amount per interval (`mrr`).
+    col('status', 'text', false, ['Status', 'Subscription Status', 'Customer Status'], true),
+    col('cancelled_at', 'date', false, ['Canceled At', 'Cancelled At'], true),
+    col('billing_interval', 'text', false, ['Billing Interval', 'Interval', 'Billing Period', 'Plan Interval'], true),
+    col('interval_count', 'integer', false, ['Interval Count', 'Plan Interval Count'], true),
+    col('quantity', 'integer', false, ['Quantity', 'Seats'], true),
+    col('arr', 'money', false, ['ARR', 'Annual Recurring Revenue'], true),
+    col('currency', 'currency', false, ['Currency', 'Currency code'], true),
   ],
   keyColumns: ['customer_id'],
   idColumn: 'customer_id',
@@ -394,10 +404,16 @@ const customers: DatasetSpec<'customers'> = {
     const id = str(c.customer_id);
     const started = str(c.started_at);
     if (!id || !started) return undefined;
-    const churned = str(c.churned_at);
+    const status = customerStatus(str(c.status));
+    if (status.problem) issues.push(error('constraint-error', 'status', status.problem));
+    // A cancelled subscription runs to the end of its paid period: it churns when it ends (subscriptions.ts).
+    const churned = str(c.churned_at) ?? (status.churned ? str(c.cancelled_at) : undefined);
+    if (status.churned && !churned) issues.push(error('missing-value', 'churned_at', `status "${str(c.status)}" says churned but the row has no churn date`));
     if (churned && before(churned, started, ctx)) issues.push(error('date-order', 'churned_at', `churned_at is before started_at (${started})`));
+    const mrr = monthlyRevenue({ mrr: num(c.mrr), arr: num(c.arr), interval: str(c.billing_interval), count: num(c.interval_count), quantity: num(c.quantity) });
+    if (mrr.problem) issues.push(error('constraint-error', 'billing_interval', mrr.problem));
     const record: CustomerRecord = { // one shape for all (see leads)
-      customer_id: id, started_at: started, churned_at: churned, mrr_minor: num(c.mrr), marketing_sourced: bool(c.marketing_sourced),
+      customer_id: id, started_at: started, churned_at: churned, mrr_minor: mrr.minor, marketing_sourced: bool(c.marketing_sourced),
     };
     return record;
   },

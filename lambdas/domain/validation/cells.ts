@@ -5,6 +5,7 @@
 import type { Settings } from '../settings.ts';
 import type { ColumnSpec, DatasetSpec } from '../datasets/registry.ts';
 import type { HeaderMapping } from './header.ts';
+import type { ValueMap } from './reading.ts';
 import type { ErrorCode } from './report.ts';
 import { toLocalDate } from '../periods/period.ts';
 import {
@@ -42,12 +43,16 @@ export interface ColumnPlan {
    * Unicode normalisation (`normalizeText`). Other text (sources, channels) is only trimmed.
    */
   readonly isKey: boolean;
+  /** The file's words for the column's values (a profile's or mapping's vocabulary), read before the value. */
+  readonly values?: ValueMap;
 }
 
 const DATE_TYPES: ReadonlySet<ColumnSpec['type']> = new Set(['datetime', 'date', 'day-or-month']);
 
 /** The plans of the columns a header maps, in the registry's column order. */
-export function planColumns(spec: DatasetSpec, mapping: HeaderMapping, settings: Settings, decimalComma: boolean): ColumnPlan[] {
+export function planColumns(
+  spec: DatasetSpec, mapping: HeaderMapping, settings: Settings, decimalComma: boolean, values?: Readonly<Record<string, ValueMap>>,
+): ColumnPlan[] {
   const plans: ColumnPlan[] = [];
   spec.columns.forEach((column, i) => {
     const index = mapping.index[column.name];
@@ -56,6 +61,7 @@ export function planColumns(spec: DatasetSpec, mapping: HeaderMapping, settings:
       name: column.name, index, column: i, type: column.type, dateOrder: settings.dateOrder, timezone: settings.timezone, currency: settings.currency, decimalComma,
       blank: blankRule(spec, column), isDate: DATE_TYPES.has(column.type), isText: column.type === 'text',
       isKey: column.name === spec.idColumn || column.name === 'lead_id' || spec.uniqueKey.includes(column.name),
+      ...(values?.[column.name] ? { values: values[column.name] } : {}),
     });
   });
   return plans;
@@ -77,6 +83,14 @@ const SQL_STATUS: ReadonlyMap<string, string> = new Map([
   ['pending', 'pending'],
 ]);
 
+/** An amount with a decimal comma (`59,78`, `1.234,50`): read only where a profile or mapping says the file writes them. */
+const DECIMAL_COMMA = /^[^\d,]*(\d{1,3}(\.\d{3})+|\d+),\d{1,2}[^\d,]*$/;
+const DECIMAL_COMMA_PROBLEM: CellProblem = {
+  code: 'type-error',
+  problem: 'is not an amount here: the file is not known to write decimal commas. If "," is its decimal separator, say so in ' +
+    'mapping.json: "decimalSeparator": ","',
+};
+
 /** Reads a cell of a mapped column (trimmed, not blank) as the column's type. */
 export function parseCell(plan: ColumnPlan, raw: string): CellValue | CellProblem {
   switch (plan.type) {
@@ -93,7 +107,7 @@ export function parseCell(plan: ColumnPlan, raw: string): CellValue | CellProble
       const fast = fastMoneyMinor(raw);
       if (fast >= 0) return fast;
       const r = parseMoney(raw, { decimalComma: plan.decimalComma });
-      if (!r.ok) return r;
+      if (!r.ok) return plan.decimalComma || !DECIMAL_COMMA.test(raw) ? r : DECIMAL_COMMA_PROBLEM;
       const mismatch = currencyMismatch(r.value, plan.currency);
       return mismatch ? { code: 'currency-mismatch', problem: mismatch } : r.value.minor;
     }

@@ -3,7 +3,8 @@
  * and which header each canonical column is read from.
  */
 import type { DatasetSpec } from '../datasets/registry.ts';
-import { normalizeHeader } from '../datasets/registry.ts';
+import { PAREN_SUFFIX, compilePattern, headerForms, type HeaderForms } from '../profiles/patterns.ts';
+import type { HeaderPattern } from '../profiles/types.ts';
 
 export const DELIMITERS = [',', ';', '\t'] as const;
 export type Delimiter = (typeof DELIMITERS)[number];
@@ -27,16 +28,25 @@ export function splitLine(line: string, delimiter: string): string[] {
   return cells.map((c) => c.trim());
 }
 
-/** A header's trailing parenthesised part: a currency (`Amount spent (EUR)`) or a qualifier (GA4's `(Default Channel Group)`). */
-const PAREN_SUFFIX = /^(.*?)\s*\(([^()]*)\)\s*$/;
+/** A parenthesised part that names a currency: a code (`Amount spent (EUR)`) or a sign (`Betrag (€)`). */
 const CURRENCY_CODE = /^[A-Za-z]{3}$/;
+const CURRENCY_SIGN = /^[$€£¥₹₩]$/;
+
+/**
+ * The headers each canonical column is read from, in priority order (the first a file has wins): a profile's
+ * and a mapping's, instead of the registry's `[name, ...aliases]`. A column left out keeps the registry's.
+ */
+export type ColumnHeaders = Readonly<Record<string, readonly HeaderPattern[]>>;
 
 export interface HeaderMapping {
   /** Canonical column → index in the row. */
   readonly index: Readonly<Record<string, number>>;
   /** Canonical column → the header text it was read from. */
   readonly headers: Readonly<Record<string, string>>;
-  /** Canonical money column → currency named in its header, e.g. `Amount spent (EUR)`. */
+  /**
+   * Canonical money column → the currency its header names: a code (`Amount spent (EUR)` → `EUR`) or a sign
+   * (`Betrag (€)` → `€`).
+   */
   readonly headerCurrency: Readonly<Record<string, string>>;
   readonly missing: readonly string[];
   /** Columns matched by two headers that are the same after normalising. */
@@ -46,12 +56,12 @@ export interface HeaderMapping {
 interface HeaderHit { readonly i: number; readonly header: string; readonly currency?: string }
 
 /**
- * Maps a header row to the dataset's columns: the first alias (in the registry's order) that the file has wins.
- * A header also matches without a trailing parenthesised part (GA4's `Session primary channel group (Default
- * Channel Group)`, Meta's `Amount spent (USD)`, which also names the column's currency); a header that matches
- * as written beats one that matches only without its suffix.
+ * Maps a header row to the dataset's columns: the first header pattern (in `headers`' order, else the registry's)
+ * that the file has wins. A header also matches without a trailing parenthesised part (GA4's `Session primary
+ * channel group (Default Channel Group)`, Meta's `Amount spent (USD)`, which also names the column's currency); a
+ * header that matches as written beats one that matches only without its suffix.
  */
-export function mapHeader(cells: readonly string[], spec: DatasetSpec): HeaderMapping {
+export function mapHeader(cells: readonly string[], spec: DatasetSpec, headers?: ColumnHeaders): HeaderMapping {
   const exact = new Map<string, HeaderHit[]>();
   const stripped = new Map<string, HeaderHit[]>();
   const add = (m: Map<string, HeaderHit[]>, key: string, hit: HeaderHit): void => {
@@ -60,61 +70,92 @@ export function mapHeader(cells: readonly string[], spec: DatasetSpec): HeaderMa
     if (list) list.push(hit);
     else m.set(key, [hit]);
   };
+  const all: { hit: HeaderHit; forms: HeaderForms; strippedHit: HeaderHit }[] = [];
   cells.forEach((raw, i) => {
-    add(exact, normalizeHeader(raw), { i, header: raw });
+    const forms = headerForms(raw);
     const paren = PAREN_SUFFIX.exec(raw);
-    if (paren) {
-      const inner = (paren[2] ?? '').trim();
-      add(stripped, normalizeHeader(paren[1] ?? ''), { i, header: raw, ...(CURRENCY_CODE.test(inner) ? { currency: inner.toUpperCase() } : {}) });
-    }
+    const inner = (paren?.[2] ?? '').trim();
+    const currency = CURRENCY_CODE.test(inner) ? inner.toUpperCase() : CURRENCY_SIGN.test(inner) ? inner : undefined;
+    // The header names its currency however it matched (`Amount spent (EUR)` as written, or as `Amount spent`).
+    const hit = { i, header: raw, ...(currency ? { currency } : {}) };
+    add(exact, forms.full, hit);
+    const strippedHit = hit;
+    if (forms.bare !== undefined) add(stripped, forms.bare, strippedHit);
+    all.push({ hit, forms, strippedHit });
   });
+  /** The headers a pattern matches: as written, else without their parenthesised ending. */
+  const hitsOf = (pattern: HeaderPattern): readonly HeaderHit[] => {
+    const p = compilePattern(pattern);
+    if (p.exact !== undefined) {
+      const found = exact.get(p.exact) ?? [];
+      return found.length > 0 ? found : stripped.get(p.exact) ?? [];
+    }
+    const full = all.filter((h) => p.test(h.forms.full)).map((h) => h.hit);
+    return full.length > 0 ? full : all.filter((h) => h.forms.bare !== undefined && p.test(h.forms.bare)).map((h) => h.strippedHit);
+  };
   const index: Record<string, number> = {};
-  const headers: Record<string, string> = {};
+  const found: Record<string, string> = {};
   const headerCurrency: Record<string, string> = {};
   const missing: string[] = [];
   const duplicates: { column: string; headers: string[] }[] = [];
   const taken = new Set<number>();
   for (const column of spec.columns) {
-    const candidates = [column.name, ...column.aliases].map(normalizeHeader);
-    let found = false;
-    for (const key of candidates) {
-      let hits = (exact.get(key) ?? []).filter((h) => !taken.has(h.i));
-      if (hits.length === 0) hits = (stripped.get(key) ?? []).filter((h) => !taken.has(h.i));
+    const patterns = headers?.[column.name] ?? [column.name, ...column.aliases];
+    let matched = false;
+    for (const pattern of patterns) {
+      const hits = hitsOf(pattern).filter((h) => !taken.has(h.i));
       if (hits.length === 0) continue;
       const hit = hits[0]!;
-      if (hits.length > 1) duplicates.push({ column: column.name, headers: hits.map((h) => h.header) });
+      // Two headers that are one after normalising are a mistake; two that only fit one `*` pattern are not.
+      if (hits.length > 1 && !pattern.includes('*')) duplicates.push({ column: column.name, headers: hits.map((h) => h.header) });
       index[column.name] = hit.i;
-      headers[column.name] = hit.header;
+      found[column.name] = hit.header;
       if (hit.currency && column.type === 'money') headerCurrency[column.name] = hit.currency;
       taken.add(hit.i);
-      found = true;
+      matched = true;
       break;
     }
-    if (!found && column.required) missing.push(column.name);
+    if (!matched && column.required) missing.push(column.name);
   }
   // A required column that other columns can stand in for (Salesforce's Closed / Won for a stage) is not missing.
   const stillMissing = missing.filter((name) => {
     const unless = spec.columns.find((c) => c.name === name)?.requiredUnless;
     return !(unless && unless.length > 0 && unless.every((other) => index[other] !== undefined));
   });
-  return { index, headers, headerCurrency, missing: stillMissing, duplicates };
+  return { index, headers: found, headerCurrency, missing: stillMissing, duplicates };
 }
 
-export interface HeaderCandidate {
+/** How a file would be read from a candidate header line: the headers of a profile detected from it, a mapping. */
+export interface HeaderReading {
+  readonly headers?: ColumnHeaders;
+}
+
+/** Works out the reading of a candidate header line (once per line tried: see `reading.ts`). */
+export type HeaderReader<R extends HeaderReading> = (cells: readonly string[]) => R;
+
+export interface HeaderCandidate<R extends HeaderReading = HeaderReading> {
   /** 0-based index of the header line among the physical lines. */
   readonly lineIndex: number;
   readonly delimiter: Delimiter;
   readonly cells: readonly string[];
   readonly mapping: HeaderMapping;
+  /** How the file is read from this header on. */
+  readonly reading: R;
 }
+
+/** No profile, no mapping: the registry's headers (`R` is then `HeaderReading` itself). */
+const registryReading = <R extends HeaderReading>(): R => ({}) as R;
 
 /**
  * Picks the header: the first line (skipping blanks and `#` comments) where every required column is found
  * with some delimiter; failing that, the line and delimiter that match the most columns, so the error
- * can name what is missing and list what was found.
+ * can name what is missing and list what was found. `reader` says how each candidate line would be read (the
+ * registry's headers by default).
  */
-export function findHeader(lines: readonly string[], spec: DatasetSpec): HeaderCandidate | undefined {
-  let best: HeaderCandidate | undefined;
+export function findHeader<R extends HeaderReading = HeaderReading>(
+  lines: readonly string[], spec: DatasetSpec, reader: HeaderReader<R> = registryReading<R>,
+): HeaderCandidate<R> | undefined {
+  let best: HeaderCandidate<R> | undefined;
   let bestScore = 0;
   for (let lineIndex = 0; lineIndex < lines.length; lineIndex++) {
     const line = lines[lineIndex] ?? '';
@@ -122,12 +163,13 @@ export function findHeader(lines: readonly string[], spec: DatasetSpec): HeaderC
     for (const delimiter of DELIMITERS) {
       if (delimiter !== ',' && !line.includes(delimiter)) continue;
       const cells = splitLine(line, delimiter);
-      const mapping = mapHeader(cells, spec);
+      const reading = reader(cells);
+      const mapping = mapHeader(cells, spec, reading.headers);
       const matched = Object.keys(mapping.index).length;
-      if (matched > 0 && mapping.missing.length === 0) return { lineIndex, delimiter, cells, mapping };
+      if (matched > 0 && mapping.missing.length === 0) return { lineIndex, delimiter, cells, mapping, reading };
       const score = matched * 1000 + cells.length;
       if (matched > 0 && score > bestScore) {
-        best = { lineIndex, delimiter, cells, mapping };
+        best = { lineIndex, delimiter, cells, mapping, reading };
         bestScore = score;
       }
     }
@@ -139,29 +181,34 @@ export function findHeader(lines: readonly string[], spec: DatasetSpec): HeaderC
   const line = lines[lineIndex] ?? '';
   const delimiter = [...DELIMITERS].sort((a, b) => line.split(b).length - line.split(a).length)[0] ?? ',';
   const cells = splitLine(line, delimiter);
-  return { lineIndex, delimiter, cells, mapping: mapHeader(cells, spec) };
+  const reading = reader(cells);
+  return { lineIndex, delimiter, cells, mapping: mapHeader(cells, spec, reading.headers), reading };
 }
 
 /**
  * `findHeader` for rows that come already split into cells (a spreadsheet's first rows): the first row where
  * every required column is found, else the row matching the most columns. `lineIndex` is the row's index.
  */
-export function findHeaderInRows(rows: readonly (readonly string[])[], spec: DatasetSpec): Omit<HeaderCandidate, 'delimiter'> | undefined {
-  let best: Omit<HeaderCandidate, 'delimiter'> | undefined;
+export function findHeaderInRows<R extends HeaderReading = HeaderReading>(
+  rows: readonly (readonly string[])[], spec: DatasetSpec, reader: HeaderReader<R> = registryReading<R>,
+): Omit<HeaderCandidate<R>, 'delimiter'> | undefined {
+  let best: Omit<HeaderCandidate<R>, 'delimiter'> | undefined;
   let bestScore = 0;
   let firstNonBlank = -1;
   for (let lineIndex = 0; lineIndex < rows.length; lineIndex++) {
     const cells = (rows[lineIndex] ?? []).map((c) => c.trim());
     if (cells.every((c) => c === '') || (cells[0] ?? '').startsWith('#')) continue;
     if (firstNonBlank < 0) firstNonBlank = lineIndex;
-    const mapping = mapHeader(cells, spec);
+    const reading = reader(cells);
+    const mapping = mapHeader(cells, spec, reading.headers);
     const matched = Object.keys(mapping.index).length;
-    if (matched > 0 && mapping.missing.length === 0) return { lineIndex, cells, mapping };
+    if (matched > 0 && mapping.missing.length === 0) return { lineIndex, cells, mapping, reading };
     const score = matched * 1000 + cells.length;
-    if (matched > 0 && score > bestScore) { best = { lineIndex, cells, mapping }; bestScore = score; }
+    if (matched > 0 && score > bestScore) { best = { lineIndex, cells, mapping, reading }; bestScore = score; }
   }
   if (best) return best;
   if (firstNonBlank < 0) return undefined;
   const cells = (rows[firstNonBlank] ?? []).map((c) => c.trim());
-  return { lineIndex: firstNonBlank, cells, mapping: mapHeader(cells, spec) };
+  const reading = reader(cells);
+  return { lineIndex: firstNonBlank, cells, mapping: mapHeader(cells, spec, reading.headers), reading };
 }

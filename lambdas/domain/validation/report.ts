@@ -4,12 +4,13 @@ import type { DatasetName } from '../layout.ts';
 export const ERROR_CODES = [
   'empty-file', 'not-tabular', 'encoding-error', 'missing-column', 'duplicate-column', 'extra-cell',
   'missing-cell', 'missing-value', 'type-error', 'constraint-error', 'duplicate-id', 'date-order',
-  'future-date', 'currency-mismatch', 'row-too-large', 'too-large', 'overlapping-granularity',
+  'future-date', 'currency-mismatch', 'row-too-large', 'too-large', 'overlapping-granularity', 'mapping-error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const WARNING_CODES = [
-  'no-rows', 'summary-row', 'footer-row', 'comment-row', 'encoding-fallback', 'blank-value', 'rows-dropped',
+  'no-rows', 'summary-row', 'footer-row', 'comment-row', 'encoding-fallback', 'blank-value', 'rows-dropped', 'row-skipped',
+  'kpi-input-missing',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
@@ -32,6 +33,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   'row-too-large': 'A row is enormous, usually because a quote is never closed: find the stray " near that line.',
   'too-large': 'The file is (or expands to) more than the validator reads (docs/exports.md, "Limits"): split it into smaller files, or export CSV instead of .xlsx.',
   'overlapping-granularity': 'The file has a total and its parts (a month and its days, a day and its channels): keep one of the two.',
+  'mapping-error': 'The mapping.json that applies to the file is wrong (the message says which key): correct it and upload it again; the files it rejected are validated again.',
 };
 
 /** For each warning code: what happened. */
@@ -43,6 +45,8 @@ export const WARNING_HINTS: Readonly<Record<WarningCode, string>> = {
   'encoding-fallback': 'The file is not UTF-8 and was read as Windows-1252 (old Excel "CSV"): check accented letters.',
   'blank-value': 'A blank value was read as a default (a blank lead source as `unknown`).',
   'rows-dropped': 'Rows with errors were left out under the configured error-rate tolerance; the rest was accepted.',
+  'row-skipped': 'A row that is no record of the dataset (a deleted deal, a trialing subscription, a company that is no customer) was left out.',
+  'kpi-input-missing': 'The file lacks a column some KPIs need (deals without a source, leads without MQL dates): those KPIs are n/a for the periods it covers, never 0.',
 };
 
 export interface Issue<C extends string = ErrorCode | WarningCode> {
@@ -68,6 +72,19 @@ export interface DetectedFormat {
   readonly headerLine?: number;
   /** Lines skipped before the header (titles, comment blocks). */
   readonly preambleLines?: number;
+  /** The tool export recognised from the header (docs/exports.md, "Exports of the tools"), e.g. `pipedrive-deals`. */
+  readonly profile?: string;
+  /** The mapping file that applied (its key or path). */
+  readonly mapping?: string;
+}
+
+/** A header that may be the column a file lacks, and why it is proposed. */
+export interface ColumnSuggestion {
+  readonly header: string;
+  /** 0..1: how well name and values fit. */
+  readonly score: number;
+  /** In words: "name close to Create Date; its values are dates". */
+  readonly why: string;
 }
 
 export interface ValidationReport {
@@ -90,6 +107,10 @@ export interface ValidationReport {
   readonly errors: readonly Issue<ErrorCode>[];
   readonly warningCounts: Readonly<Partial<Record<WarningCode, number>>>;
   readonly warnings: readonly Issue<WarningCode>[];
+  /** For each missing required column, the closest headers of the file, best first. */
+  readonly suggestions?: Readonly<Record<string, readonly ColumnSuggestion[]>>;
+  /** A draft `mapping.json` for the file, when a column is missing: correct it and upload it beside the file. */
+  readonly mappingDraft?: Readonly<Record<string, unknown>>;
 }
 
 /** The report keeps the first 100 issues per code, with a total per code. */

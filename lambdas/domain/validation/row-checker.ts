@@ -11,6 +11,8 @@ import type { ErrorCode, Issue, IssueLog, WarningCode } from './report.ts';
 import { CompactIdSet } from './id-set.ts';
 import { LocalDates } from './local-dates.ts';
 import { normalizeText, parseCell, planColumns, trimmed, type ColumnPlan } from './cells.ts';
+import { refusedWordProblem, translateValue, type ValueMap } from './reading.ts';
+import { SKIP_VALUE } from '../mapping/schema.ts';
 import { rowCellsOf, type RowCells } from './row-cells.ts';
 import type { Settings } from '../settings.ts';
 
@@ -36,6 +38,12 @@ export interface RowCheckerOptions {
   readonly uploadedAt: string;
   /** The file writes decimal commas (a semicolon-delimited export). */
   readonly decimalComma: boolean;
+  /** The words of the file's profile and mapping, per column (reading.ts). */
+  readonly values?: Readonly<Record<string, ValueMap>>;
+  /** Several rows per key are merged by the sink, not `duplicate-id` errors (a Stripe customer's subscriptions). */
+  readonly mergeDuplicates?: boolean;
+  /** Lines the file's tool prints under the data, beyond the usual ones. */
+  readonly footer?: RegExp;
 }
 
 /** How reports label their totals, in the languages of the tools' UIs (Total, Grand total, Gesamt, Totaux, Summe…). */
@@ -82,6 +90,8 @@ export class RowChecker<N extends DatasetName> {
    */
   private held: { cells: string[]; row: number; line: number }[] = [];
   private afterSummary = false;
+  /** The current row's cell that says it is no record of the dataset (a word its vocabulary maps to `skip`). */
+  private skip: { column: string; value: string } | undefined;
 
   constructor(
     private readonly spec: DatasetSpec<N>,
@@ -91,7 +101,7 @@ export class RowChecker<N extends DatasetName> {
     private readonly opts: RowCheckerOptions,
     private readonly sink: RecordSink<DatasetRecords[N]>,
   ) {
-    this.plans = planColumns(spec, mapping, opts.settings, opts.decimalComma);
+    this.plans = planColumns(spec, mapping, opts.settings, opts.decimalComma, opts.values);
     this.datePlans = this.plans.filter((p) => p.isDate);
     this.cells = rowCellsOf(spec);
     this.keyIndexes = spec.keyColumns.map((k) => mapping.index[k] ?? -1);
@@ -173,6 +183,14 @@ export class RowChecker<N extends DatasetName> {
     if (this.rowErrors.length > 0) this.rowErrors.length = 0;
     this.checkWidth(cells, row, line);
     this.readCells(cells, row, line);
+    if (this.skip !== undefined) {
+      // Not a record of the dataset: what else is wrong with it does not matter.
+      const { column, value } = this.skip;
+      this.skip = undefined;
+      this.rowErrors.length = 0;
+      this.logs.warnings.add({ code: 'row-skipped', row, line, column, value, message: `"${truncate(value)}" in ${column} marks a row that is no record: left out` });
+      return;
+    }
     if (this.rowErrors.length === 0) this.checkFutureDates(row, line);
     const record = this.rowErrors.length === 0 ? this.build(row, line) : undefined;
     const skipped = this.rowErrors.length > 0 ? this.skippedAs(cells, trailing) : undefined;
@@ -224,7 +242,13 @@ export class RowChecker<N extends DatasetName> {
         this.err('missing-cell', row, line, plan.name, undefined, `the row has ${cells.length} cells and ends before column "${plan.name}"`);
         continue;
       }
-      const raw = trimmed(cell);
+      let raw = trimmed(cell);
+      if (plan.values !== undefined && raw !== '') {
+        const word = translateValue(plan.values, raw);
+        if (word === SKIP_VALUE) { this.skip = { column: plan.name, value: raw }; continue; }
+        if (word === undefined) { this.err('constraint-error', row, line, plan.name, raw, `"${truncate(raw)}" ${refusedWordProblem(plan.values, raw)}`); continue; }
+        raw = word;
+      }
       if (raw === '') {
         if (plan.blank === 'error') this.err('missing-value', row, line, plan.name, '', `required value "${plan.name}" is blank`);
         else if (plan.blank === 'unknown') {
@@ -267,6 +291,7 @@ export class RowChecker<N extends DatasetName> {
   /** One record per id (or per unique key): a second one is an error naming the first row. */
   private checkUnique(record: DatasetRecords[N] | undefined, row: number, line: number): void {
     const { spec } = this;
+    if (this.opts.mergeDuplicates) return;
     if (spec.idColumn) {
       const id = this.cells.byName[spec.idColumn];
       if (typeof id !== 'string') return;
@@ -311,7 +336,7 @@ export class RowChecker<N extends DatasetName> {
     if (isTotalLabel(first)) return 'summary-row';
     if (trailing && this.keysBlank(cells) && this.numbersFilled(cells)) return 'summary-row';
     if (first.startsWith('#') && (trailing || lone)) return 'comment-row';
-    if (lone && (this.afterSummary || FOOTER_RE.test(first))) return 'footer-row';
+    if (lone && (this.afterSummary || FOOTER_RE.test(first) || this.opts.footer?.test(first))) return 'footer-row';
     return undefined;
   }
 }

@@ -14,11 +14,15 @@ import type { DatasetRecords } from '../datasets/records.ts';
 import {
   BrokenTextError, ChunkDecoder, NotTabularError, NotUtf8Error, encodingFromBom, sniffUpload, utf8Cell, type TextEncodingName,
 } from './decode.ts';
-import { findHeader, type HeaderMapping } from './header.ts';
+import { findHeader, splitLine } from './header.ts';
+import { checkHeader, type HeaderFound } from './file-checks.ts';
+import { readingFor, type FileReading } from './reading.ts';
+import { MappingError, parseMappingFile, type MappingFile } from '../mapping/schema.ts';
+import { ROW_MERGERS } from '../datasets/merge-rows.ts';
 import { CsvParser, CsvReadError, MAX_RECORD_CHARS, lineBreaksBefore, nulByteMessage } from './csv-reader.ts';
 import { UPLOAD_LIMITS, type UploadLimits } from './limits.ts';
-import { IssueLog, type DetectedFormat, type ErrorCode, type ValidationReport, type WarningCode } from './report.ts';
-import { RowChecker, type RecordSink } from './row-checker.ts';
+import { IssueLog, type ColumnSuggestion, type DetectedFormat, type ErrorCode, type ValidationReport, type WarningCode } from './report.ts';
+import { RowChecker, type RecordSink, type RowCheckerOptions } from './row-checker.ts';
 import { readXlsxRows } from './xlsx.ts';
 
 export interface ValidateOptions {
@@ -32,6 +36,10 @@ export interface ValidateOptions {
   readonly onProgress?: (bytes: number) => void;
   /** Lower limits than limits.ts's (tests). */
   readonly limits?: Partial<UploadLimits>;
+  /** The mapping file that applies to the upload (the nearest `mapping.json`), as its text and where it is. */
+  readonly mapping?: { readonly source: string; readonly text: string };
+  /** Put a draft mapping.json in the report even when no column is missing (`smarketing map`). */
+  readonly draft?: boolean;
 }
 
 export type { RecordSink } from './row-checker.ts';
@@ -68,6 +76,10 @@ class ReportState {
   readonly warnings = new IssueLog<WarningCode>();
   format: DetectedFormat = { fileType: 'unknown' };
   columns: Record<string, string> = {};
+  suggestions: Record<string, ColumnSuggestion[]> | undefined;
+  mappingDraft: Record<string, unknown> | undefined;
+  /** Where a profile's several rows per key are merged before they reach the caller's sink. */
+  merging: MergingSink | undefined;
   checker: { readonly rows: number; readonly acceptedRows: number; readonly errorRows: number; readonly errorIssues: number } | undefined;
 
   constructor(private readonly opts: ValidateOptions) {}
@@ -109,17 +121,105 @@ class ReportState {
       errors: this.errors.kept,
       warningCounts: this.warnings.counts,
       warnings: this.warnings.kept,
+      ...(this.suggestions ? { suggestions: this.suggestions } : {}),
+      ...(this.mappingDraft ? { mappingDraft: this.mappingDraft } : {}),
     };
   }
+
+  /** The header-level checks (file-checks.ts); false when no row can be read. */
+  checkHeader(spec: DatasetSpec, found: HeaderFound): boolean {
+    const r = checkHeader(spec, found, this.opts.settings, this, this.opts.draft);
+    this.columns = { ...found.mapping.headers };
+    for (const c of spec.columns) if (c.helper) delete this.columns[c.name];
+    this.suggestions = r.suggestions;
+    this.mappingDraft = r.mappingDraft;
+    return r.ok;
+  }
+}
+
+/**
+ * Keeps the records of a file whose rows come several per key (a Stripe customer's subscriptions) and hands the
+ * merged records to the sink at the end (datasets/merge-rows.ts). Such files are small: a customer list.
+ */
+class MergingSink implements RecordSink<DatasetRecords[DatasetName]> {
+  private readonly byKey = new Map<string, DatasetRecords[DatasetName]>();
+  constructor(
+    private readonly spec: DatasetSpec, private readonly sink: RecordSink<DatasetRecords[DatasetName]>,
+    private readonly merge: (a: never, b: never) => DatasetRecords[DatasetName],
+  ) {}
+
+  write(record: DatasetRecords[DatasetName]): void {
+    const key = this.spec.keyOf(record as never);
+    const seen = this.byKey.get(key);
+    this.byKey.set(key, seen ? this.merge(seen as never, record as never) : record);
+  }
+
+  reset(): void { this.byKey.clear(); }
+
+  async finish(): Promise<void> {
+    for (const r of this.byKey.values()) await this.sink.write(r);
+    this.byKey.clear();
+  }
+}
+
+/** Where a file's records go: the caller's sink, or a merging one when its profile has several rows per key. */
+function sinkFor<N extends DatasetName>(spec: DatasetSpec<N>, reading: FileReading, sink: RecordSink<DatasetRecords[N]>, state: ReportState): RecordSink<DatasetRecords[N]> {
+  const merge = reading.merge ? ROW_MERGERS[spec.name] : undefined;
+  if (!merge) return sink;
+  state.merging = new MergingSink(spec as DatasetSpec, sink as RecordSink<DatasetRecords[DatasetName]>, merge as (a: never, b: never) => DatasetRecords[DatasetName]);
+  return state.merging as unknown as RecordSink<DatasetRecords[N]>;
+}
+
+/** The end of a file: merged records go to the sink (unless the file is rejected whole). */
+async function finishRecords(state: ReportState, settings: Settings): Promise<void> {
+  if (state.merging && (state.errors.total === 0 || (settings.errorTolerance ?? 0) > 0)) await state.merging.finish();
 }
 
 const pct = (f: number): string => `${Math.round(f * 10_000) / 100}%`;
 
-/** What the row checker needs of the options: dates after the upload day plus one (local) are in the future. */
-function checkerOptions(opts: ValidateOptions, decimalComma: boolean) {
+/**
+ * What the row checker needs of the options: dates after the upload day plus one (local) are in the future; the
+ * file's date order, decimal separator, words and extra sales-sourced sources come from its profile and mapping.
+ */
+function checkerOptions(opts: ValidateOptions, reading: FileReading, delimiter: string | undefined): RowCheckerOptions {
   const limit = DateTime.fromISO(opts.uploadedAt, { zone: 'utc' }).setZone(opts.settings.timezone).plus({ days: 1 }).toISODate() ?? '9999-12-31';
-  return { settings: opts.settings, futureLimit: limit, uploadedAt: opts.uploadedAt, decimalComma };
+  const salesSourced = reading.mapping?.salesSourced ?? [];
+  const settings = reading.dateOrder || salesSourced.length
+    ? {
+      ...opts.settings,
+      ...(reading.dateOrder ? { dateOrder: reading.dateOrder } : {}),
+      ...(salesSourced.length ? { salesSourcedSources: [...opts.settings.salesSourcedSources, ...salesSourced] } : {}),
+    }
+    : opts.settings;
+  // A `;`-separated file writes decimal commas unless its profile or mapping says otherwise; any other only when they say so.
+  const decimalComma = reading.decimalSeparator ? reading.decimalSeparator === ',' : delimiter === ';';
+  return {
+    settings, futureLimit: limit, uploadedAt: opts.uploadedAt, decimalComma, values: reading.values,
+    ...(reading.merge ? { mergeDuplicates: true } : {}), ...(reading.footer ? { footer: reading.footer } : {}),
+  };
 }
+
+/** The mapping file of the upload, checked for its dataset; a bad one is the upload's `mapping-error`. */
+function mappingOf(opts: ValidateOptions, state: ReportState): MappingFile | undefined | 'bad' {
+  if (!opts.mapping) return undefined;
+  try {
+    return parseMappingFile(opts.mapping.text, opts.dataset, opts.mapping.source);
+  } catch (e) {
+    if (!(e instanceof MappingError)) throw e;
+    state.format = { fileType: 'unknown', mapping: opts.mapping.source };
+    for (const p of e.problems) {
+      state.errors.add({
+        code: 'mapping-error', ...(p.path ? { column: p.path } : {}),
+        message: `${e.source}${p.path ? `: ${p.path}` : ''}: ${p.message}; correct the mapping and upload it again: the uploads it rejected are validated again`,
+      });
+    }
+    return 'bad';
+  }
+}
+
+/** The report's format fields a reading adds: the profile used and the mapping file. */
+const readingFormat = (r: FileReading): Pick<DetectedFormat, 'profile' | 'mapping'> =>
+  ({ ...(r.profile ? { profile: r.profile.id } : {}), ...(r.mapping ? { mapping: r.mapping.source } : {}) });
 
 async function validateOnce<N extends DatasetName>(
   open: () => AsyncIterable<Uint8Array>,
@@ -128,6 +228,8 @@ async function validateOnce<N extends DatasetName>(
   forcedEncoding?: TextEncodingName,
 ): Promise<ValidationReport> {
   const state = new ReportState(opts);
+  const mapping = mappingOf(opts, state);
+  if (mapping === 'bad') return state.finish();
   const limits: UploadLimits = { ...UPLOAD_LIMITS, ...opts.limits };
   let consumed = 0;
   const raw = open();
@@ -152,12 +254,12 @@ async function validateOnce<N extends DatasetName>(
     throw e;
   }
   if (sniffed.fileType === 'xlsx') {
-    await validateXlsx(sniffed.bytes, opts, sink, state, limits);
+    await validateXlsx(sniffed.bytes, opts, sink, state, limits, mapping);
     return state.finish();
   }
   const it = sniffed.bytes[Symbol.asyncIterator]();
   try {
-    await validateCsv(it, sniffed.fileType, opts, sink, state, forcedEncoding);
+    await validateCsv(it, sniffed.fileType, opts, sink, state, forcedEncoding, mapping);
   } catch (e) {
     if (e instanceof NotTabularError) state.errors.add({ code: e.code, message: e.message });
     else if (e instanceof BrokenTextError) state.errors.add({ code: 'encoding-error', message: e.message });
@@ -176,6 +278,7 @@ async function validateCsv<N extends DatasetName>(
   sink: RecordSink<DatasetRecords[N]>,
   state: ReportState,
   forcedEncoding: TextEncodingName | undefined,
+  mappingFile: MappingFile | undefined,
 ): Promise<void> {
   const spec = DATASETS[opts.dataset] as DatasetSpec<N>;
   const first = await it.next();
@@ -234,7 +337,7 @@ async function validateCsv<N extends DatasetName>(
   const lineEnding = prefix.includes('\r\n') ? 'CRLF' : prefix.includes('\r') ? 'CR' : 'LF';
   const lines = prefix.split(/\r\n|\r|\n/).slice(0, HEADER_SEARCH_LINES).map(asText);
   if (!ended || pendingBytes || badBytes) lines.pop(); // the last line may be cut in the middle
-  const header = findHeader(lines, spec);
+  const header = findHeader(lines, spec, (cells) => readingFor(spec, cells, mappingFile));
   // A NUL in the lines before the header (the parser sees those after it).
   const nul = prefix.indexOf('\0');
   if (nul >= 0 && (!header || nul < lineStartOffset(prefix, header.lineIndex))) {
@@ -251,12 +354,14 @@ async function validateCsv<N extends DatasetName>(
     return;
   }
   const headerLine = header.lineIndex + 1;
+  const { reading } = header;
   state.format = {
-    fileType, encoding, delimiter: header.delimiter, lineEnding, headerLine, preambleLines: header.lineIndex,
+    fileType, encoding, delimiter: header.delimiter, lineEnding, headerLine, preambleLines: header.lineIndex, ...readingFormat(reading),
   };
-  if (!checkHeader(header.mapping, header.cells, headerLine, spec, opts, state)) return;
+  const sample = lines.slice(header.lineIndex + 1, -1).filter((l) => l.trim() !== '' && !l.startsWith('#')).map((l) => splitLine(l, header.delimiter));
+  if (!state.checkHeader(spec, { mapping: header.mapping, cells: header.cells, line: headerLine, reading, sample })) return;
 
-  const checker = new RowChecker(spec, header.mapping, state, header.cells.length, checkerOptions(opts, header.delimiter === ';'), sink);
+  const checker = new RowChecker(spec, header.mapping, state, header.cells.length, checkerOptions(opts, reading, header.delimiter), sinkFor(spec, reading, sink, state));
   state.checker = checker;
   // Parse everything from the header line on; the header is the first record read (row 1), so data rows
   // come out numbered from 2, with their physical lines.
@@ -286,42 +391,8 @@ async function validateCsv<N extends DatasetName>(
   parser.end(onRow);
   checker.end();
   await checker.flush();
+  await finishRecords(state, opts.settings);
   if (checker.rows === 0) state.warnings.add({ code: 'no-rows', row: 1, line: headerLine, message: 'the file has a header but no data rows' });
-}
-
-/** Records header-level errors; returns whether rows can be read. */
-function checkHeader(
-  mapping: HeaderMapping, cells: readonly string[], headerLine: number, spec: DatasetSpec, opts: ValidateOptions, state: ReportState,
-): boolean {
-  const { errors } = state;
-  state.columns = { ...mapping.headers };
-  for (const c of spec.columns) if (c.helper) delete state.columns[c.name];
-  if (mapping.missing.length > 0) {
-    for (const name of mapping.missing) {
-      const col = spec.columns.find((c) => c.name === name);
-      errors.add({
-        code: 'missing-column', row: 1, line: headerLine, column: name,
-        message: `required column "${name}" is missing (accepted headers: ${[name, ...(col?.aliases ?? [])].join(', ')}); ` +
-          `the header on line ${headerLine} has: ${listHeaders(cells)}`,
-      });
-    }
-    return false;
-  }
-  for (const d of mapping.duplicates) {
-    errors.add({
-      code: 'duplicate-column', row: 1, line: headerLine, column: d.column,
-      message: `column "${d.column}" appears more than once: ${d.headers.map((h) => `"${h}"`).join(', ')}`,
-    });
-  }
-  for (const [column, currency] of Object.entries(mapping.headerCurrency)) {
-    if (currency !== opts.settings.currency) {
-      errors.add({
-        code: 'currency-mismatch', row: 1, line: headerLine, column, value: mapping.headers[column] ?? '',
-        message: `the header says ${currency} but the configured currency is ${opts.settings.currency}`,
-      });
-    }
-  }
-  return errors.total === 0;
 }
 
 async function validateXlsx<N extends DatasetName>(
@@ -330,19 +401,21 @@ async function validateXlsx<N extends DatasetName>(
   sink: RecordSink<DatasetRecords[N]>,
   state: ReportState,
   limits: UploadLimits,
+  mappingFile: MappingFile | undefined,
 ): Promise<void> {
   const spec = DATASETS[opts.dataset] as DatasetSpec<N>;
-  state.format = { fileType: 'xlsx' };
+  state.format = { fileType: 'xlsx', ...(mappingFile ? { mapping: mappingFile.source } : {}) };
   let checker: RowChecker<N> | undefined;
   let row = 1;
   let width = 0;
   try {
-    const found = await readXlsxRows(bytes, spec, {
+    const found = await readXlsxRows<FileReading>(bytes, spec, {
       onHeader: (header, sheet) => {
-        state.format = { fileType: 'xlsx', sheet, headerLine: header.line, preambleLines: header.line - 1 };
-        if (!checkHeader(header.mapping, header.cells, header.line, spec, opts, state)) return false;
+        const { reading } = header;
+        state.format = { fileType: 'xlsx', sheet, headerLine: header.line, preambleLines: header.line - 1, ...readingFormat(reading) };
+        if (!state.checkHeader(spec, { mapping: header.mapping, cells: header.cells, line: header.line, reading, sample: header.sample })) return false;
         width = header.cells.length;
-        checker = new RowChecker(spec, header.mapping, state, width, checkerOptions(opts, false), sink);
+        checker = new RowChecker(spec, header.mapping, state, width, checkerOptions(opts, reading, undefined), sinkFor(spec, reading, sink, state));
         state.checker = checker;
         return true;
       },
@@ -352,7 +425,7 @@ async function validateXlsx<N extends DatasetName>(
         checker!.check(cells, ++row, line);
         await checker!.flush();
       },
-    }, limits);
+    }, limits, (cells) => readingFor(spec, cells, mappingFile));
     if (found === 'no-sheet') state.errors.add({ code: 'empty-file', message: 'the workbook has no sheet' });
     else if (found === 'no-header') state.errors.add({ code: 'empty-file', message: 'the first sheet of the workbook is empty' });
   } catch (e) {
@@ -365,17 +438,11 @@ async function validateXlsx<N extends DatasetName>(
   if (checker) {
     checker.end();
     await checker.flush();
+    await finishRecords(state, opts.settings);
     if (checker.rows === 0) {
       state.warnings.add({ code: 'no-rows', row: 1, line: state.format.headerLine ?? 1, message: 'the sheet has a header but no data rows' });
     }
   }
-}
-
-/** The headers of a file for a message: the first 30, and how many there are in all. */
-function listHeaders(cells: readonly string[]): string {
-  const named = cells.filter(Boolean);
-  if (named.length === 0) return '(nothing)';
-  return named.length <= 30 ? named.join(', ') : `${named.slice(0, 30).join(', ')}, … (${named.length} headers in all)`;
 }
 
 function countBreaks(s: string): number {

@@ -15,7 +15,7 @@
 import { TextDecoder } from 'node:util';
 import type { DatasetSpec } from '../datasets/registry.ts';
 import { NotTabularError, TooLargeError } from './decode.ts';
-import { findHeaderInRows, type HeaderMapping } from './header.ts';
+import { findHeaderInRows, type HeaderMapping, type HeaderReader, type HeaderReading } from './header.ts';
 import { UPLOAD_LIMITS, formatBytes, type UploadLimits } from './limits.ts';
 import { XmlTokenizer, type XmlAttributes, type XmlHandler } from './xml.ts';
 import { inflateEntry, readZipDirectory, type EntryLimits, type ZipEntry } from './zip.ts';
@@ -23,18 +23,22 @@ import { inflateEntry, readZipDirectory, type EntryLimits, type ZipEntry } from 
 /** Rows read ahead to find the header past a report's title rows. */
 const HEADER_SEARCH_ROWS = 60;
 
-export interface XlsxHeader {
+export interface XlsxHeader<R extends HeaderReading = HeaderReading> {
   readonly cells: readonly string[];
   readonly mapping: HeaderMapping;
+  /** How the sheet is read from this header on (a profile, a mapping: see `findHeaderInRows`). */
+  readonly reading: R;
+  /** The rows read ahead after the header (up to the search's 60), for suggestions when a column is missing. */
+  readonly sample: readonly (readonly string[])[];
   /** Index of the header among the non-empty rows read ahead. */
   readonly lineIndex: number;
   /** Sheet row number of the header (1 = the sheet's first row). */
   readonly line: number;
 }
 
-export interface XlsxHandlers {
+export interface XlsxHandlers<R extends HeaderReading = HeaderReading> {
   /** Told the header and the sheet's name; returns false to stop reading (a header error). */
-  onHeader(header: XlsxHeader, sheet: string): boolean;
+  onHeader(header: XlsxHeader<R>, sheet: string): boolean;
   /** Each non-empty row after the header, with its sheet row number. */
   onRow(cells: string[], line: number): Promise<void>;
 }
@@ -390,11 +394,12 @@ class SheetRows implements XmlHandler {
  * non-empty row after it to `onRow`. A workbook that cannot be read is a `NotTabularError`; one past a limit
  * a `TooLargeError`.
  */
-export async function readXlsxRows(
+export async function readXlsxRows<R extends HeaderReading = HeaderReading>(
   bytes: AsyncIterable<Uint8Array>,
   spec: DatasetSpec,
-  handlers: XlsxHandlers,
+  handlers: XlsxHandlers<R>,
   limits: UploadLimits = UPLOAD_LIMITS,
+  reader?: HeaderReader<R>,
 ): Promise<'read' | 'stopped' | 'no-sheet' | 'no-header'> {
   // Errors of the handlers (the sink, the checker) pass through as they are; any other is the workbook's.
   let handlerError: unknown;
@@ -402,23 +407,24 @@ export async function readXlsxRows(
     handlerError = e;
     throw e;
   };
-  const wrapped: XlsxHandlers = {
+  const wrapped: XlsxHandlers<R> = {
     onHeader: (h, name) => { try { return handlers.onHeader(h, name); } catch (e) { return own(e); } },
     onRow: (cells, line) => handlers.onRow(cells, line).catch(own),
   };
   try {
-    return await readFirstSheet(bytes, spec, wrapped, limits);
+    return await readFirstSheet(bytes, spec, wrapped, limits, reader);
   } catch (e) {
     if (e === handlerError || e instanceof NotTabularError) throw e;
     throw cannotRead((e as Error).message ?? String(e));
   }
 }
 
-async function readFirstSheet(
+async function readFirstSheet<R extends HeaderReading>(
   bytes: AsyncIterable<Uint8Array>,
   spec: DatasetSpec,
-  handlers: XlsxHandlers,
+  handlers: XlsxHandlers<R>,
   limits: UploadLimits,
+  reader: HeaderReader<R> | undefined,
 ): Promise<'read' | 'stopped' | 'no-sheet' | 'no-header'> {
   const zip = await readUpload(bytes, limits.maxWorkbookBytes);
   const pkg = new Package(zip, readZipDirectory(zip), limits);
@@ -434,10 +440,11 @@ async function readFirstSheet(
   let started = false;
   const start = async (): Promise<'read' | 'stopped' | 'no-header'> => {
     started = true;
-    const header = findHeaderInRows(ahead.map((r) => r.cells), spec);
+    const header = findHeaderInRows(ahead.map((r) => r.cells), spec, reader);
     if (!header) return 'no-header';
     const line = ahead[header.lineIndex]!.line;
-    if (!handlers.onHeader({ ...header, line }, sheetName)) return 'stopped';
+    const sample = ahead.slice(header.lineIndex + 1).map((r) => r.cells);
+    if (!handlers.onHeader({ ...header, line, sample }, sheetName)) return 'stopped';
     for (const r of ahead.slice(header.lineIndex + 1)) await handlers.onRow(r.cells, r.line);
     return 'read';
   };
