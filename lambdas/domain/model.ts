@@ -153,12 +153,25 @@ export interface PeriodSummary {
 /** The identity of an upload, as the ledger finds it. */
 export type UploadIdentity = Pick<UploadRecord, 'dataset' | 'uploadedAt' | 'key' | 'uploadId'>;
 
+/** A file attached to an email (the scorecard's CSV of every value, a draft mapping for ops). */
+export interface EmailAttachment {
+  readonly filename: string;
+  /** e.g. 'text/csv; charset=utf-8', 'application/json'. */
+  readonly contentType: string;
+  readonly content: string | Uint8Array;
+}
+
 /**
  * An email the pipeline sends (the scorecard, an ops notice), as plain data. The mailer adapter turns it into
  * MIME: the message format belongs to the adapter that speaks it.
  */
 export interface OutgoingEmail {
+  /** The bare sender address: the SES identity, and the envelope sender. */
   readonly from: string;
+  /** The display name shown with `from` ("Marketing scorecard"); the bare address when absent. */
+  readonly fromName?: string;
+  /** Where replies go (the person to ask about the numbers), when not to `from`. */
+  readonly replyTo?: string;
   readonly to: readonly string[];
   readonly subject: string;
   readonly text: string;
@@ -166,6 +179,8 @@ export interface OutgoingEmail {
   readonly html?: string;
   /** Images the HTML shows inline by Content-ID. */
   readonly images?: readonly InlineImage[];
+  /** Files attached to the message, after the bodies. */
+  readonly attachments?: readonly EmailAttachment[];
   /** The Date header (pass the injected clock's time for reproducible output); the current time when absent. */
   readonly date?: Date;
 }

@@ -12,7 +12,7 @@ import { DEFAULT_SETTINGS, SETTINGS_ENV, type Settings, type StackKeys } from '.
 import { configLookup, configSchema, type ConfigOutput } from './settings/schema.ts';
 
 export {
-  DEFAULT_SALES_SOURCED, DEFAULT_SETTINGS, SETTINGS_ENV,
+  DEFAULT_LINK_VALIDITY_DAYS, DEFAULT_SALES_SOURCED, DEFAULT_SENDER_NAME, DEFAULT_SETTINGS, SETTINGS_ENV,
   type BusinessModel, type DateOrder, type PeriodType, type RecipientGroup, type Settings, type StackKeys,
 } from './settings/model.ts';
 export { closestKey, SettingsError, type SettingsProblem } from './settings/errors.ts';
@@ -46,8 +46,11 @@ function settingsOf(out: ConfigOutput, base: Settings): Settings {
     businessModel: out.businessModel ?? base.businessModel,
     salesSourcedSources: out.salesSourcedSources ?? base.salesSourcedSources,
     sender: out.sender ?? base.sender,
+    senderName: out.senderName ?? base.senderName,
     recipients: out.recipients ?? base.recipients,
     opsEmail: out.opsEmail ?? base.opsEmail,
+    contact: out.contact ?? base.contact,
+    linkValidityDays: out.linkValidityDays ?? base.linkValidityDays,
     targets,
     clvLifespanCapMonths: out.clvLifespanCapMonths ?? base.clvLifespanCapMonths,
     grossMargin: out.grossMargin ?? base.grossMargin,

@@ -5,7 +5,8 @@
  * the validation handler; any other key created under `incoming/` → the misplaced-upload handler, which the
  * stack's EventBridge rule invokes), runs the KPI handler and the report handler, and writes what SES received.
  */
-import { readdir, mkdir, writeFile, readFile } from 'node:fs/promises';
+import { readdir, mkdir, readFile } from 'node:fs/promises';
+import { writeReceivedEmail } from './received-email.ts';
 import { join, relative, sep } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
@@ -44,7 +45,8 @@ export interface LocalRunResult {
    * dataset folder is 'misplaced' (ops are emailed where it should go; it is not validated).
    */
   readonly uploads: { key: string; outcome: string; reportKey?: string }[];
-  readonly emails: { to: string[]; subject: string; eml: string; html: string }[];
+  /** What SES was given, written to files: the message, its HTML with its images beside it, its attachments. */
+  readonly emails: { to: string[]; subject: string; eml: string; html: string; attachments: readonly string[] }[];
   readonly standIns?: StandIns;
 }
 
@@ -159,15 +161,10 @@ export async function runLocalPipeline(opts: LocalRunOptions): Promise<LocalRunR
     const emails: LocalRunResult['emails'] = [];
     for (const [i, mail] of (await standIns.receivedEmails()).entries()) {
       const base = join(opts.outDir, `${String(i + 1).padStart(2, '0')}-${slug(mail.subject)}`);
-      const eml = await fetch(`${standIns.endpoints.ses}/get-emlContent?messageId=${encodeURIComponent((mail as { messageId?: string }).messageId ?? '')}`)
-        .then(async (r) => {
-          // The stand-in rebuilds the message from what it parsed; its body arrives as a JSON-serialised Buffer.
-          const body = ((await r.json()) as { body: string | { type: 'Buffer'; data: number[] } }).body;
-          return typeof body === 'string' ? body : Buffer.from(body.data);
-        });
-      await writeFile(`${base}.eml`, eml);
-      await writeFile(`${base}.html`, mail.body.html ?? `<pre>${escapeHtml(mail.body.text ?? '')}</pre>`);
-      emails.push({ to: mail.destination.to, subject: mail.subject, eml: `${base}.eml`, html: `${base}.html` });
+      const raw = standIns.rawMessage((mail as { messageId?: string }).messageId ?? '');
+      if (!raw) throw new Error(`the SES stand-in kept no raw message for "${mail.subject}"`);
+      const written = await writeReceivedEmail(base, raw);
+      emails.push({ to: mail.destination.to, subject: mail.subject, eml: written.eml, html: written.html, attachments: written.attachments });
     }
     return { period: computed.period, uploads, emails, ...(opts.keepRunning ? { standIns } : {}) };
   } finally {
@@ -201,4 +198,3 @@ async function latestSamplePeriod(s: StandIns, settings: Settings): Promise<stri
 }
 
 const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'email';
-const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

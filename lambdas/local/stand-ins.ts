@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { EventBridgeEvent } from 'aws-lambda';
 import S3rver from 's3rver';
 import dynalite from 'dynalite';
@@ -39,6 +39,11 @@ export interface StandIns {
   onObjectRemoved(prefix: string, listener: (event: S3Event) => void): void;
   /** Emails the SES stand-in has received. */
   receivedEmails(): Promise<ReceivedEmail[]>;
+  /**
+   * The raw message a SendRawEmail call gave SES, by the message id SES answered with: the bytes as sent (the
+   * stand-in's own `.eml` is rebuilt from what it parsed, its images encoded again).
+   */
+  rawMessage(messageId: string): Buffer | undefined;
   clearEmails(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -154,6 +159,7 @@ export async function startStandIns(opts: { bucket?: string; table?: string } = 
     (c: { host: string; port: number }) => Promise<Server>;
   const ses = await sesLocal({ host: '127.0.0.1', port: 0 });
   const sesPort = (ses.address() as AddressInfo).port;
+  const rawMessages = keepRawMessages(ses);
 
   const endpoints = {
     s3: `http://127.0.0.1:${s3Address.port}`,
@@ -176,7 +182,9 @@ export async function startStandIns(opts: { bucket?: string; table?: string } = 
     },
     async clearEmails() {
       await fetch(`${endpoints.ses}/clear-store`, { method: 'POST' });
+      rawMessages.clear();
     },
+    rawMessage: (messageId) => rawMessages.get(messageId),
     async stop() {
       await s3.close();
       await new Promise<void>((r) => ddb.close(() => r()));
@@ -185,6 +193,26 @@ export async function startStandIns(opts: { bucket?: string; table?: string } = 
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Keeps each SendRawEmail's message as the caller sent it, by the message id the stand-in answers with. The
+ * stand-in is an Express app: its body parser has read the form into `req.body` by the time it answers.
+ */
+function keepRawMessages(server: Server): Map<string, Buffer> {
+  const raw = new Map<string, Buffer>();
+  server.prependListener('request', (req: IncomingMessage & { body?: Record<string, unknown> }, res: ServerResponse) => {
+    if (req.method !== 'POST') return;
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      const body = args[0];
+      const id = typeof body === 'string' || Buffer.isBuffer(body) ? /<MessageId>([^<]+)<\/MessageId>/.exec(String(body))?.[1] : undefined;
+      const data = req.body?.['RawMessage.Data'];
+      if (id && typeof data === 'string') raw.set(id, Buffer.from(data, 'base64'));
+      return end(...args);
+    }) as ServerResponse['end'];
+  });
+  return raw;
 }
 
 /** The part of Koa that s3rver, a Koa app, is extended through here (its typings in types/ leave Koa out). */

@@ -14,7 +14,7 @@
  * - A claim still within its lease may belong to an invocation that is sending right now, or to one that
  *   crashed: the invocation skips it and fails, so Lambda retries later, when the lease has ended.
  */
-import type { Settings } from '../domain/settings.ts';
+import { DEFAULT_SENDER_NAME, type Settings } from '../domain/settings.ts';
 import { SECTIONS, type SectionId } from '../domain/metrics/registry.ts';
 import { DATASET_NAMES, isDatasetName, type DatasetName } from '../domain/layout.ts';
 import type { Period } from '../domain/periods/period.ts';
@@ -150,7 +150,11 @@ export function renderScorecardFrom(
   const images = renderSparklines(view);
   return {
     view, html, text, images,
-    emailTo: (to) => ({ from: deps.settings.sender, to: [to], subject: view.title, html, text, images, date: now }),
+    emailTo: (to) => ({
+      from: deps.settings.sender, fromName: deps.settings.senderName ?? DEFAULT_SENDER_NAME,
+      ...(deps.settings.contact ? { replyTo: deps.settings.contact } : {}),
+      to: [to], subject: view.subject, html, text, images, date: now,
+    }),
   };
 }
 

@@ -24,6 +24,7 @@ export { sentence };
 export function sampleView(overrides: Partial<ScorecardView> = {}): ScorecardView {
   return {
     title: 'Scorecard for October 2026',
+    subject: 'October 2026: SQLs up 8.7%, SQL acceptance down 1.6 pts',
     periodLabel: 'October 2026',
     periodId: '2026-10',
     previousPeriodLabel: PREV,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { simpleParser } from 'mailparser';
 import { runCli } from '../../lambdas/cli/commands.ts';
 import { METRICS } from '../../lambdas/domain/metrics/registry.ts';
 
@@ -171,7 +172,8 @@ describe('smarketing report', () => {
     expect(r.code).toBe(0);
     expect((await readdir(out)).sort()).toEqual(['scorecard.eml', 'scorecard.html', 'scorecard.txt']);
     const eml = await readFile(join(out, 'scorecard.eml'), 'utf8');
-    expect(eml).toMatch(/^Subject: Scorecard for October 2026/m);
+    // The subject says the period's news, not only its name.
+    expect((await simpleParser(eml)).subject).toMatch(/^October 2026: \S.* (up|down) /);
     expect(eml).toContain('multipart/alternative');
   });
 });
@@ -218,8 +220,11 @@ describe('smarketing local', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('70 uploads validated (0 rejected); scorecard for 2026-10');
     const files = (await readdir(out)).sort();
-    expect(files).toEqual(['01-scorecard-for-october-2026.eml', '01-scorecard-for-october-2026.html']);
-    const html = await readFile(join(out, files[1]!), 'utf8');
+    // The message as SES was given it, its HTML, and the HTML's images beside it; named by the subject (its news).
+    expect(files).toHaveLength(3);
+    expect(files[0]).toMatch(/^01-october-2026-.*\.eml$/);
+    expect(files.slice(1)).toEqual([files[0]!.replace(/eml$/, 'files'), files[0]!.replace(/eml$/, 'html')]);
+    const html = await readFile(join(out, files[2]!), 'utf8');
     const expected = await octoberFunnelFromSamples();
     expect(html).toContain(`${((expected.sqls / expected.mqls) * 100).toFixed(1)}%`);
     expect(html).toContain(String(expected.leads));

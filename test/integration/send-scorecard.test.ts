@@ -39,7 +39,8 @@ describe('sending the scorecard through the stand-ins', () => {
     const mails = await stack.standIns.receivedEmails();
     expect(mails.map((m) => m.destination.to)).toEqual([['ceo@example.com'], ['cmo@example.com']]);
     const mail = mails[0]!;
-    expect(mail.subject).toBe('Scorecard for October 2026');
+    // The subject carries the period's news: the first headlines in a few words.
+    expect(mail.subject).toMatch(/^October 2026: \S.* (up|down) /);
     expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
       ['leads.png', 'image/png'], ['sqls.png', 'image/png'], ['sql_acceptance_rate.png', 'image/png'],
     ]);

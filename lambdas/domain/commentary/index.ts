@@ -15,7 +15,7 @@ import { rejectedUploads, unreadableUploads, uploads } from './rules/uploads.ts'
 import type { CommentaryContext, KpiFacts, RuleId, Sentence } from './types.ts';
 
 export type { CommentaryContext, KpiFacts, RuleId, Sentence, Tone, Trend } from './types.ts';
-export { headline } from './rules/headline.ts';
+export { headline, subjectLine } from './rules/headline.ts';
 export { missingDatasets } from './rules/missing-data.ts';
 
 /** Every rule and what it says, in the order the email shows them. */

@@ -45,6 +45,8 @@ export interface Sentence {
    * the email leaves it out to stay short; it stays in the view, traceable and tested.
    */
   readonly restates?: boolean;
+  /** The news in a few words, for a subject line ("win rate down 6 pts"): headlines have one. */
+  readonly short?: string;
 }
 
 /** A period as the commentary names it. */

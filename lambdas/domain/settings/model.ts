@@ -29,10 +29,19 @@ export interface Settings {
   readonly salesSourcedSources: readonly string[];
   /** Sender address (a verified SES identity) of the scorecard. */
   readonly sender: string;
+  /** The display name shown with the sender address. @default 'Marketing scorecard' (`DEFAULT_SENDER_NAME`) */
+  readonly senderName?: string;
   /** Who receives the scorecard. */
   readonly recipients: readonly string[];
   /** Who hears about rejected uploads. @default 'ops@example.com' (a placeholder, like sender and recipients) */
   readonly opsEmail: string;
+  /** Whom readers of the scorecard ask about its numbers (the footer, and Reply-To). @default opsEmail */
+  readonly contact?: string;
+  /**
+   * Days a link of the scorecard email to its drill-down page works. @default long enough to reach the next
+   * scorecard with some room: `DEFAULT_LINK_VALIDITY_DAYS` of the period type
+   */
+  readonly linkValidityDays?: number;
   /** Leadership's own target per KPI id (an id of the metric registry), overriding the catalog's benchmark. */
   readonly targets: Readonly<Record<string, number>>;
   /** Lifespan used for CLV when nobody churned in the period, in months. @default 60 */
@@ -74,6 +83,12 @@ export interface StackKeys {
 
 export const DEFAULT_SALES_SOURCED = ['outbound', 'sales', 'prospecting', 'sdr', 'bdr', 'sales generated'] as const;
 
+/** The sender's display name when `senderName` is not set. */
+export const DEFAULT_SENDER_NAME = 'Marketing scorecard';
+
+/** Days the email's links work, per period type: past the next scorecard (which brings new links), with room. */
+export const DEFAULT_LINK_VALIDITY_DAYS: Readonly<Record<PeriodType, number>> = { week: 21, month: 62, quarter: 184 };
+
 export const DEFAULT_SETTINGS: Settings = {
   timezone: 'UTC',
   currency: 'USD',
@@ -97,8 +112,11 @@ export const SETTINGS_ENV: Readonly<Record<keyof Settings, string>> = {
   businessModel: 'SCORECARD_BUSINESS_MODEL',
   salesSourcedSources: 'SCORECARD_SALES_SOURCED_SOURCES',
   sender: 'SCORECARD_SENDER',
+  senderName: 'SCORECARD_SENDER_NAME',
   recipients: 'SCORECARD_RECIPIENTS',
   opsEmail: 'SCORECARD_OPS_EMAIL',
+  contact: 'SCORECARD_CONTACT',
+  linkValidityDays: 'SCORECARD_LINK_VALIDITY_DAYS',
   targets: 'SCORECARD_TARGETS',
   clvLifespanCapMonths: 'SCORECARD_CLV_LIFESPAN_CAP_MONTHS',
   grossMargin: 'SCORECARD_GROSS_MARGIN',

@@ -14,7 +14,7 @@ import * as z from 'zod';
 import { DATASET_NAMES } from '../layout.ts';
 import { METRICS, SECTIONS, type MetricUnit } from '../metrics/registry.ts';
 import { describeValue, type SchemaLookup } from './errors.ts';
-import { DEFAULT_SALES_SOURCED, DEFAULT_SETTINGS, type Settings, type StackKeys } from './model.ts';
+import { DEFAULT_LINK_VALIDITY_DAYS, DEFAULT_SALES_SOURCED, DEFAULT_SENDER_NAME, DEFAULT_SETTINGS, type Settings, type StackKeys } from './model.ts';
 
 // ---- string forms ------------------------------------------------------------------------------------------
 
@@ -173,6 +173,13 @@ export const SETTINGS_SHAPE = {
     description: 'From address of every email; must be sendable from a verified SES identity. The default is a placeholder.',
     default: DEFAULT_SETTINGS.sender,
   }),
+  senderName: key(
+    z.string().max(64, { error: 'must be at most 64 characters' })
+      .refine((s) => !/[<>"\r\n\\]/.test(s), { error: (iss) => `${describeValue(iss.input)} must not contain <, >, quotes, backslashes or line breaks` }),
+  ).meta({
+    description: 'The display name shown with the sender address ("Marketing scorecard <scorecard@acme.com>").',
+    default: DEFAULT_SENDER_NAME,
+  }),
   recipients: list(email()).meta({
     description: 'Who receives the scorecard. The default is a placeholder.',
     default: [...DEFAULT_SETTINGS.recipients],
@@ -180,6 +187,14 @@ export const SETTINGS_SHAPE = {
   opsEmail: key(email()).meta({
     description: 'Who is told about rejected uploads and held scorecards. The default is a placeholder.',
     default: DEFAULT_SETTINGS.opsEmail,
+  }),
+  contact: key(email()).meta({
+    description: 'Whom readers ask about the numbers: named in the scorecard\'s footer, and where replies go. Default: opsEmail.',
+    examples: ['revops@acme.com'],
+  }),
+  linkValidityDays: key(numberIn({ min: 1, max: 400 }, 'a whole number of days from 1 to 400', { int: true }), asNumber).meta({
+    description: `Days the links of a scorecard email to its private drill-down page work (signed, then refused). Default: past the next scorecard, by period type: ${Object.entries(DEFAULT_LINK_VALIDITY_DAYS).map(([t, d]) => `${t} ${d}`).join(', ')}.`,
+    examples: [90],
   }),
   targets: key(targets, asJson).meta({
     description: 'Leadership\'s own target per KPI id (docs/metrics.md), replacing the catalog benchmark: a minimum for a KPI where up is good, a maximum where down is good.',

@@ -94,5 +94,39 @@ export function headline(ctx: CommentaryContext, kpis: readonly KpiFacts[] = ctx
     kpiId: c.facts.def.id,
     text: `${movementClause(c.facts, ctx)}${because(c, ctx)}.`,
     tone: c.facts.tone,
+    short: shortMove(c.facts.def, c.facts.value!, c.facts.previous!),
   }));
+}
+
+/** A label inside a sentence: "win rate", but "SQLs", "MQL → SQL", "ARPU" as they are. */
+export const inSentence = (label: string): string => (/^[A-Z][a-z]/.test(label) ? `${label[0]!.toLowerCase()}${label.slice(1)}` : label);
+
+/** A size for a subject line: whole above 10 ("19"), else one decimal without a trailing ".0" ("6", "2.8"). */
+const subjectNumber = (x: number): string => (x >= 10 ? String(Math.round(x)) : String(Math.round(x * 10) / 10));
+
+/** A move in a few words, from `before` to `now`: "win rate down 6 pts", "revenue won up 12%", "SQLs up from 0". */
+export function shortMove(def: KpiFacts['def'], now: number, before: number): string {
+  const way = now > before ? 'up' : 'down';
+  if (def.unit === 'rate') {
+    const pts = subjectNumber(Math.abs(now - before) * 100);
+    return `${inSentence(def.label)} ${way} ${pts} ${pts === '1' ? 'pt' : 'pts'}`;
+  }
+  if (before === 0) return `${inSentence(def.label)} ${way} from 0`;
+  return `${inSentence(def.label)} ${way} ${subjectNumber(Math.abs((now - before) / before) * 100)}%`;
+}
+
+/** Longest subject that shows whole in most inboxes' list view. */
+export const SUBJECT_MAX = 78;
+
+/**
+ * The email's subject: the period and its first two headlines in a few words ("October 2026: pipeline created up
+ * 68%, win rate down 6 pts"), one when two would not fit; "Scorecard for October 2026" when nothing made news.
+ */
+export function subjectLine(ctx: Pick<CommentaryContext, 'period'>, headlines: readonly Sentence[]): string {
+  const shorts = headlines.map((h) => h.short).filter((s): s is string => Boolean(s));
+  for (const n of [2, 1]) {
+    const subject = `${ctx.period.label}: ${shorts.slice(0, n).join(', ')}`;
+    if (shorts.length >= n && (subject.length <= SUBJECT_MAX || n === 1)) return subject;
+  }
+  return `Scorecard for ${ctx.period.label}`;
 }
