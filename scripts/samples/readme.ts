@@ -28,9 +28,9 @@ How the files relate:
   was created, and again, with the closed stage, in the file of the month it closed (a later upload replaces the
   earlier record). The first months also contain closings of deals created before the range (from earlier leads that
   are not in the lead files). Owners, regions, products and segments differ the way real ones do: one rep (Kwame
-  Mensah) closes far more than he loses, another (Zoë Schäfer) opens many deals and closes few, EMEA wins more than
-  North America and APAC, Scorecard Enterprise sells in the bigger deals and Data Connectors in the small ones. Each
-  deal's campaign is its lead's.
+  Mensah) wins far more of his deals than the others, another (Zoë Schäfer) opens many deals and closes few, EMEA
+  wins more than North America and APAC, Scorecard Enterprise sells in the bigger deals and Data Connectors in the
+  small ones. Each deal's campaign is its lead's.
 - **customers**: the ${FIRST_MONTH} file holds the existing base (~200 customers who started before ${FIRST_MONTH});
   every later customer is a won deal (\`C-<lead id>\`, started on the close date, MRR = amount / 12). A month's file
   lists the customers who started that month plus an updated row (same id, churn date set) for each customer that

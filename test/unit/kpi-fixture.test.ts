@@ -86,8 +86,8 @@ describe('the October fixture, by hand', () => {
   it('revenue, deal size, pipeline and the marketing-sourced shares, to the cent', () => {
     // won in October: O1 $10,000 (webinar) + O4 $8,000 (webinar) + O5 $12,000 (outbound) = $30,000
     expect(kpi('revenue')).toEqual({ value: 30_000, segments: { outbound: { value: 12_000 }, webinar: { value: 18_000 } } });
-    // $30,000 / 3 deals
-    expect(kpi('avg_deal_size')).toEqual({ value: 10_000, numerator: 30_000, denominator: 3 });
+    // $30,000 / 3 deals; Σ amount² = 10,000² + 8,000² + 12,000² (the spread of deal sizes, for the breakdowns)
+    expect(kpi('avg_deal_size')).toEqual({ value: 10_000, numerator: 30_000, denominator: 3, detail: { sum_of_squares: 308_000_000 } });
     // created in October: O1 $10,000 + O2 $5,000.50 + O3 $20,000 = $35,000.50
     expect(kpi('pipeline_created')).toEqual({
       value: 35_000.5, segments: { outbound: { value: 20_000 }, 'paid search': { value: 5_000.5 }, webinar: { value: 10_000 } },

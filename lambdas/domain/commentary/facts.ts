@@ -111,6 +111,7 @@ export function kpiFacts(def: MetricDefinition, input: FactsInput): KpiFacts {
     previous,
     yearAgo: at(input.yearAgo)?.value ?? null,
     window: series,
+    storedWindow: window.map(at),
     trend,
     tone: toneOf(def.better, trend),
     delta: deltaOf(value, previous, def.unit),

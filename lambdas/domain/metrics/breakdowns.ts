@@ -92,7 +92,7 @@ export function sliceMeasures(m: PeriodMeasures, s: DimensionSlice): PeriodMeasu
     period: m.period, covered: m.covered, leadSources: m.leadSources, newCustomersFrom: m.newCustomersFrom,
     leads: tally(s.leads), mqls: tally(s.mqls), sqls: tally(s.sqls), sqlsAccepted: NaN, newCustomers: NaN,
     oppsCreated: s.oppsCreated, pipelineMinor: tally(s.pipelineMinor), marketingPipelineMinor: NaN, won: s.won, lost: s.lost,
-    revenueMinor: tally(s.revenueMinor), marketingRevenueMinor: NaN, marketingSpendMinor: tally(s.marketingSpendMinor), salesSpendMinor: NaN,
+    revenueMinor: tally(s.revenueMinor), revenueSquares: NaN, marketingRevenueMinor: NaN, marketingSpendMinor: tally(s.marketingSpendMinor), salesSpendMinor: NaN,
     activeAtStart: NaN, activeAtEnd: NaN, retainedFromStart: NaN, churnedFromStart: NaN, churned: NaN,
     mrrAtEndMinor: NaN, mrrCountAtEnd: NaN, mrrMissingAtEnd: NaN, salesCycleDays: { sum: NaN, count: NaN }, sessions: NaN,
     bounceWeighted: { bounced: NaN, sessions: NaN },

@@ -174,6 +174,8 @@ export interface OpportunitySums {
   readonly revenueBy: Float64Array;
   readonly revenueN: Float64Array;
   readonly marketingRevenue: Float64Array;
+  /** Σ (amount in major units)² of deals won in P: with the sum and the count, the spread of deal sizes. */
+  readonly revenueSquares: Float64Array;
   /** Per breakdown dimension measured. */
   readonly by: Partial<Record<Dimension, OpportunityDimensionSums>>;
 }
@@ -196,7 +198,7 @@ export function sumOpportunities(table: RecordTable, grid: PeriodGrid, pr: Prese
   const out: OpportunitySums = {
     created: perPeriod(nP), pipelineBy: src.pipeline, pipelineN: src.created, marketingPipeline: perPeriod(nP),
     won: perPeriod(nP), lost: perPeriod(nP), revenueBy: src.revenue, revenueN: src.won, marketingRevenue: perPeriod(nP),
-    by: Object.fromEntries(dims.map((x) => [x.d, x.sums])),
+    revenueSquares: perPeriod(nP), by: Object.fromEntries(dims.map((x) => [x.d, x.sums])),
   };
   const { created, closed, status, amount, marketing, upload } = cols;
   const nd = dims.length;
@@ -232,6 +234,7 @@ export function sumOpportunities(table: RecordTable, grid: PeriodGrid, pr: Prese
     if (px >= 0) {
       if (won) {
         out.won[px]!++;
+        out.revenueSquares[px]! += (amt / 100) * (amt / 100);
         if (marketing[r]) out.marketingRevenue[px]! += amt;
       } else out.lost[px]!++;
       if (px !== pc) pr.record(px, up);

@@ -36,6 +36,8 @@ export interface PeriodMeasures {
   readonly won: number;
   readonly lost: number;
   readonly revenueMinor: Tally;
+  /** Σ (amount in major units)² of the deals won in P: the spread of deal sizes, to judge a breakdown's average by. */
+  readonly revenueSquares: number;
   readonly marketingRevenueMinor: number;
   readonly marketingSpendMinor: Tally;
   readonly salesSpendMinor: number;
@@ -151,6 +153,7 @@ function measureGroup(table: RecordTable, input: readonly Period[], breakdowns: 
       won: opps.won[p]!,
       lost: opps.lost[p]!,
       revenueMinor: tally(opps.revenueBy, opps.revenueN, p),
+      revenueSquares: opps.revenueSquares[p]!,
       marketingRevenueMinor: opps.marketingRevenue[p]!,
       marketingSpendMinor: tally(spend.spendBy, spend.spendN, p),
       salesSpendMinor: spend.salesSpend[p]!,

@@ -253,7 +253,12 @@ export const METRICS: readonly MetricDefinition[] = [
     unit: 'money', better: 'up', section: 'revenue', inputs: ['opportunities'], breakdownBy: ['owner', 'region', 'product', 'segment'],
     reference: 'own history (seed 002)',
     action: 'Target higher-value accounts and review discounting.',
-    compute: (m) => moneyPer(m.revenueMinor.total, m.won, `no deals won in ${m.period.id}`),
+    // The detail keeps Σ amount² of the deals won: with the numerator and denominator, the spread of deal sizes,
+    // by which the scorecard judges whether a rep's or a product's average differs by more than chance.
+    compute: (m) => {
+      const v = moneyPer(m.revenueMinor.total, m.won, `no deals won in ${m.period.id}`);
+      return v.value === null ? v : { ...v, detail: { sum_of_squares: m.revenueSquares } };
+    },
   }),
   define({
     id: 'pipeline_created', label: 'Pipeline created', definition: 'Total amount of opportunities created in the period.',

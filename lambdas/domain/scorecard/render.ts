@@ -4,7 +4,7 @@
  */
 import Mustache from 'mustache';
 import { SCORECARD_TEMPLATE } from './compiled-template.ts';
-import type { KpiView, ScorecardView, Sentence, Tone, Trend } from './view.ts';
+import type { BreakdownTableView, KpiView, ScorecardView, Sentence, Tone, Trend } from './view.ts';
 
 export interface RenderedScorecard {
   readonly html: string;
@@ -119,12 +119,23 @@ function templateModel(view: ScorecardView) {
             })),
           }
         : null,
+      breakdownTables: tablesOf(view, s.id).map((t) => ({
+        title: t.title, note: t.note, evidenceHead: t.evidenceHead, valueHead: t.valueHead,
+        groups: t.groups.map((g) => ({
+          name: g.name,
+          rows: g.rows.map((r) => ({ name: r.name, evidence: r.evidence, value: r.value, marker: sourceMarker(r.tone), ...toneFlags(r.tone) })),
+        })),
+      })),
     })),
     dataNotes: listOrNull(view.dataNotes.map((n) => n.text)),
     definitions: listOrNull(view.definitions.map((d) => ({ label: d.label, definition: d.definition }))),
     generatedAt: view.generatedAt,
   };
 }
+
+/** The breakdown tables that follow a section. */
+const tablesOf = (view: ScorecardView, sectionId: string): readonly BreakdownTableView[] =>
+  (view.breakdownTables ?? []).filter((t) => t.sectionId === sectionId);
 
 /** A headline's bullet: the arrow of its news. */
 const headlineMarker = (s: Sentence): string => (s.tone === 'good' ? '▲' : s.tone === 'bad' ? '▼' : '•');
@@ -200,6 +211,27 @@ function sourceTableText(table: NonNullable<ScorecardView['sourceTable']>): stri
   ];
 }
 
+/** A breakdown table as text: a line per dimension, then its best (▲) and worst (▼) value. */
+function breakdownTableText(t: BreakdownTableView): string[] {
+  const rows = t.groups.flatMap((g) => g.rows.map((r) => [`${sourceMarker(r.tone)} ${r.name}`, r.evidence, r.value] as const));
+  const w1 = Math.max(t.evidenceHead.length, ...rows.map((r) => r[1].length));
+  const w2 = Math.max(t.valueHead.length, ...rows.map((r) => r[2].length));
+  // The name column (indented by 2) gets what the numbers leave; a longer name goes on lines of its own.
+  const w0 = Math.min(Math.max(...rows.map((r) => r[0].length)) + 2, TEXT_WIDTH - (w1 + w2 + 4));
+  const line = (r: readonly [string, string, string]): string[] => {
+    const nums = `  ${r[1].padStart(w1)}  ${r[2].padStart(w2)}`;
+    return r[0].length <= w0 - 2 ? [`  ${r[0]}`.padEnd(w0) + nums] : [...wrap(r[0], '  ', '    '), ' '.repeat(w0) + nums];
+  };
+  return [
+    t.title.toUpperCase(),
+    ...wrap(t.note),
+    '',
+    `${''.padEnd(w0)}  ${t.evidenceHead.padStart(w1)}  ${t.valueHead.padStart(w2)}`,
+    ...t.groups.flatMap((g) => [g.name, ...g.rows.flatMap((r) => line([`${sourceMarker(r.tone)} ${r.name}`, r.evidence, r.value]))]),
+    '',
+  ];
+}
+
 /** Every KPI on one line: label, value, change and tone in words, "(!)" when off its benchmark. */
 function glanceText(view: ScorecardView): string[] {
   const kpis = view.sections.flatMap((s) => s.kpis);
@@ -232,6 +264,7 @@ function renderText(view: ScorecardView): string {
   for (const s of view.sections) {
     lines.push(rule('='), s.title.toUpperCase(), rule('='), '');
     for (const k of s.kpis) lines.push(...kpiText(k, previous));
+    for (const t of tablesOf(view, s.id)) lines.push(...breakdownTableText(t));
     if (view.sourceTable && s.id === tableSection) lines.push(...sourceTableText(view.sourceTable));
   }
   lines.push(rule('-'));

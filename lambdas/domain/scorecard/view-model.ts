@@ -10,9 +10,10 @@ import { DATASET_NAMES, type DatasetName } from '../layout.ts';
 import type { PeriodSummary } from '../model.ts';
 import { kpiFacts, type KpisByPeriod } from '../commentary/facts.ts';
 import { badgeText, periodName } from '../commentary/phrases.ts';
-import { banner, dataNotes, headline, kpiCommentary, missingDatasets, subjectLine } from '../commentary/index.ts';
+import { banner, dataNotes, headline, kpiCommentary, missingDatasets } from '../commentary/index.ts';
 import type { CommentaryContext, KpiFacts } from '../commentary/types.ts';
 import { formatAbsoluteChange, formatChange, formatValue } from './format.ts';
+import { breakdownTable } from './breakdown-tables.ts';
 import type { KpiView, ScorecardView, SourceRowView } from './view.ts';
 
 /** Periods in a sparkline. */
@@ -140,20 +141,20 @@ export function buildScorecardView(input: ScorecardInput): ScorecardView {
     .filter((s) => s.kpis.length > 0);
   const bannerSentence = banner(ctx);
   const table = sourceTable(facts);
+  const breakdownTables = facts.flatMap((f) => breakdownTable(f, ctx.currency) ?? []);
   const missing = missingDatasets(ctx);
-  const headlines = headline(ctx, facts);
   return {
     title: `Scorecard for ${ctx.period.label}`,
-    subject: subjectLine(ctx, headlines),
     periodLabel: ctx.period.label,
     periodId: input.period.id,
     previousPeriodLabel: periodLabel(previousPeriod(input.period)),
     previousPeriodShort: ctx.previous.short.replace(/ \d{4}$/, ''),
-    headline: headlines,
+    headline: headline(ctx, facts),
     ...(bannerSentence ? { banner: bannerSentence.text } : {}),
     ...(missing.length ? { missingDatasets: missing } : {}),
     sections,
     ...(table ? { sourceTable: table } : {}),
+    ...(breakdownTables.length ? { breakdownTables } : {}),
     dataNotes: dataNotes(ctx, facts),
     definitions: facts.map((f) => ({ label: f.def.label, definition: f.def.definition })),
     generatedAt: `Generated ${input.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,

@@ -58,11 +58,27 @@ export interface SourceRowView {
   readonly tone: Tone;
 }
 
-export interface ScorecardView {
-  /** The heading and page title, e.g. "Scorecard for October 2026". */
+/** A KPI's breakdowns: per dimension, the best (good) and worst (bad) value that stand out from the all-values figure. */
+export interface BreakdownTableView {
+  /** The section the table follows (the KPI's). */
+  readonly sectionId: string;
+  readonly kpiId: string;
+  /** "Win rate by rep, region and product". */
   readonly title: string;
-  /** The email's subject: the period and its news ("October 2026: revenue won down 2.8%, win rate down 6 pts"). */
-  readonly subject: string;
+  /** The pooled periods, the all-values figure, what "stands out" means, and the dimensions where nothing does. */
+  readonly note: string;
+  readonly evidenceHead: string;
+  readonly valueHead: string;
+  readonly groups: readonly {
+    /** "Rep", "Region". */
+    readonly name: string;
+    readonly rows: readonly { readonly name: string; readonly evidence: string; readonly value: string; readonly tone: Tone }[];
+  }[];
+}
+
+export interface ScorecardView {
+  /** Email subject and page title, e.g. "Scorecard for October 2026". */
+  readonly title: string;
   /** e.g. "October 2026". */
   readonly periodLabel: string;
   readonly periodId: string;
@@ -84,6 +100,8 @@ export interface ScorecardView {
     readonly allSourceRate: string;
     readonly rows: readonly SourceRowView[];
   };
+  /** The breakdown tables, in section order (each follows its section's KPIs and lead-source table). */
+  readonly breakdownTables?: readonly BreakdownTableView[];
   /** Data-quality notes: which uploads the numbers came from, what is missing, rows rejected. */
   readonly dataNotes: readonly Sentence[];
   readonly definitions: readonly { readonly label: string; readonly definition: string }[];
