@@ -10,7 +10,7 @@ import { DATASET_NAMES, type DatasetName } from '../layout.ts';
 import type { PeriodSummary } from '../model.ts';
 import { kpiFacts, type KpisByPeriod } from '../commentary/facts.ts';
 import { badgeText, periodName } from '../commentary/phrases.ts';
-import { banner, dataNotes, headline, kpiCommentary, missingDatasets } from '../commentary/index.ts';
+import { banner, dataNotes, headline, kpiCommentary, missingDatasets, subjectLine } from '../commentary/index.ts';
 import type { CommentaryContext, KpiFacts } from '../commentary/types.ts';
 import { formatAbsoluteChange, formatChange, formatValue } from './format.ts';
 import { breakdownTable } from './breakdown-tables.ts';
@@ -143,13 +143,15 @@ export function buildScorecardView(input: ScorecardInput): ScorecardView {
   const table = sourceTable(facts);
   const breakdownTables = facts.flatMap((f) => breakdownTable(f, ctx.currency) ?? []);
   const missing = missingDatasets(ctx);
+  const headlines = headline(ctx, facts);
   return {
     title: `Scorecard for ${ctx.period.label}`,
+    subject: subjectLine(ctx, headlines),
     periodLabel: ctx.period.label,
     periodId: input.period.id,
     previousPeriodLabel: periodLabel(previousPeriod(input.period)),
     previousPeriodShort: ctx.previous.short.replace(/ \d{4}$/, ''),
-    headline: headline(ctx, facts),
+    headline: headlines,
     ...(bannerSentence ? { banner: bannerSentence.text } : {}),
     ...(missing.length ? { missingDatasets: missing } : {}),
     sections,

@@ -77,8 +77,10 @@ export interface BreakdownTableView {
 }
 
 export interface ScorecardView {
-  /** Email subject and page title, e.g. "Scorecard for October 2026". */
+  /** The heading and page title, e.g. "Scorecard for October 2026". */
   readonly title: string;
+  /** The email's subject: the period and its news ("October 2026: revenue won down 2.8%, win rate down 6 pts"). */
+  readonly subject: string;
   /** e.g. "October 2026". */
   readonly periodLabel: string;
   readonly periodId: string;
