@@ -126,7 +126,7 @@ describe('the October fixture, by hand', () => {
     // monthly churn = 1 (C4) / 4 = 0.25 → lifespan 4 months → $190 × 4 = $760
     expect(kpi('clv')).toEqual({
       value: 760, numerator: 190, denominator: 0.25,
-      detail: { arpu: 190, monthly_churn: 0.25, lifespan_months: 4, gross_margin: 1 },
+      detail: { arpu: 190, monthly_churn: 0.25, lifespan_months: 4, gross_margin: 1, churned: 1, active_at_start: 4 },
     });
     // $760 / $1,500
     expect(kpi('ltv_to_cac')).toEqual({ value: 760 / 1_500, numerator: 760, denominator: 1_500 });

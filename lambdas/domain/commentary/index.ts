@@ -8,6 +8,7 @@ import { cappedLifespan, kpiNote } from './rules/capped-lifespan.ts';
 import { dataNote, dataNoteWithUploads } from './rules/data-note.ts';
 import { leadSources } from './rules/lead-sources.ts';
 import { breakdowns } from './rules/breakdowns.ts';
+import { attribution, churnBase } from './rules/questioned.ts';
 import { missingData } from './rules/missing-data.ts';
 import { movement } from './rules/movement.ts';
 import { streak } from './rules/streak.ts';
@@ -32,6 +33,8 @@ export const RULES: readonly { readonly id: RuleId; readonly says: string }[] = 
     says: 'per rep, region, product, segment, source or campaign, the best and worst value that stand out from the all-values figure with enough volume (pooled periods, a 95% interval, a minimum count), with the seed\'s advice: which reps close, which open; double down on the cheapest campaign',
   },
   { id: 'capped-lifespan', says: 'that CLV (and LTV : CAC) used the lifespan cap because nobody churned' },
+  { id: 'churn-base', says: 'a CLV (and LTV : CAC) resting on fewer than 10 churned customers: how many, and what one churn more or fewer would make it' },
+  { id: 'attribution', says: 'a marketing-sourced share at 100% in 3 or more of the last 6 periods, this one included: check how sources are attributed' },
   { id: 'kpi-note', says: 'any other remark the KPI step stored with a value' },
   { id: 'action', says: 'the action the sources recommend, for a KPI off its benchmark or moving the wrong way three periods running' },
   { id: 'uploads', says: 'per dataset, how many uploads the numbers came from and the latest' },
@@ -42,7 +45,9 @@ export const RULES: readonly { readonly id: RuleId; readonly says: string }[] = 
 type KpiRule = (f: KpiFacts, ctx: CommentaryContext) => Sentence[];
 
 /** The rules that write under a KPI, in reading order: what happened, against what, why, then what to do. */
-const KPI_RULES: readonly KpiRule[] = [dataNote, movement, streak, benchmark, leadSources, breakdowns, cappedLifespan, kpiNote, action];
+const KPI_RULES: readonly KpiRule[] = [
+  dataNote, movement, streak, benchmark, leadSources, breakdowns, cappedLifespan, churnBase, attribution, kpiNote, action,
+];
 
 /** The sentences under one KPI. */
 export const kpiCommentary = (f: KpiFacts, ctx: CommentaryContext): Sentence[] => KPI_RULES.flatMap((rule) => rule(f, ctx));

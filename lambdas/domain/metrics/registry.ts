@@ -408,13 +408,14 @@ function clvOf(m: PeriodMeasures, settings: Settings): MetricValue {
     return {
       value: arpu * cap * margin, numerator: arpu * margin, denominator: 1 / cap,
       note: `no customer churned in ${m.period.id}, so lifespan is capped at ${cap} months`,
-      detail: { arpu, monthly_churn: 0, lifespan_months: cap, gross_margin: margin },
+      detail: { arpu, monthly_churn: 0, lifespan_months: cap, gross_margin: margin, churned: 0, active_at_start: m.activeAtStart },
     };
   }
   const lifespan = 1 / monthlyChurn;
   return {
     value: arpu * lifespan * margin, numerator: arpu * margin, denominator: monthlyChurn,
-    detail: { arpu, monthly_churn: monthlyChurn, lifespan_months: lifespan, gross_margin: margin },
+    // How many churns the churn rate rests on: with a handful, one more or fewer moves CLV a lot (the scorecard says so).
+    detail: { arpu, monthly_churn: monthlyChurn, lifespan_months: lifespan, gross_margin: margin, churned: m.churnedFromStart, active_at_start: m.activeAtStart },
   };
 }
 
