@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_SETTINGS, type BusinessModel } from '../lambdas/domain/settings.ts';
 import { METRICS, SECTIONS, type Benchmark, type MetricDefinition, type MetricUnit } from '../lambdas/domain/metrics/registry.ts';
+import { DIMENSION_IDS, DIMENSIONS, type Dimension } from '../lambdas/domain/metrics/dimensions.ts';
 
 export const METRICS_DOC_PATH = fileURLToPath(new URL('../docs/metrics.md', import.meta.url));
 
@@ -54,6 +55,38 @@ function benchmarkLines(def: MetricDefinition): string[] {
   return lines;
 }
 
+/** "`campaign`, `owner` (rep)". */
+const dimensionList = (ds: readonly Dimension[]): string =>
+  ds.map((d) => `\`${d}\`${DIMENSIONS[d].noun !== d ? ` (${DIMENSIONS[d].noun})` : ''}`).join(', ');
+
+/** The Breakdowns section: per dimension, the columns it is read from and the KPIs broken down by it. */
+function breakdownsSection(): string[] {
+  const readFrom = (d: Dimension): string =>
+    Object.entries(DIMENSIONS[d].readFrom).map(([dataset, column]) => `${dataset} \`${column}\``).join('; ');
+  return [
+    '## Breakdowns',
+    '',
+    'A KPI with breakdowns is also computed per value of each of its dimensions the period\'s records carry (some',
+    'value other than blank among the records the KPI reads), by the KPI\'s own formula applied to that value\'s',
+    'records, in the same pass over the records as the KPIs and for every period computed (the trend window too).',
+    'Values are compared case-insensitively (lower case, runs of spaces and `_` made one space, a blank is `unknown`)',
+    'and shown as first written. Every value the records carry is listed, so the values of a dimension add up to the',
+    'KPI: a sum (leads, revenue, pipeline) to its value, a ratio\'s numerators and denominators to its own. A value',
+    'of a ratio KPI with no denominator (a campaign that spent and bought no lead) is `null` with its terms; a value',
+    'with no spend has a cost per lead of 0, which says nothing about cost. The breakdowns are stored with the KPI,',
+    'as items of their own per KPI and dimension (split when large), and printed by `smarketing kpis --json`.',
+    '',
+    '| dimension | read from | KPIs broken down |',
+    '|---|---|---|',
+    ...DIMENSION_IDS.map((d) => `| ${dimensionList([d])} | ${readFrom(d)} | ${METRICS.filter((m) => m.breakdownBy?.includes(d)).map((m) => `\`${m.id}\``).join(', ')} |`),
+    '',
+    'The scorecard shows, per dimension, the best and the worst value of the rate, cost and average KPIs that stand',
+    'out from the all-values figure with enough volume to mean it; how that is judged is in',
+    '[scorecard.md](scorecard.md#breakdowns).',
+    '',
+  ];
+}
+
 function metricSection(def: MetricDefinition): string {
   const inputs = def.inputs.map((d) => DATASET_WORDS[d] ?? d).join(', ');
   const out = [
@@ -66,6 +99,7 @@ function metricSection(def: MetricDefinition): string {
     `- **Better:** ${def.better === 'up' ? 'up (higher is good news)' : 'down (lower is good news)'}`,
     `- **Inputs:** ${inputs}${def.usesNewCustomers ? ', and where new customers come from: `customers` when that dataset has any record, else `leads`' : ''}`,
     `- **Segments:** ${def.segmentBy === 'source' ? 'per lead source' : def.segmentBy === 'channel' ? 'per spend channel that is also a lead source' : 'none'}`,
+    `- **Breakdowns:** ${def.breakdownBy ? `by ${dimensionList(def.breakdownBy)}` : 'none'}`,
     `- **Benchmark:** ${def.reference}`,
     ...benchmarkLines(def),
     ...(def.action ? [`- **Action when off benchmark or trending the wrong way:** ${def.action}`] : []),
@@ -76,9 +110,9 @@ function metricSection(def: MetricDefinition): string {
 /** docs/metrics.md, from the registry. */
 export function renderMetricsDoc(): string {
   const table = [
-    '| id | label | unit | better | inputs | segments |',
-    '|---|---|---|---|---|---|',
-    ...METRICS.map((d) => `| \`${d.id}\` | ${d.label} | ${d.unit} | ${d.better} | ${d.inputs.join(', ')}${d.usesNewCustomers ? ' (+ new customers)' : ''} | ${d.segmentBy ?? '—'} |`),
+    '| id | label | unit | better | inputs | segments | breakdowns |',
+    '|---|---|---|---|---|---|---|',
+    ...METRICS.map((d) => `| \`${d.id}\` | ${d.label} | ${d.unit} | ${d.better} | ${d.inputs.join(', ')}${d.usesNewCustomers ? ' (+ new customers)' : ''} | ${d.segmentBy ?? '—'} | ${d.breakdownBy?.join(', ') ?? '—'} |`),
   ];
   const sections = SECTIONS.flatMap((s) => {
     const defs = METRICS.filter((d) => d.section === s.id);
@@ -107,7 +141,8 @@ export function renderMetricsDoc(): string {
     '- **Null, never 0, NaN or Infinity.** A KPI whose input dataset has no record in the period, or whose denominator',
     '  is zero, is `null` with a reason ("no spend export covers 2026-10"). Counts and sums that are really zero stay 0.',
     '- **Ratios keep their terms.** A ratio KPI stores its numerator and denominator (money in major units); CLV stores',
-    '  its terms (ARPU, monthly churn, lifespan, margin).',
+    '  its terms (ARPU, monthly churn, lifespan, margin, and the churned customers and customers at the start it rests',
+    '  on); average deal size stores Σ amount² of the deals won (the spread of deal sizes).',
     '- **Rates are fractions** (0.25), shown as percents (25.0%). Money is summed in integer minor units, so totals are',
     '  exact to the cent.',
     '- **Segments.** Per source (or channel), named in lower case with runs of spaces and `_` made one space; a blank',
@@ -131,6 +166,7 @@ export function renderMetricsDoc(): string {
     '',
     ...table,
     '',
+    ...breakdownsSection(),
     ...sections,
   ].join('\n');
 }
