@@ -8,13 +8,20 @@
  *     accepted upload (later upload wins per key), compute the closed month and the 13 before it, and build the
  *     items to store.
  * Both read through the file-system `ObjectStore` (the stored format's reader, the S3 adapter's too, over a file),
- * so the ratio is what merging and computing add to reading. Prints one JSON line. `BENCH_LEADS=100000` scales it
- * down.
+ * so the ratio is what merging and computing add to reading. `BENCH_LEADS=100000` scales it down.
+ *
+ * The deals have 50 owners, 5 regions, 8 products and 3 segments, and leads, deals and spend 200 campaigns, so the
+ * `kpis` line includes the breakdowns the scheduled run computes. A second line, `kpis-breakdowns`, says what they
+ * cost: the same KPI step with and without breakdowns, each in a process of its own (so each has its own peak RSS),
+ * best of two runs, the whole step and the computation alone (measuring and computing, the records already read).
+ * The table's dimension columns are filled while reading in both (they are part of the stored records).
  */
+import { spawnSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnyRecord, CustomerRecord, LeadRecord, OpportunityRecord, SpendRecord, WebTrafficRecord } from '../lambdas/domain/datasets/records.ts';
 import { DATASET_NAMES, type DatasetName } from '../lambdas/domain/layout.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../lambdas/domain/settings.ts';
@@ -49,7 +56,12 @@ const instant = (ms: number): string => new Date(ms).toISOString().slice(0, 19) 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const monthOf = (ms: number): number => Math.min(11, Math.floor((ms - START) / (DAYS * DAY_MS / 12)));
 const SOURCES = ['Organic Search', 'Paid Search', 'Paid Social', 'Email Marketing', 'Direct Traffic', 'Referrals', 'Webinar', 'Events', 'Outbound', 'Partner'];
-const CAMPAIGNS = ['brand', 'always on', 'q4 push', 'retargeting'];
+/** 200 campaigns, each on one channel; 50 reps; regions, products and segments as a mid-sized sales team has them. */
+const CAMPAIGNS = Array.from({ length: 200 }, (_, i) => `${SOURCES[i % SOURCES.length]} | ${2025 + (i % 2)} campaign ${String(i).padStart(3, '0')}`);
+const OWNERS = Array.from({ length: 50 }, (_, i) => `Rep ${String(i).padStart(2, '0')}`);
+const REGIONS = ['North America', 'EMEA', 'APAC', 'LATAM', 'DACH'];
+const PRODUCTS = ['Core', 'Pro', 'Enterprise', 'Connectors', 'Analytics', 'Services', 'Training', 'Support'];
+const SEGMENTS = ['SMB', 'Mid-Market', 'Enterprise'];
 
 /** Writes the stored records of uploads, streaming, one file per upload; keeps the ledger records of the uploads. */
 class Uploads {
@@ -99,7 +111,8 @@ function opportunity(i: number, r: () => number, closed: boolean): OpportunityRe
   const o: OpportunityRecord = {
     opportunity_id: `O${String(i).padStart(6, '0')}`, created_at: day(created), status: 'open',
     amount_minor: 100_000 + Math.floor(r() * 5_000_000), source: SOURCES[i % SOURCES.length]!, lead_id: `L${i * 5}`,
-    marketing_sourced: i % 7 !== 0,
+    campaign: CAMPAIGNS[i % CAMPAIGNS.length]!, owner: OWNERS[i % OWNERS.length]!, region: REGIONS[i % REGIONS.length]!,
+    product: PRODUCTS[i % PRODUCTS.length]!, segment: SEGMENTS[i % SEGMENTS.length]!, marketing_sourced: i % 7 !== 0,
   };
   if (closed) {
     o.status = r() < 0.35 ? 'won' : 'lost';
@@ -138,12 +151,13 @@ async function generate(dir: string, store: ObjectStore): Promise<UploadRecord[]
   await up.write('customers', 'customers-base', (function* () { for (let i = 0; i < CUSTOMERS; i++) yield customer(i, false); })());
   await up.write('customers', 'customers-churn', (function* () { for (let i = 0; i < CUSTOMERS; i += 10) yield customer(i, true); })());
 
-  // A year of daily spend per channel and campaign (plus the SDR team as sales spend), and daily traffic per channel.
+  // A year of daily spend per campaign, on its channel (plus the SDR team as sales spend), and daily traffic per channel.
   await up.write('spend', 'spend-year', (function* (): Generator<SpendRecord> {
     for (let d = 0; d < DAYS; d++) {
       const date = day(START + d * DAY_MS);
-      for (const channel of SOURCES) {
-        for (const campaign of CAMPAIGNS) yield { date, amount_minor: 10_000 + ((d * 31 + channel.length * 7) % 50_000), channel, campaign, category: 'marketing' };
+      for (const [i, campaign] of CAMPAIGNS.entries()) {
+        const channel = SOURCES[i % SOURCES.length]!;
+        yield { date, amount_minor: 2_000 + ((d * 31 + i * 7) % 10_000), channel, campaign, category: 'marketing' };
       }
       yield { date, amount_minor: 250_000, channel: 'Outbound', campaign: 'sdr team', category: 'sales' };
     }
@@ -171,15 +185,46 @@ async function baseline(store: ObjectStore, ledger: UploadLedger): Promise<numbe
   return n;
 }
 
-async function computeKpis(store: ObjectStore, ledger: UploadLedger): Promise<{ leads: number; items: number; value: unknown }> {
+async function computeKpis(
+  store: ObjectStore, ledger: UploadLedger, breakdowns = true,
+): Promise<{ leads: number; items: number; computeSeconds: number; value: unknown }> {
   const read = await loadAcceptedRecordTable({ store, ledger }, SETTINGS.timezone);
   const periods = periodRange(previousPeriod(TARGET, 13), TARGET);
-  const results = computeKpisForPeriods(read.table, periods, SETTINGS);
+  const t0 = process.hrtime.bigint();
+  const results = computeKpisForPeriods(read.table, periods, SETTINGS, { breakdowns });
+  const computeSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const asOf = inputsAsOf(read);
   const digest = inputsDigest(read, SETTINGS);
   let items = 0;
   for (const result of results) items += toStoredKpis(result, read, asOf, digest).kpis.length + 1;
-  return { leads: read.table.size('leads'), items, value: results.at(-1)!.metrics };
+  return { leads: read.table.size('leads'), items, computeSeconds, value: results.at(-1)!.metrics };
+}
+
+/** The uploads' ledger records, kept beside the files for the child processes. */
+const LEDGER_FILE = 'ledger.json';
+
+/** In a child process: the KPI step with or without breakdowns, best of two, and this process's peak RSS. */
+async function child(dir: string, breakdowns: boolean): Promise<void> {
+  const store = new FsObjectStore();
+  const ledger = new InMemoryUploadLedger();
+  for (const u of JSON.parse(await readFile(join(dir, LEDGER_FILE), 'utf8')) as UploadRecord[]) await ledger.recordUpload(u);
+  let seconds = Infinity;
+  let computeSeconds = Infinity;
+  for (let i = 0; i < 2; i++) {
+    const k = await timed(() => computeKpis(store, ledger, breakdowns));
+    seconds = Math.min(seconds, k.seconds);
+    computeSeconds = Math.min(computeSeconds, k.value.computeSeconds);
+  }
+  console.log(JSON.stringify({ seconds, computeSeconds, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }));
+}
+
+/** Runs `child` in a process of its own and returns what it printed. */
+function inChild(dir: string, breakdowns: boolean): { seconds: number; computeSeconds: number; peakRssMB: number } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BENCH_CHILD: breakdowns ? 'with' : 'without', BENCH_DIR: dir }, encoding: 'utf8', maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0) throw new Error(`child (${breakdowns ? 'with' : 'without'} breakdowns) failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; computeSeconds: number; peakRssMB: number };
 }
 
 async function timed<T>(f: () => Promise<T>): Promise<{ value: T; seconds: number }> {
@@ -196,7 +241,9 @@ async function main(): Promise<void> {
   try {
     const store = new FsObjectStore();
     const ledger = new InMemoryUploadLedger();
-    for (const u of await generate(dir, store)) await ledger.recordUpload(u);
+    const uploads = await generate(dir, store);
+    for (const u of uploads) await ledger.recordUpload(u);
+    await writeFile(join(dir, LEDGER_FILE), JSON.stringify(uploads));
     // Two rounds, alternating, best of each: the first round also warms the JIT and the file cache.
     let base = Infinity;
     let full = Infinity;
@@ -213,12 +260,25 @@ async function main(): Promise<void> {
       bench: 'kpis', leads: LEADS, periods: 14, seconds: round(full, 2), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
       baselineSeconds: round(base, 2), ratio: round(full / base, 2),
     }));
+    // What breakdowns cost: each variant in a fresh process, interleaved, the same data.
+    const without = inChild(dir, false);
+    const withB = inChild(dir, true);
+    console.log(JSON.stringify({
+      bench: 'kpis-breakdowns', leads: LEADS, owners: OWNERS.length, campaigns: CAMPAIGNS.length, periods: 14,
+      withBreakdowns: { seconds: round(withB.seconds, 2), computeSeconds: round(withB.computeSeconds, 2), peakRssMB: withB.peakRssMB },
+      withoutBreakdowns: { seconds: round(without.seconds, 2), computeSeconds: round(without.computeSeconds, 2), peakRssMB: without.peakRssMB },
+      extraSeconds: round(withB.seconds - without.seconds, 2), extraComputeSeconds: round(withB.computeSeconds - without.computeSeconds, 2),
+      extraRssMB: withB.peakRssMB - without.peakRssMB,
+    }));
     if (process.env.BENCH_VERBOSE) console.error(JSON.stringify(result!.value, null, 1).slice(0, 4000));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (process.env.BENCH_CHILD) await child(process.env.BENCH_DIR!, process.env.BENCH_CHILD === 'with');
+  else await main();
+}
 
 export { generate };
