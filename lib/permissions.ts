@@ -31,7 +31,8 @@ export interface FunctionAccess {
  * - validate-upload: HeadObject/GetObject of an exact version (`GetObjectVersion`), CopyObject of that version
  *   to `rejected/`; PutObject and a multipart upload of the records file (`AbortMultipartUpload` when it is
  *   abandoned); GetItem (`findUpload`), conditional PutItem (`recordUpload`, `recordRemoval`), UpdateItem (the ops
- *   notice, `markRetracted`), Query (`listUploads` and `listRemovals`, when a file is deleted); SendRawEmail to ops.
+ *   notice, `markRetracted`), Query (`listUploads` and `listRemovals`, when a file is deleted); SendRawEmail to ops;
+ *   ListBucket, for the one-key listings that say whether a folder has a `mapping.json` (`readTextIfExists`).
  * - compute-kpis: GetObject of records files (no version); ListBucket, only so that S3 answers a missing records
  *   file with NoSuchKey rather than AccessDenied (it never lists); Query (`listUploads`) and BatchWriteItem
  *   (`putPeriod`).
@@ -43,7 +44,7 @@ export interface FunctionAccess {
  */
 export const FUNCTION_ACCESS = {
   validateUpload: {
-    s3: { read: ['s3:GetObject', 's3:GetObjectVersion'], write: ['s3:PutObject', 's3:AbortMultipartUpload'] },
+    s3: { read: ['s3:GetObject', 's3:GetObjectVersion'], write: ['s3:PutObject', 's3:AbortMultipartUpload'], bucket: ['s3:ListBucket'] },
     dynamodb: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
     ses: ['ses:SendRawEmail'],
   },
@@ -76,6 +77,8 @@ export function iamActionsOf(commandName: string, input: Readonly<Record<string,
     case 'HeadObjectCommand':
     case 'GetObjectCommand':
       return versioned ? ['s3:GetObject', 's3:GetObjectVersion'] : ['s3:GetObject'];
+    case 'ListObjectsV2Command':
+      return ['s3:ListBucket'];
     case 'CopyObjectCommand':
       return String(input.CopySource ?? '').includes('versionId=')
         ? ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']

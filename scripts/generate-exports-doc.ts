@@ -13,7 +13,7 @@ import {
   MAX_COMPRESSION_RATIO, MAX_CSV_BYTES, MAX_WORKBOOK_BYTES, MAX_WORKBOOK_CELLS, MAX_WORKBOOK_PART_BYTES, MAX_WORKBOOK_TABLE_BYTES,
   MAX_WORKBOOK_TEXT_CHARS, RATIO_CHECK_AFTER_BYTES, formatBytes,
 } from '../lambdas/domain/validation/limits.ts';
-import { profilesSection } from './exports-doc-profiles.ts';
+import { mappingSection, profilesSection } from './exports-doc-profiles.ts';
 
 export const EXPORTS_DOC_PATH = fileURLToPath(new URL('../docs/exports.md', import.meta.url));
 
@@ -100,6 +100,7 @@ export function renderExportsDoc(): string {
     '',
     ...DATASET_NAMES.flatMap((n) => datasetSection(DATASETS[n])),
     ...profilesSection(),
+    ...mappingSection(),
     '## How values are read',
     '',
     '- **Dates**: `2026-10-05`, `2026-10-05 14:30`, `2026-10-05T14:30:00` (with or without an offset such as `Z` or',

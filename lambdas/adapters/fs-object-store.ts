@@ -8,7 +8,9 @@ import { dirname, join, posix, win32 } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AnyRecord } from '../domain/datasets/records.ts';
 import type { DatasetName } from '../domain/layout.ts';
-import { NotFoundError, type ObjectInfo, type ObjectRef, type ObjectStore, type RecordFileWriter } from '../ports/index.ts';
+import {
+  NotFoundError, ObjectTooLargeError, type ObjectInfo, type ObjectRef, type ObjectStore, type RecordFileWriter, type StoredText,
+} from '../ports/index.ts';
 import { JsonLinesGzipWriter, readRecordLines } from './record-lines.ts';
 
 export class UnsafeKeyError extends Error {
@@ -88,6 +90,22 @@ export class FsObjectStore implements ObjectStore {
 
   createRecordWriter(bucket: string, key: string, dataset: DatasetName): RecordFileWriter {
     return new FsRecordWriter(pathOfKey(bucket, key), dataset);
+  }
+
+  async readTextIfExists(bucket: string, key: string, maxBytes: number): Promise<StoredText | undefined> {
+    const path = pathOfKey(bucket, key);
+    let s;
+    try {
+      s = await stat(path);
+    } catch (e) {
+      // No such file, or a path through something that is no folder: there is no object with that key.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw e;
+    }
+    if (!s.isFile()) return undefined;
+    if (s.size > maxBytes) throw new ObjectTooLargeError(key, s.size, maxBytes);
+    return { text: await readFile(path, 'utf8'), info: { lastModified: (this.opts.uploadedAt ?? s.mtime).toISOString(), size: s.size, etag: `${s.size}-${s.mtimeMs}` } };
   }
 
   readRecords(bucket: string, key: string): AsyncIterable<AnyRecord> {

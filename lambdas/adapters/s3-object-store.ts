@@ -1,13 +1,15 @@
 /** `ObjectStore` over S3: streams uploads in, streams record files (the format of `record-lines.ts`) out and back. */
 import { PassThrough, type Readable } from 'node:stream';
 import {
-  CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client,
+  CopyObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { AnyRecord } from '../domain/datasets/records.ts';
 import type { DatasetName } from '../domain/layout.ts';
 import { JsonLinesGzipWriter, readRecordLines } from './record-lines.ts';
-import { NotFoundError, type ObjectInfo, type ObjectRef, type ObjectStore, type RecordFileWriter } from '../ports/index.ts';
+import {
+  NotFoundError, ObjectTooLargeError, isNotFound, type ObjectInfo, type ObjectRef, type ObjectStore, type RecordFileWriter, type StoredText,
+} from '../ports/index.ts';
 
 /**
  * Whether S3 said the object (or version) does not exist: `NoSuchKey` from GetObject, a bare 404 (`NotFound`) from
@@ -77,6 +79,35 @@ export class S3ObjectStore implements ObjectStore {
 
   createRecordWriter(bucket: string, key: string, dataset: DatasetName): RecordFileWriter {
     return new S3RecordWriter(this.s3, bucket, key, dataset);
+  }
+
+  async readTextIfExists(bucket: string, key: string, maxBytes: number): Promise<StoredText | undefined> {
+    // A listing of the one key says whether it is there: most folders have no mapping file, and a GetObject of a
+    // missing key costs an error round trip (and reads as AccessDenied without ListBucket).
+    const listed = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
+    if (!listed?.Contents?.some((o) => o.Key === key)) return undefined;
+    let r;
+    try {
+      r = await orNotFound(key, () => this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+    const size = r.ContentLength ?? 0;
+    if (size > maxBytes) {
+      (r.Body as Readable | undefined)?.destroy?.();
+      throw new ObjectTooLargeError(key, size, maxBytes);
+    }
+    const parts: Buffer[] = [];
+    for await (const chunk of (r.Body as Readable | undefined) ?? []) parts.push(Buffer.from(chunk as Uint8Array));
+    return {
+      text: Buffer.concat(parts).toString('utf8'),
+      info: {
+        lastModified: (r.LastModified ?? new Date(0)).toISOString(), size,
+        ...(r.ETag ? { etag: r.ETag.replace(/"/g, '') } : {}),
+        ...(r.VersionId && r.VersionId !== 'null' ? { versionId: r.VersionId } : {}),
+      },
+    };
   }
 
   readRecords(bucket: string, key: string): AsyncIterable<AnyRecord> {

@@ -14,6 +14,7 @@ type Command = { run(args: string[], io: Io): Promise<number> };
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: () => import('./commands/validate.ts'),
+  map: () => import('./commands/map.ts'),
   kpis: () => import('./commands/kpis.ts'),
   report: () => import('./commands/report.ts'),
   local: () => import('./commands/local.ts'),

@@ -17,7 +17,10 @@ import type { ValidationReport } from '../domain/validation/report.ts';
 import { FsObjectStore } from '../adapters/fs-object-store.ts';
 import { CapturingMailer, InMemoryKpiStore, InMemoryUploadLedger } from '../adapters/memory.ts';
 import type { Clock } from '../ports/index.ts';
+import { fsSnapshots } from '../adapters/snapshot-blobs.ts';
+import type { Snapshots } from '../ports/snapshots.ts';
 import { ingestUpload, type IngestDeps } from '../use-cases/ingest-upload.ts';
+import { isMappingKey } from '../domain/mapping/schema.ts';
 import { computeAndStoreKpis, type ComputeDeps } from '../use-cases/compute-kpis.ts';
 
 /** The ports of one CLI run, and where its bucket is. */
@@ -28,6 +31,8 @@ export interface CliRun extends IngestDeps, ComputeDeps {
   /** Ops notices (a rejected file, dropped rows) are kept here, not sent: the CLI prints the outcomes itself. */
   readonly mailer: CapturingMailer;
   readonly clock: Clock;
+  /** The compacted snapshots, under the bucket's `snapshots/` as on S3; the pointers in memory, like the ledgers. */
+  readonly snapshots: Snapshots;
   /** The bucket: a temporary directory, removed at the end of the run. */
   readonly bucket: string;
   /** The user's folder of exports (absolute), which is the bucket's `incoming/`. */
@@ -61,6 +66,7 @@ export async function withFolderRun<T>(dataDir: string, settings: Settings, now:
       kpis: new InMemoryKpiStore(),
       mailer: new CapturingMailer(),
       clock: { now: () => now },
+      snapshots: fsSnapshots(bucket),
     });
   } finally {
     // Removes the link, not what it points to (rm does not follow symbolic links).
@@ -78,7 +84,8 @@ async function keysUnder(bucket: string, prefix: string): Promise<string[]> {
   }
   const keys: string[] = [];
   for (const e of entries) {
-    if (e.name.startsWith('.') || e.name.toLowerCase() === 'readme.md') continue;
+    // Mapping files are no exports: each upload finds its own (the nearest above it), as in the bucket.
+    if (e.name.startsWith('.') || e.name.toLowerCase() === 'readme.md' || isMappingKey(e.name)) continue;
     if (e.isDirectory()) keys.push(...(await keysUnder(bucket, `${prefix}${e.name}/`)));
     else keys.push(`${prefix}${e.name}`);
   }

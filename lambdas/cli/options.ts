@@ -23,7 +23,8 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage:
-  smarketing validate <file> --dataset <name> [--json]
+  smarketing validate <file> --dataset <name> [--mapping <mapping.json>] [--json]
+  smarketing map <file> --dataset <name> [--mapping <mapping.json>]   (a draft mapping.json on stdout)
   smarketing kpis --data <dir> [--period <id>] [--json]
   smarketing report --data <dir> [--period <id>] --out <dir>
   smarketing local [--data <dir>] [--period <id>] [--out <dir>]

@@ -39,6 +39,15 @@ export interface UploadRecord {
   readonly retractedAt?: string;
   /** The ops email about the retraction: 'pending' until SES took it (finished by a redelivered event, as `opsNotice`). */
   readonly retractionNotice?: 'pending' | 'sent';
+  /**
+   * Columns some KPIs need that the upload lacks (a `kpi-input-missing` warning each): those KPIs are null, with
+   * the reason, for the periods its records count in (domain/metrics/kpi-gaps.ts).
+   */
+  readonly missingInputs?: readonly string[];
+  /** The mapping file that applied (`<key>@<version or etag>`), if any. */
+  readonly mapping?: string;
+  /** This upload validates again, with a mapping file, the rejected upload of that id (same object version). */
+  readonly revalidates?: string;
 }
 
 /**

@@ -55,6 +55,25 @@ export interface ObjectStore {
   createRecordWriter(bucket: string, key: string, dataset: DatasetName): RecordFileWriter;
   /** The records of a file written by `createRecordWriter`, in the order they were written. */
   readRecords(bucket: string, key: string): AsyncIterable<AnyRecord>;
+  /**
+   * A small object's text (UTF-8) and what `head` would say of it, or undefined when there is no such object: a
+   * `mapping.json` that a folder may or may not have. At most `maxBytes` are read; a larger object is refused.
+   */
+  readTextIfExists(bucket: string, key: string, maxBytes: number): Promise<StoredText | undefined>;
+}
+
+/** The text of a small object and its version. */
+export interface StoredText {
+  readonly text: string;
+  readonly info: ObjectInfo;
+}
+
+/** An object larger than a caller's limit for `readTextIfExists`. */
+export class ObjectTooLargeError extends Error {
+  override name = 'ObjectTooLargeError';
+  constructor(readonly key: string, readonly size: number, readonly maxBytes: number) {
+    super(`${key} is ${size} bytes, more than the ${maxBytes} read`);
+  }
 }
 
 export interface UploadLedger {

@@ -1,14 +1,18 @@
 /**
- * Ingesting one upload: validate it as a stream, keep its records when accepted, set it aside with a report
- * when rejected, and record the outcome exactly once per object version (S3 delivers events at least once).
+ * Ingesting one upload: validate it as a stream (with the mapping file nearest above it, if any), keep its records
+ * when accepted, set it aside with a report when rejected, and record the outcome exactly once per object version
+ * (S3 delivers events at least once). A `mapping.json` is no export: its arrival validates again the uploads of its
+ * folder that it may fix (apply-mapping.ts).
  */
 import { createHash } from 'node:crypto';
-import { BUCKET_PREFIX, datasetOfKey, rejectedCopyKey, rejectedReportKey, type DatasetName } from '../domain/layout.ts';
+import { BUCKET_PREFIX, datasetOfKey, type DatasetName } from '../domain/layout.ts';
+import { isMappingKey } from '../domain/mapping/schema.ts';
 import type { Settings } from '../domain/settings.ts';
-import { validateExport } from '../domain/validation/validate-export.ts';
 import type { ValidationReport } from '../domain/validation/report.ts';
 import { formatDroppedRowsEmail, formatRejectionEmail } from '../domain/validation/summary.ts';
-import type { Clock, Mailer, ObjectRef, ObjectStore, UploadLedger, UploadRecord } from '../ports/index.ts';
+import type { Clock, Mailer, ObjectRef, ObjectStore, OutgoingEmail, UploadLedger, UploadRecord } from '../ports/index.ts';
+import { applyMapping, type MappingOutcome } from './apply-mapping.ts';
+import { nearestMapping, validateVersion } from './validate-version.ts';
 
 export interface IngestDeps {
   readonly store: ObjectStore;
@@ -31,7 +35,8 @@ export interface ObjectEvent {
 export type IngestOutcome =
   | { readonly outcome: 'ignored'; readonly reason: string }
   | { readonly outcome: 'duplicate'; readonly uploadId: string }
-  | { readonly outcome: 'accepted' | 'rejected'; readonly uploadId: string; readonly report: ValidationReport };
+  | { readonly outcome: 'accepted' | 'rejected'; readonly uploadId: string; readonly report: ValidationReport }
+  | MappingOutcome;
 
 /**
  * Identifies an object version: the same upload delivered twice has one id, a re-upload of the key a new one.
@@ -64,6 +69,7 @@ export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDat
     return { outcome: 'ignored', reason: `${ref.key} belongs to ${dataset}, this function validates ${expectedDataset}` };
   }
   if (ref.key.endsWith('/')) return { outcome: 'ignored', reason: `${ref.key} is a folder marker` };
+  if (isMappingKey(ref.key)) return applyMapping(ref, deps, dataset);
 
   const info = await deps.store.head(ref);
   if (!ref.versionId && event.eTag && info.etag && event.eTag.replace(/"/g, '') !== info.etag) {
@@ -81,43 +87,10 @@ export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDat
     return { outcome: 'duplicate', uploadId };
   }
 
-  const recordsKey = `${BUCKET_PREFIX.accepted}${dataset}/${uploadId}.jsonl.gz`;
-  const writer = deps.store.createRecordWriter(ref.bucket, recordsKey, dataset);
-  let report: ValidationReport;
-  try {
-    report = await validateExport(
-      () => deps.store.open(version),
-      { dataset, settings: deps.settings, source: ref.key, uploadedAt },
-      writer,
-    );
-  } catch (e) {
-    await writer.abort();
-    throw e;
-  }
-
-  let reportKey: string;
-  if (report.status === 'accepted') {
-    await writer.close();
-    reportKey = `${BUCKET_PREFIX.reports}${dataset}/${uploadId}.json`;
-    await deps.store.putJson(ref.bucket, reportKey, report);
-  } else {
-    await writer.abort();
-    // The raw upload stays where it was (the pipeline never deletes it); a copy and its report go aside, under
-    // a folder of their own per upload, so a rejected re-upload of the key leaves the earlier ones alone.
-    const asideKey = rejectedCopyKey(ref.key, dataset, uploadId);
-    reportKey = rejectedReportKey(asideKey);
-    await deps.store.copy(version, asideKey);
-    await deps.store.putJson(ref.bucket, reportKey, report);
-  }
-
-  const record: UploadRecord = {
-    uploadId, dataset, bucket: ref.bucket, key: ref.key,
-    ...(info.versionId ? { versionId: info.versionId } : {}),
-    uploadedAt, ...(event.sequencer ? { sequencer: event.sequencer } : {}), status: report.status, rows: report.rows, acceptedRows: report.acceptedRows,
-    ...(report.status === 'accepted' ? { recordsKey } : {}),
-    reportKey, errorCounts: report.errorCounts, warningCounts: report.warningCounts,
-    processedAt: deps.clock.now().toISOString(),
-  };
+  const mapping = await nearestMapping(deps.store, ref.bucket, ref.key, dataset);
+  const { report, record } = await validateVersion({
+    dataset, version, uploadId, uploadedAt, ...(event.sequencer ? { sequencer: event.sequencer } : {}), ...(mapping ? { mapping } : {}),
+  }, deps);
   const owesNotice = report.status === 'rejected' || Boolean(report.droppedRows);
   const first = await deps.ledger.recordUpload(owesNotice ? { ...record, opsNotice: 'pending' } : record);
   if (!first) return { outcome: 'duplicate', uploadId };
@@ -132,6 +105,13 @@ export async function ingestUpload(ref: ObjectRef, deps: IngestDeps, expectedDat
 async function notifyOps(upload: UploadRecord, deps: IngestDeps, known?: ValidationReport): Promise<void> {
   const report = known ?? (await deps.store.readJson<ValidationReport>(upload.bucket, upload.reportKey));
   const mail = report.status === 'rejected' ? formatRejectionEmail(report, upload.reportKey) : formatDroppedRowsEmail(report, upload.reportKey);
-  await deps.mailer.send({ from: deps.settings.sender, to: [deps.settings.opsEmail], subject: mail.subject, text: mail.text });
+  const email: OutgoingEmail = {
+    from: deps.settings.sender, to: [deps.settings.opsEmail], subject: mail.subject, text: mail.text,
+    // A file whose columns were not found: the draft mapping to correct and upload beside it.
+    ...(report.status === 'rejected' && report.mappingDraft
+      ? { attachments: [{ filename: 'mapping.json', contentType: 'application/json', content: `${JSON.stringify(report.mappingDraft, null, 2)}\n` }] }
+      : {}),
+  };
+  await deps.mailer.send(email);
   await deps.ledger.markOpsNotified(upload);
 }

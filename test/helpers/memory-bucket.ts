@@ -6,7 +6,9 @@ import { PassThrough, Readable } from 'node:stream';
 import { JsonLinesGzipWriter, readRecordLines } from '../../lambdas/adapters/record-lines.ts';
 import type { AnyRecord } from '../../lambdas/domain/datasets/records.ts';
 import type { DatasetName } from '../../lambdas/domain/layout.ts';
-import { NotFoundError, type ObjectInfo, type ObjectRef, type ObjectStore, type RecordFileWriter } from '../../lambdas/ports/index.ts';
+import {
+  NotFoundError, ObjectTooLargeError, type ObjectInfo, type ObjectRef, type ObjectStore, type RecordFileWriter, type StoredText,
+} from '../../lambdas/ports/index.ts';
 
 export interface Version { readonly versionId: string; readonly body: Buffer; readonly lastModified: string; readonly etag: string }
 
@@ -66,6 +68,13 @@ export class MemoryBucket implements ObjectStore {
       close: async () => { await lines.close(); this.files.set(key, Buffer.concat(chunks)); },
       abort: async () => { lines.destroy(); },
     };
+  }
+
+  async readTextIfExists(_bucket: string, key: string, maxBytes: number): Promise<StoredText | undefined> {
+    const v = this.versions.get(key)?.at(-1);
+    if (!v) return undefined;
+    if (v.body.length > maxBytes) throw new ObjectTooLargeError(key, v.body.length, maxBytes);
+    return { text: v.body.toString('utf8'), info: { lastModified: v.lastModified, size: v.body.length, etag: v.etag, ...(this.versioned ? { versionId: v.versionId } : {}) } };
   }
 
   readRecords(_bucket: string, key: string): AsyncIterable<AnyRecord> {

@@ -59,6 +59,8 @@ describe('IAM grants, as intended (written out by hand)', () => {
       ...baseline(fn, stack.failures.validation.queue),
       // The exact version the event names; its copy and report, read back when a failed ops notice is retried.
       ...on(['s3:GetObject', 's3:GetObjectVersion'], own(['incoming', 'rejected', 'reports'])),
+      // Whether a folder has a mapping.json: a listing of that one key (never of a folder's files).
+      ...on(['s3:ListBucket'], [bucket]),
       // The records file (multipart, aborted when abandoned), the rejected copy and the report. No delete.
       ...on(['s3:PutObject', 's3:AbortMultipartUpload'], own(['accepted', 'rejected', 'reports'])),
       // findUpload, the conditional recordUpload and recordRemoval, the ops notice's pending → sent update and
@@ -131,10 +133,13 @@ describe('IAM grants, as intended (written out by hand)', () => {
     // Only the eight function roles touch DynamoDB.
     const dynamo = all.filter((s) => s.actions.some((a) => a.startsWith('dynamodb:')));
     expect(new Set(dynamo.map((s) => s.policy)).size).toBe(8);
-    // The pipeline functions' one bucket-level grant: the KPI function's ListBucket (besides, CDK's notification
-    // handler puts the bucket's notification configuration at deploy time).
+    // The pipeline functions' bucket-level grants: ListBucket for the KPI function and the validation functions
+    // (besides, CDK's notification handler puts the bucket's notification configuration at deploy time).
     const onBucket = pipelineFunctions(stack).flatMap((fn) => statementsOf(template, stack, fn)).filter((s) => s.resources.includes(bucket));
-    expect(onBucket.map((s) => [s.roles, s.actions])).toEqual([[[`<Ref ${resourceId(stack, stack.kpis.function.role!)}>`], ['s3:ListBucket']]]);
+    const roleRef = (fn: Construct & { role?: unknown }): string => `<Ref ${resourceId(stack, (fn as { role: Construct }).role)}>`;
+    expect(onBucket.map((s) => [s.roles, s.actions]).sort()).toEqual([
+      stack.kpis.function, ...DATASET_NAMES.map((d) => stack.validation.functions[d]!),
+    ].map((fn) => [[roleRef(fn)], ['s3:ListBucket']]).sort());
   });
 
   it('attaches no managed policy to a function role (no AWSLambdaBasicExecutionRole)', () => {

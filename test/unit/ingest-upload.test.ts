@@ -12,7 +12,7 @@ import { CapturingMailer, InMemoryUploadLedger } from '../../lambdas/adapters/me
 import { JsonLinesGzipWriter } from '../../lambdas/adapters/record-lines.ts';
 import type { AnyRecord } from '../../lambdas/domain/datasets/records.ts';
 import { rejectedCopyKey, rejectedReportKey, type DatasetName } from '../../lambdas/domain/layout.ts';
-import type { ObjectInfo, ObjectRef, ObjectStore, RecordFileWriter } from '../../lambdas/ports/index.ts';
+import type { ObjectInfo, ObjectRef, ObjectStore, RecordFileWriter, StoredText } from '../../lambdas/ports/index.ts';
 import { settingsWith } from '../helpers/export-builders.ts';
 
 interface Version { readonly versionId: string; readonly body: Buffer; readonly lastModified: string; readonly etag: string }
@@ -78,6 +78,11 @@ class MemoryStore implements ObjectStore {
   async *readRecords(_bucket: string, key: string): AsyncIterable<AnyRecord> {
     const text = gunzipSync(this.files.get(key)!).toString('utf8');
     for (const line of text.split('\n')) if (line) yield JSON.parse(line) as AnyRecord;
+  }
+
+  async readTextIfExists(_bucket: string, key: string): Promise<StoredText | undefined> {
+    const v = this.versions.get(key)?.at(-1);
+    return v && { text: v.body.toString('utf8'), info: { lastModified: v.lastModified, size: v.body.length, etag: v.etag } };
   }
 }
 

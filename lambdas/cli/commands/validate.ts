@@ -1,4 +1,7 @@
-/** `smarketing validate <file> --dataset <name>`: one file through the validation the Lambda runs on an upload. */
+/**
+ * `smarketing validate <file> --dataset <name> [--mapping <mapping.json>]`: one file through the validation the
+ * Lambda runs on an upload, with the mapping file given, or the nearest mapping.json up to the dataset folder.
+ */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -6,9 +9,10 @@ import { DATASET_NAMES, isDatasetName } from '../../domain/layout.ts';
 import { formatReportSummary } from '../../domain/validation/summary.ts';
 import { COMMON, loadSettings, UsageError, type Io } from '../options.ts';
 import { validateFile } from '../validate-file.ts';
+import { mappingFor } from '../mapping-file.ts';
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const { values: v, positionals } = parseArgs({ args, allowPositionals: true, options: { ...COMMON, dataset: { type: 'string' } } });
+  const { values: v, positionals } = parseArgs({ args, allowPositionals: true, options: { ...COMMON, dataset: { type: 'string' }, mapping: { type: 'string' } } });
   const file = positionals[0];
   if (!file) throw new UsageError('validate needs a file');
   if (positionals.length > 1) throw new UsageError(`validate takes one file (got ${positionals.length}); run it once per file`);
@@ -17,10 +21,11 @@ export async function run(args: string[], io: Io): Promise<number> {
   const path = resolve(io.cwd, file);
   const info = await stat(path).catch(() => { throw new UsageError(`no such file: ${file}`); });
   if (info.isDirectory()) throw new UsageError(`${file} is a folder: validate takes one export file (to read a folder of exports, run: smarketing kpis --data ${file})`);
+  const mapping = await mappingFor(file, v.dataset, v.mapping, io.cwd);
   const progress = io.isTTY && !v.json && info.size >= (io.progressMinBytes ?? 5_000_000) ? progressBar(info.size, io) : undefined;
   let report;
   try {
-    report = await validateFile(path, v.dataset, settings, io.now(), progress);
+    report = await validateFile(path, v.dataset, settings, io.now(), progress, mapping ? { mapping } : {});
   } finally {
     if (progress) io.err('\r\x1b[K'); // clear the bar's line, whatever happened
   }

@@ -53,8 +53,10 @@ export const mappingSchema = z.strictObject({
     'Canonical column → canonical value → the words the file uses for it ("status": {"won": ["Signed"]}). "skip" marks rows ' +
       'that are no records (left out with a warning).',
   ),
-  dateOrder: z.enum(['DMY', 'MDY']).optional().describe('How the file writes slash dates: DMY (5/10/2026 is 5 October) or MDY.'),
-  decimalSeparator: z.enum([',', '.']).optional().describe('The decimal separator of the file\'s numbers ("59,78" needs ",").'),
+  dateOrder: z.enum(['DMY', 'MDY'], { error: (iss) => `${describeValue(iss.input)} is not a date order: write "DMY" (day first) or "MDY" (month first)` })
+    .optional().describe('How the file writes slash dates: DMY (5/10/2026 is 5 October) or MDY.'),
+  decimalSeparator: z.enum([',', '.'], { error: (iss) => `${describeValue(iss.input)} is not a decimal separator: write "," or "."` })
+    .optional().describe('The decimal separator of the file\'s numbers ("59,78" needs ",").'),
   currency: z.string().regex(/^[A-Za-z]{3}$/, { error: 'must be an ISO 4217 code such as EUR' }).optional()
     .describe('The currency of the file\'s amounts; an upload in another currency than the configured one is rejected.'),
   salesSourced: z.array(z.string().trim().min(1)).optional()
@@ -106,11 +108,11 @@ export function parseMappingFile(text: string, dataset: DatasetName, source: str
     throw new MappingError(source, [{ path: '', message: `is not valid JSON (${(e as Error).message})` }]);
   }
   const parsed = mappingSchema.safeParse(json);
-  if (!parsed.success) throw new MappingError(source, parsed.error.issues.map(problemOf));
-  const m = parsed.data;
+  // The shape's problems, and those of the parts that have a shape (a misspelt column beside a bad date order).
+  const problems: MappingProblem[] = parsed.success ? [] : parsed.error.issues.map((i) => problemOf(i, json));
+  const m: z.infer<typeof mappingSchema> = parsed.success ? parsed.data : salvage(json);
   const spec = DATASETS[dataset];
   const known = spec.columns.map((c) => c.name);
-  const problems: MappingProblem[] = [];
   const unknownColumn = (path: string, name: string): void => {
     const guess = closestKey(name, known);
     problems.push({ path, message: `"${name}" is not a column of ${dataset}; ${guess ? `did you mean ${guess}? ` : ''}the columns are ${known.join(', ')}` });
@@ -148,7 +150,7 @@ export function parseMappingFile(text: string, dataset: DatasetName, source: str
   if (m.profile !== undefined) {
     const ofDataset = PROFILES.filter((p) => p.dataset === dataset).map((p) => p.id);
     if (!ofDataset.includes(m.profile)) {
-      const guess = closestKey(m.profile, ofDataset);
+      const guess = closestKey(m.profile, ofDataset) ?? ofDataset.find((id) => id.startsWith(m.profile!.toLowerCase()));
       problems.push({ path: 'profile', message: `"${m.profile}" is not a profile of ${dataset}; ${guess ? `did you mean ${guess}? ` : ''}the profiles are ${ofDataset.join(', ')}` });
     }
   }
@@ -163,7 +165,16 @@ export function parseMappingFile(text: string, dataset: DatasetName, source: str
   };
 }
 
-function problemOf(issue: z.core.$ZodIssue): MappingProblem {
+/** The parts of a mapping that failed its schema which still have their shape, for the dataset-level checks. */
+function salvage(json: unknown): z.infer<typeof mappingSchema> {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return {};
+  const o = json as Record<string, unknown>;
+  const columns = mappingSchema.shape.columns.safeParse(o.columns);
+  const values = mappingSchema.shape.values.safeParse(o.values);
+  return { ...(columns.success ? { columns: columns.data } : {}), ...(values.success ? { values: values.data } : {}) };
+}
+
+function problemOf(issue: z.core.$ZodIssue, json: unknown): MappingProblem {
   if (issue.code === 'unrecognized_keys') {
     const path = issue.path.length ? formatPath(issue.path) : '';
     return {
@@ -175,7 +186,8 @@ function problemOf(issue: z.core.$ZodIssue): MappingProblem {
     };
   }
   if (issue.code === 'invalid_type') {
-    const input = (issue as { input?: unknown }).input;
+    // The value at the issue's path (zod leaves it out of the issue unless asked).
+    const input = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), json);
     if (issue.path.length === 0) return { path: '', message: `must be a JSON object, got ${describeValue(input)}` };
     return { path: formatPath(issue.path), message: `expected ${issue.expected === 'record' ? 'an object' : issue.expected}, got ${describeValue(input)}` };
   }

@@ -69,6 +69,13 @@ function namesOf(spec: DatasetSpec, column: ColumnSpec): string[] {
 function valueFit(spec: DatasetSpec, column: ColumnSpec, values: readonly string[]): { fit: number; why?: string } {
   const filled = values.filter((v) => v !== '');
   if (filled.length === 0) return { fit: 0 };
+  // A required column is filled on every row: one with gaps (a close date, blank while a deal is open) fits less.
+  const fill = column.required ? 0.6 + (0.4 * filled.length) / values.length : 1;
+  const fit = shapeFit(spec, column, filled);
+  return { ...fit, fit: fit.fit * fill };
+}
+
+function shapeFit(spec: DatasetSpec, column: ColumnSpec, filled: readonly string[]): { fit: number; why?: string } {
   const share = (ok: (v: string) => boolean): number => filled.filter(ok).length / filled.length;
   switch (column.type) {
     case 'datetime':
@@ -103,7 +110,9 @@ function valueFit(spec: DatasetSpec, column: ColumnSpec, values: readonly string
       const numbers = share((v) => parseMoney(v).ok);
       if (column.name === spec.idColumn) {
         const unique = distinct / filled.length;
-        return { fit: unique * (1 - dates), ...(unique === 1 && filled.length > 1 ? { why: 'its values are all different' } : {}) };
+        // Ids are rarely amounts with cents or long sentences.
+        const amounts = share((v) => /^[^\d]*\d[\d,.\s]*[.,]\d{2}\D*$/.test(v));
+        return { fit: unique * (1 - dates) * (1 - 0.7 * amounts), ...(unique === 1 && filled.length > 1 && amounts < 0.5 ? { why: 'its values are all different' } : {}) };
       }
       // A category (a source, a status) repeats a few words; a date or an amount is no category.
       const categorical = filled.length < 4 ? 0.5 : distinct <= Math.max(3, filled.length / 2) ? 0.8 : 0.3;
@@ -129,7 +138,9 @@ function candidatesFor(input: SuggestInput, column: ColumnSpec, taken: ReadonlyS
     const values = input.sample.map((r) => (r[i] ?? '').trim());
     const { fit, why } = valueFit(input.spec, column, values);
     const hasValues = values.some((v) => v !== '');
-    const score = hasValues ? 0.6 * best + 0.4 * fit : best;
+    // Sheets put their id first.
+    const first = i === 0 && column.name === input.spec.idColumn ? 0.1 : 0;
+    const score = Math.min(1, (hasValues ? 0.6 * best + 0.4 * fit : best) + first);
     if (score < MIN_SCORE) return;
     const reasons = [best >= 0.4 ? `name close to "${bestName}"` : '', why ?? ''].filter(Boolean);
     out.push({ i, header, score: Math.round(score * 100) / 100, why: reasons.join('; ') || 'the closest header' });

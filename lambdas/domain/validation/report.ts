@@ -19,7 +19,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   'empty-file': 'The file has no data: export again, and check that the export finished.',
   'not-tabular': 'Not a CSV or Excel export (or a quote is never closed): upload the .csv, .csv.gz or .xlsx file the tool exported.',
   'encoding-error': 'The file mixes text encodings: open it and save it again as "CSV UTF-8".',
-  'missing-column': 'A required column is missing: export it too (the message lists the headers accepted and found).',
+  'missing-column': 'A required column is missing: export it too, or, if the file has it under a name of its own, say which in a mapping.json beside the file (the message and the ops email propose the closest headers and a draft).',
   'duplicate-column': 'Two columns mean the same thing: delete one of them.',
   'extra-cell': 'A row has more cells than the header: often an unquoted comma in a value; quote it or remove it.',
   'missing-cell': 'A row ends too early: often a line break inside a value that is not quoted.',

@@ -41,6 +41,10 @@ export function formatReportSummary(r: ValidationReport, firstN = 10): string {
     lines.push(`  format: ${['xlsx', f.sheet ? `sheet ${JSON.stringify(f.sheet)}` : '', f.headerLine !== undefined ? `header on row ${f.headerLine}` : '']
       .filter(Boolean).join(', ')}`);
   }
+  if (f.profile || f.mapping) {
+    lines.push(`  read as: ${[f.profile ? `the ${f.profile} export (docs/exports.md, "Exports of the tools")` : '', f.mapping ? `mapping ${printable(f.mapping)}` : '']
+      .filter(Boolean).join(', with ')}`);
+  }
   const cols = Object.entries(r.columns);
   if (cols.length) lines.push(`  columns: ${cols.map(([c, h]) => (c === h ? c : `${c} ← "${printable(h)}"`)).join(', ')}`);
   if (Object.keys(r.errorCounts).length) {
@@ -51,6 +55,14 @@ export function formatReportSummary(r: ValidationReport, firstN = 10): string {
     lines.push('  how to fix:');
     for (const code of Object.keys(r.errorCounts) as ErrorCode[]) lines.push(`    ${code}: ${ERROR_HINTS[code]}`);
   }
+  const suggested = Object.entries(r.suggestions ?? {});
+  if (suggested.length) {
+    lines.push('  closest headers for the missing columns:');
+    for (const [column, list] of suggested) {
+      lines.push(`    ${column}: ${list.length ? list.map((s) => `"${printable(s.header)}" (${s.why})`).join(', ') : 'none of the headers looks like it'}`);
+    }
+    lines.push(`  a draft mapping.json is in the report (mappingDraft), or run: smarketing map <file> --dataset ${r.dataset}`);
+  }
   if (Object.keys(r.warningCounts).length) {
     lines.push(`  warnings: ${counts(r.warningCounts)}`);
     for (const w of r.warnings.slice(0, 5)) lines.push(`    - ${describeIssue(w)}`);
@@ -60,15 +72,21 @@ export function formatReportSummary(r: ValidationReport, firstN = 10): string {
 
 export function formatRejectionEmail(r: ValidationReport, reportKey: string): { subject: string; text: string } {
   const total = Object.values(r.errorCounts).reduce((a, b) => a + (b ?? 0), 0);
+  const folder = r.source.slice(0, r.source.lastIndexOf('/') + 1);
   return {
     subject: `Upload rejected: ${printable(r.source)} (${total} error${total === 1 ? '' : 's'})`,
     text: [
       `The ${r.dataset} export ${printable(r.source)} was rejected: none of its rows count towards the scorecard.`,
-      `Fix the file and upload it again; the original is kept as it was.`,
+      r.mappingDraft
+        ? `Its headers are not ones the pipeline knows. A draft mapping.json is attached (and below): check that each column ` +
+          `names the right header, correct what is wrong, and upload it as ${printable(folder)}mapping.json. The file is then ` +
+          'validated again, and so are the other files of that folder rejected for their columns or values; no need to upload them again.'
+        : `Fix the file and upload it again; the original is kept as it was.`,
       '',
       formatReportSummary(r, 10),
       '',
       `Full report: ${reportKey}`,
+      ...(r.mappingDraft ? ['', 'Draft mapping.json:', JSON.stringify(r.mappingDraft, null, 2)] : []),
     ].join('\n'),
   };
 }

@@ -37,7 +37,7 @@ export interface ValidateOptions {
   /** Lower limits than limits.ts's (tests). */
   readonly limits?: Partial<UploadLimits>;
   /** The mapping file that applies to the upload (the nearest `mapping.json`), as its text and where it is. */
-  readonly mapping?: { readonly source: string; readonly text: string };
+  readonly mapping?: { readonly source: string; readonly text: string } | { readonly source: string; readonly problem: string };
   /** Put a draft mapping.json in the report even when no column is missing (`smarketing map`). */
   readonly draft?: boolean;
 }
@@ -203,6 +203,7 @@ function checkerOptions(opts: ValidateOptions, reading: FileReading, delimiter: 
 function mappingOf(opts: ValidateOptions, state: ReportState): MappingFile | undefined | 'bad' {
   if (!opts.mapping) return undefined;
   try {
+    if ('problem' in opts.mapping) throw new MappingError(opts.mapping.source, [{ path: '', message: opts.mapping.problem }]);
     return parseMappingFile(opts.mapping.text, opts.dataset, opts.mapping.source);
   } catch (e) {
     if (!(e instanceof MappingError)) throw e;
