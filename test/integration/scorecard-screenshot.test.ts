@@ -1,18 +1,14 @@
 /**
  * Opens the rendered scorecard in headless Chromium at phone (375 px) and email-pane (600 px) widths, fails
  * on horizontal overflow or a broken image, and saves full-page screenshots to out/screenshots/ for a human
- * to look at. Chromium is driven over the DevTools protocol on a pipe (--remote-debugging-pipe): no
- * WebSocket and no extra dependency, and unlike --window-size (which headless Chromium clamps to 500 px)
- * device-metrics emulation gives a true 375 px viewport.
+ * to look at. Chromium is driven over the DevTools protocol on a pipe (test/helpers/chromium.ts).
  *
  * Needs the Debian package `chromium` (found on PATH, or at CHROMIUM_PATH). Without it the suite is skipped
  * with a notice on a developer's machine, but fails under CI (CI=true): there a skip would hide a layout bug.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderScorecard } from '../../lambdas/domain/scorecard/render.ts';
@@ -20,32 +16,9 @@ import type { InlineImage, ScorecardView } from '../../lambdas/domain/scorecard/
 import { parsePeriodId } from '../../lambdas/domain/periods/period.ts';
 import { DEFAULT_SETTINGS } from '../../lambdas/domain/settings.ts';
 import { renderStoredScorecard } from '../../lambdas/use-cases/send-scorecard.ts';
+import { CHROMIUM, Chromium, IN_CI, MISSING_CHROMIUM as MISSING } from '../helpers/chromium.ts';
 import { allKpis, hostileView, SAMPLE_BANNER, sampleImages, sampleKpiStore, sampleView } from '../helpers/sample-view.ts';
 
-/** An executable file at `path`, or undefined. */
-function executable(path: string): string | undefined {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile() ? path : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** CHROMIUM_PATH when set (even to a missing file: then Chromium counts as absent), else `chromium` on PATH. */
-function findChromium(): string | undefined {
-  const configured = process.env.CHROMIUM_PATH;
-  if (configured !== undefined && configured !== '') return executable(configured);
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const found = executable(join(dir, 'chromium'));
-    if (found) return found;
-  }
-  return undefined;
-}
-
-const CHROMIUM = findChromium();
-const IN_CI = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
-const MISSING = 'Chromium not found (looked for CHROMIUM_PATH, else `chromium` on PATH)';
 if (!CHROMIUM && !IN_CI) {
   console.warn(
     `${MISSING}: skipping the scorecard browser tests. Install it with \`apt-get install chromium\` ` +
@@ -53,107 +26,6 @@ if (!CHROMIUM && !IN_CI) {
   );
 }
 const SCREENSHOTS = fileURLToPath(new URL('../../out/screenshots/', import.meta.url));
-const CALL_TIMEOUT_MS = 20_000;
-
-interface CdpMessage {
-  id?: number;
-  method?: string;
-  params?: Record<string, unknown>;
-  result?: Record<string, unknown>;
-  error?: { message: string };
-  sessionId?: string;
-}
-
-/** A minimal DevTools-protocol client over Chromium's pipe: NUL-separated JSON on fds 3 (in) and 4 (out). */
-class Chromium {
-  private nextId = 1;
-  private buffer = Buffer.alloc(0);
-  private stderr = '';
-  private readonly pending = new Map<number, { resolve: (r: Record<string, unknown>) => void; reject: (e: Error) => void }>();
-  private readonly listeners = new Set<(m: CdpMessage) => void>();
-
-  private constructor(private readonly proc: ChildProcess) {
-    (proc.stdio[4] as Readable).on('data', (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
-      for (let end = this.buffer.indexOf(0); end >= 0; end = this.buffer.indexOf(0)) {
-        const message = JSON.parse(this.buffer.subarray(0, end).toString('utf8')) as CdpMessage;
-        this.buffer = this.buffer.subarray(end + 1);
-        this.dispatch(message);
-      }
-    });
-    (proc.stdio[2] as Readable).on('data', (chunk: Buffer) => {
-      this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4000);
-    });
-    proc.on('exit', (code) => {
-      for (const p of this.pending.values()) p.reject(new Error(`chromium exited (${code}):\n${this.stderr}`));
-      this.pending.clear();
-    });
-  }
-
-  static launch(executablePath: string, userDataDir: string): Chromium {
-    const args = [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--hide-scrollbars',
-      '--mute-audio',
-      `--user-data-dir=${userDataDir}`,
-      '--remote-debugging-pipe',
-      'about:blank',
-    ];
-    return new Chromium(spawn(executablePath, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] }));
-  }
-
-  private dispatch(message: CdpMessage): void {
-    if (message.id !== undefined) {
-      const call = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      if (message.error) call?.reject(new Error(message.error.message));
-      else call?.resolve(message.result ?? {});
-      return;
-    }
-    for (const listener of this.listeners) listener(message);
-  }
-
-  send(method: string, params: object = {}, sessionId?: string): Promise<Record<string, unknown>> {
-    const id = this.nextId++;
-    (this.proc.stdio[3] as Writable).write(`${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`chromium: ${method} timed out\n${this.stderr}`));
-      }, CALL_TIMEOUT_MS);
-      this.pending.set(id, {
-        resolve: (r) => (clearTimeout(timer), resolve(r)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
-      });
-    });
-  }
-
-  /** Calls `listener` with every event of `sessionId` until the returned function is called. */
-  on(sessionId: string, listener: (method: string, params: Record<string, unknown>) => void): () => void {
-    const l = (m: CdpMessage): void => {
-      if (m.sessionId === sessionId && m.method) listener(m.method, m.params ?? {});
-    };
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  }
-
-  /** Closes the browser and waits for its process to end (it writes to its profile until then). */
-  async close(): Promise<void> {
-    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
-    await this.send('Browser.close').catch(() => undefined);
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
 
 interface PageMetrics {
   viewport: number;
@@ -166,6 +38,8 @@ interface PageMetrics {
   kpiCards: number;
   sourceRows: number;
   scripts: number;
+  /** Words of the glance table's labels and changes that the layout split across two lines. */
+  brokenWords: string[];
 }
 
 /** Runs in the page once it has loaded: what the assertions need. */
@@ -192,6 +66,21 @@ const MEASURE = `(async () => {
     kpiCards: document.querySelectorAll('.kpi').length,
     sourceRows: document.querySelectorAll('table.grid tr').length - 1,
     scripts: document.querySelectorAll('script').length,
+    brokenWords: [...document.querySelectorAll('table.glance td')].flatMap((td) => {
+      const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+      const broken = [];
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        // A word, or the part of one up to a hyphen (a line may end after a hyphen).
+        for (const m of n.textContent.matchAll(/[^\\s-]+-?/g)) {
+          const range = document.createRange();
+          range.setStart(n, m.index);
+          range.setEnd(n, m.index + m[0].length);
+          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          if (lines.size > 1) broken.push(m[0]);
+        }
+      }
+      return broken;
+    }),
   };
 })()`;
 
@@ -320,6 +209,13 @@ describe.skipIf(!CHROMIUM && !IN_CI)('scorecard in a browser', () => {
         expect(m.kpiCards).toBe(kpis.length);
       });
     }
+
+    it('fits a 320 px screen, its glance labels breaking between words only', async () => {
+      const m = await open(samples, 320, { screenshot: 'samples' });
+      expect(m.scrollWidth, 'horizontal overflow').toBeLessThanOrEqual(320);
+      expect(m.overflowing, 'elements past the right edge').toEqual([]);
+      expect(m.brokenWords, 'words split across lines').toEqual([]);
+    });
 
     it('stays legible in forced dark mode (screenshot for review)', async () => {
       const m = await open(samples, 375, { screenshot: 'samples', dark: true });

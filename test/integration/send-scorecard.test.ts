@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('sending the scorecard through the stand-ins', () => {
-  it('emails each recipient once, with the sparklines inline and their alt text stating the numbers', async () => {
+  it('emails each recipient once, with the sparklines inline and their alt text saying low, high and now', async () => {
     await stack.standIns.clearEmails();
     const first = await sendScorecard({ responsePayload: { period: '2026-10' } }, { getRemainingTimeInMillis: () => 90_000 });
     expect(first).toMatchObject({ sent: ['ceo@example.com', 'cmo@example.com'], alreadySent: [], uncertain: [] });
@@ -45,7 +45,7 @@ describe('sending the scorecard through the stand-ins', () => {
       ['leads.png', 'image/png'], ['sqls.png', 'image/png'], ['sql_acceptance_rate.png', 'image/png'],
     ]);
     expect(Buffer.from(mail.attachments[0]!.content, 'base64').subarray(1, 4).toString()).toBe('PNG');
-    expect(mail.body.html).toContain(`alt="${Mustache.escape('SQLs, Nov 2025 to Oct 2026: n/a, n/a, n/a, n/a, n/a, n/a, n/a, 50, 55, 60, 63, 67')}"`);
+    expect(mail.body.html).toContain(`alt="${Mustache.escape('SQLs, Nov 2025 to Oct 2026: low 50 in Jun 2026, high 67 in Oct 2026, now 67; no figure for 7 of 12')}"`);
     expect(mail.body.html).toContain('SQL acceptance 74.6% is below the 80% benchmark: 17 of 67 SQLs were rejected.');
     expect(mail.body.text).toContain('SQLs grew 6.3% to 67, inside the 5–10% monthly growth target.');
   });

@@ -167,7 +167,7 @@ describe('rule breakdowns', () => {
     });
     expect(breakdownTable(factsOf(ctx, 'win_rate'), 'USD')).toEqual({
       sectionId: 'conversion', kpiId: 'win_rate', title: 'Win rate by region',
-      note: 'October 2026 · all: 35.7% (75 of 210 closed deals). ▲ above, ▼ below it beyond chance (95% interval), 10 closed deals or more. ' +
+      note: 'October 2026 · all: 35.7% (75 of 210 closed deals). Better: above, worse: below it beyond chance (95% interval), 10 closed deals or more. ' +
         'No product or segment stands out.',
       evidenceHead: 'Won of closed', valueHead: 'Rate',
       groups: [{ name: 'Region', rows: [

@@ -14,7 +14,7 @@ describe('rule headline', () => {
     });
     const h = headline(ctx);
     expect(h[0]).toEqual({
-      rule: 'headline', kpiId: 'sql_acceptance_rate', tone: 'bad', text: 'SQL acceptance fell 4 points to 78%, now below the 80% benchmark.', short: 'SQL acceptance down 4 pts',
+      rule: 'headline', kpiId: 'sql_acceptance_rate', tone: 'bad', text: 'SQL acceptance fell 4 points to 78%, now below the 80% benchmark.', short: 'SQL acceptance down 4 pts', trend: 'down',
     });
     expect(h[1]!.kpiId).toBe('leads');
   });
@@ -27,7 +27,7 @@ describe('rule headline', () => {
   it('makes room for a KPI moving the wrong way three periods running, even in small steps', () => {
     const ctx = contextFor({ avg_deal_size: [6000, 5900, 5800, 5700] });
     expect(headline(ctx)).toEqual([
-      { rule: 'headline', kpiId: 'avg_deal_size', tone: 'bad', text: 'Average deal size fell 1.7% to $5,700, the third fall in a row.', short: 'average deal size down 1.7%' },
+      { rule: 'headline', kpiId: 'avg_deal_size', tone: 'bad', text: 'Average deal size fell 1.7% to $5,700, the third fall in a row.', short: 'average deal size down 1.7%', trend: 'down' },
     ]);
   });
 

@@ -124,11 +124,11 @@ describe('renderScorecard', () => {
     }
   });
 
-  it('marks the change with an arrow and a word as well as a colour', () => {
+  it('marks the change with an arrow (which way it went) and a word (good news or bad) as well as a colour', () => {
     expect(html).toContain('▲ +8.7% better');
     expect(html).toContain('▼ −6.5 pts worse');
     expect(html).toContain('▼ −8.5% better'); // a falling CAC is good news
-    expect(html).toContain('– 0.0% unchanged');
+    expect(html).toContain('– unchanged');
     expect(html).toContain(esc(`No figure for ${view.previousPeriodLabel}`));
     expect(text).toContain('100 · ▲ +8.7% better · vs 92 in September 2026');
   });
@@ -152,7 +152,9 @@ describe('renderScorecard', () => {
     const cells = [...glance.matchAll(/<td class="gc (good|bad|neutral)"[^>]*>(?:<b>)?([^<]*)</g)];
     const kpis = allKpis(view);
     expect(cells.map((c) => c[1])).toEqual(kpis.map((k) => k.tone));
-    expect(cells.map((c) => c[2])).toEqual(kpis.map((k) => (k.change === null ? '' : esc(`${{ up: '▲', down: '▼', flat: '–', none: '' }[k.trend]} ${k.change}`))));
+    const word = { good: ' better', bad: ' worse', neutral: '' } as const;
+    // (Arrow and figure are held together by no-break spaces.)
+    expect(cells.map((c) => c[2]!.replace(/\u00a0/g, ' '))).toEqual(kpis.map((k) => (k.change === null ? '' : esc(`${{ up: '▲', down: '▼', flat: '–', none: '' }[k.trend]} ${k.change}${word[k.tone]}`))));
     expect((glance.match(/&#9888;|⚠/g) ?? []).length - 1).toBe(kpis.filter((k) => k.benchmark?.off).length);
     expect(flat(text)).toContain('AT A GLANCE');
   });

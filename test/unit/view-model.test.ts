@@ -76,7 +76,7 @@ describe('buildScorecardView', () => {
   it('gives the change of a rate in points, and tone by direction (a falling CAC is good)', () => {
     expect(kpi(v, 'sql_acceptance_rate')).toMatchObject({ value: '75.0%', previous: '81.5%', change: '−6.5 pts', changeAbsolute: null, tone: 'bad', yearAgo: null });
     expect(kpi(v, 'cac')).toMatchObject({ change: '−20.0%', changeAbsolute: '−$1,000', trend: 'down', tone: 'good' });
-    expect(kpi(v, 'leads')).toMatchObject({ change: '0.0%', changeAbsolute: null, trend: 'flat', tone: 'neutral' });
+    expect(kpi(v, 'leads')).toMatchObject({ change: 'unchanged', changeAbsolute: null, trend: 'flat', tone: 'neutral' });
   });
 
   it('shows a KPI with no value as n/a with its reason', () => {
@@ -96,12 +96,10 @@ describe('buildScorecardView', () => {
     expect(k.series).toHaveLength(12);
     expect(k.series![0]).toEqual({ label: 'Nov 2025', value: 45 });
     expect(k.series![11]).toEqual({ label: 'Oct 2026', value: 100 });
-    expect(k.sparkline).toEqual({
-      cid: 'spark-sqls@scorecard',
-      alt: 'SQLs, Nov 2025 to Oct 2026: 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 92, 100',
-    });
+    // The alt text says what the line shows (low, high, now), not twelve numbers; the text part has them all.
+    expect(k.sparkline).toEqual({ cid: 'spark-sqls@scorecard', alt: 'SQLs, Nov 2025 to Oct 2026: low 45 in Nov 2025, high 100 in Oct 2026, now 100' });
     expect(k.seriesText).toMatch(/^Nov 2025 45 · Dec 2025 50 · .* · Sep 2026 92 · Oct 2026 100$/);
-    expect(kpi(v, 'sql_acceptance_rate').sparkline!.alt).toBe('SQL acceptance, Nov 2025 to Oct 2026: n/a, n/a, n/a, n/a, n/a, n/a, n/a, n/a, n/a, n/a, 81.5%, 75.0%');
+    expect(kpi(v, 'sql_acceptance_rate').sparkline!.alt).toBe('SQL acceptance, Nov 2025 to Oct 2026: low 75.0% in Oct 2026, high 81.5% in Sep 2026, now 75.0%; no figure for 10 of 12');
   });
 
   it('draws no sparkline for fewer than two figures', () => {

@@ -7,6 +7,7 @@ import type { Period } from '../periods/period.ts';
 import type { Settings } from '../settings.ts';
 import type { StoredKpi } from '../model.ts';
 import { benchmarkPhrase, periodName } from './phrases.ts';
+import { roundsToZero } from '../scorecard/format.ts';
 import type { BenchmarkFacts, BenchmarkPosition, KpiFacts, SeriesPoint, Tone, Trend } from './types.ts';
 
 /** Stored KPIs by period id, then by KPI id. */
@@ -21,11 +22,13 @@ export interface FactsInput {
   readonly settings: Settings;
 }
 
-/** Up, down or flat as the reader sees it: a change that rounds to 0.0 (points or percent) is flat. */
+/**
+ * Up, down or flat as the reader sees it: a change that rounds to 0.0% is flat, and a rate is flat when its shown
+ * figures are equal (40.84% and 40.81% both read 40.8%); 40.8% against 40.9% is down.
+ */
 export function trendOf(cur: number | null, prev: number | null, unit: MetricUnit): Trend {
   if (cur === null || prev === null) return 'none';
-  const shown = unit === 'rate' ? Math.abs(cur - prev) * 100 : prev === 0 ? Math.abs(cur - prev) : Math.abs((cur - prev) / prev) * 100;
-  if (shown < 0.05) return 'flat';
+  if (roundsToZero(cur, prev, unit)) return 'flat';
   return cur > prev ? 'up' : 'down';
 }
 

@@ -47,6 +47,8 @@ export interface Sentence {
   readonly restates?: boolean;
   /** The news in a few words, for a subject line ("win rate down 6 pts"): headlines have one. */
   readonly short?: string;
+  /** Which way the number the sentence is about moved (headlines): its arrow, whatever the tone. */
+  readonly trend?: Trend;
 }
 
 /** A period as the commentary names it. */

@@ -22,9 +22,9 @@ const KPI_EVIDENCE_HEAD: Readonly<Record<string, string>> = { win_rate: 'Won of 
 /** How the note says what "stands out" means, per test (breakdown-facts.ts). */
 function ruleWords(b: BreakdownFacts): string {
   const noun = UNIT_NOUN[b.def.id] ?? '';
-  if (b.test === 'rate') return `▲ above, ▼ below it beyond chance (95% interval), ${MIN_COUNT} ${noun} or more`;
-  if (b.test === 'cost') return `▲ cheaper, ▼ dearer than that beyond chance (95%), ${MIN_COUNT} ${noun} or more`;
-  return `▲ above, ▼ below it beyond chance (95%, given how deal sizes vary), ${MIN_COUNT} deals ${noun} or more`;
+  if (b.test === 'rate') return `Better: above, worse: below it beyond chance (95% interval), ${MIN_COUNT} ${noun} or more`;
+  if (b.test === 'cost') return `Better: cheaper, worse: dearer than that beyond chance (95%), ${MIN_COUNT} ${noun} or more`;
+  return `Better: above, worse: below it beyond chance (95%, given how deal sizes vary), ${MIN_COUNT} deals ${noun} or more`;
 }
 
 function rowOf(b: BreakdownFacts, v: PooledValue, currency: string) {

@@ -48,21 +48,37 @@ export const formatCount = (v: number): string => int.format(v);
 /** A signed number with a real minus sign; zero carries no sign. */
 const signed = (s: string, v: number): string => (v > 0 ? `+${s}` : v < 0 ? `−${s.replace('-', '')}` : s);
 
-/** Whether the change rounds to zero as `formatChange` shows it (0.0 pts, 0.0%). */
-function roundsToZero(current: number, previous: number, unit: MetricUnit): boolean {
-  if (unit === 'rate') return Math.abs(current - previous) * 100 < 0.05;
+/**
+ * A rate in percent as the card shows it (one decimal): 0.40849 → 40.8. Changes of rates are taken between these
+ * shown figures, so that "40.8% vs 40.9%" always comes with "−0.1 pts", never with "0.0 pts".
+ */
+export const shownPercent = (fraction: number): number => Number(one.format(fraction * 100).replace(/,/g, ''));
+
+/** The change of a rate in percentage points, between the shown figures: a multiple of 0.1. */
+export const shownPoints = (current: number, previous: number): number => Math.round((shownPercent(current) - shownPercent(previous)) * 10) / 10;
+
+/**
+ * Whether a change is too small to show: for a rate, the shown figures are equal; for the others, the relative
+ * change rounds to 0.0% (from zero: no change at all).
+ */
+export function roundsToZero(current: number, previous: number, unit: MetricUnit): boolean {
+  if (unit === 'rate') return shownPoints(current, previous) === 0;
   if (previous === 0) return current === previous;
   return Math.abs((current - previous) / previous) * 100 < 0.05;
 }
 
 /**
  * Change against the previous value as the card shows it: percent for counts, money, days and ratios, points
- * for rates ("+8.7%", "−6.5 pts"). A change that rounds to zero has no sign ("0.0 pts"). From zero, a relative
- * change means nothing: the absolute change is shown instead.
+ * for rates between the shown figures ("+8.7%", "−6.5 pts"). A change that rounds to zero is said in words:
+ * "unchanged" when the two figures read the same, else "about the same" ($104,500 against $104,450). From zero,
+ * a relative change means nothing: the absolute change is shown instead.
  */
 export function formatChange(current: number, previous: number, unit: MetricUnit, currency: string): string {
-  const d = roundsToZero(current, previous, unit) ? 0 : current - previous;
-  if (unit === 'rate') return `${signed(one.format(Math.abs(d * 100)), d)} pts`;
+  if (roundsToZero(current, previous, unit)) {
+    return formatValue(current, unit, currency) === formatValue(previous, unit, currency) ? 'unchanged' : 'about the same';
+  }
+  const d = current - previous;
+  if (unit === 'rate') return `${signed(one.format(Math.abs(shownPoints(current, previous))), d)} pts`;
   if (previous === 0) return signed(formatValue(Math.abs(d), unit, currency), d);
   const rel = d / Math.abs(previous);
   return `${signed(one.format(Math.abs(rel * 100)), rel)}%`;

@@ -14,14 +14,27 @@ export interface RenderedScorecard {
 /** Line width the plain-text part wraps at. */
 export const TEXT_WIDTH = 78;
 
+/**
+ * One meaning for arrows everywhere: ▲ the number went up, ▼ it went down (– it held). Whether that is good news
+ * is said in words (`toneWord`) and colour: a rising CAC is ▲ and worse.
+ */
 const ARROW: Readonly<Record<Trend, string>> = { up: '▲', down: '▼', flat: '–', none: '' };
 
-/** Tone in words, so the change never rests on colour alone. */
-function toneWord(tone: Tone, trend: Trend): string {
-  if (tone === 'good') return 'better';
-  if (tone === 'bad') return 'worse';
-  return trend === 'flat' ? 'unchanged' : '';
+/** Tone in words, so it never rests on colour alone (WCAG 1.4.1). A flat change says so itself ("unchanged"). */
+function toneWord(tone: Tone): string {
+  return tone === 'good' ? 'better' : tone === 'bad' ? 'worse' : '';
 }
+
+/**
+ * The glance's change: arrow and figure held together by no-break spaces ("▲ +21.7 pts"), so that on a narrow
+ * phone only the tone word after it, or the words of "– about the same", go to the next line.
+ */
+const glanceChange = (k: KpiView): string =>
+  k.change === null ? '' : `${ARROW[k.trend]}\u00a0${/^[−+]?[\d$]/.test(k.change) ? k.change.replace(/ /g, '\u00a0') : k.change}`;
+
+/** "▲ +3.2% better", "– about the same": arrow, change and tone word, as the glance and the text part show them. */
+const changeLine = (k: KpiView, change: string | null = k.change): string =>
+  change === null ? '' : [ARROW[k.trend], change, toneWord(k.tone)].filter(Boolean).join(' ');
 
 const toneFlags = (tone: Tone, shown = true) => ({
   good: shown && tone === 'good',
@@ -76,15 +89,20 @@ function templateModel(view: ScorecardView) {
     periodLabel: view.periodLabel,
     previousPeriodLabel: view.previousPeriodLabel,
     banner: view.banner ? { text: view.banner } : null,
-    headline: listOrNull(view.headline.map((h) => ({ text: h.text, arrow: headlineMarker(h), ...toneFlags(h.tone ?? 'neutral') }))),
+    headline: listOrNull(view.headline.map((h) => ({
+      text: h.text, arrow: headlineMarker(h), word: capitalised(toneWord(h.tone ?? 'neutral')), ...toneFlags(h.tone ?? 'neutral'),
+    }))),
     glance: view.sections.length
       ? {
+          key: GLANCE_KEY,
           sections: view.sections.map((s) => ({
             title: s.title,
             rows: s.kpis.map((k) => ({
               label: k.label,
-              value: k.value,
-              change: k.change === null ? '' : `${ARROW[k.trend]} ${k.change}`,
+              // A figure with its unit ("101.1 days", "4.1 : 1") stays on one line; a label breaks between its words.
+              value: /^\S+ (days|: 1)$/.test(k.value) ? k.value.replace(/ /g, '\u00a0') : k.value,
+              change: glanceChange(k),
+              word: toneWord(k.tone),
               ...toneFlags(k.tone),
               off: Boolean(k.benchmark?.off),
             })),
@@ -98,7 +116,7 @@ function templateModel(view: ScorecardView) {
         value: k.value,
         arrow: ARROW[k.trend],
         change: changeText(k),
-        word: toneWord(k.tone, k.trend),
+        word: toneWord(k.tone),
         ...toneFlags(k.tone, k.change !== null),
         comparison: comparison(k, previous),
         benchmark: k.benchmark ? { text: k.benchmark.text, ...toneFlags(k.benchmark.tone ?? 'neutral') } : null,
@@ -114,7 +132,7 @@ function templateModel(view: ScorecardView) {
               mqls: r.mqls,
               sqls: r.sqls,
               rate: r.rate,
-              marker: sourceMarker(r.tone),
+              word: comparedWord(r.tone),
               ...toneFlags(r.tone),
             })),
           }
@@ -123,7 +141,7 @@ function templateModel(view: ScorecardView) {
         title: t.title, note: t.note, evidenceHead: t.evidenceHead, valueHead: t.valueHead,
         groups: t.groups.map((g) => ({
           name: g.name,
-          rows: g.rows.map((r) => ({ name: r.name, evidence: r.evidence, value: r.value, marker: sourceMarker(r.tone), ...toneFlags(r.tone) })),
+          rows: g.rows.map((r) => ({ name: r.name, evidence: r.evidence, value: r.value, word: comparedWord(r.tone), ...toneFlags(r.tone) })),
         })),
       })),
     })),
@@ -137,11 +155,13 @@ function templateModel(view: ScorecardView) {
 const tablesOf = (view: ScorecardView, sectionId: string): readonly BreakdownTableView[] =>
   (view.breakdownTables ?? []).filter((t) => t.sectionId === sectionId);
 
-/** A headline's bullet: the arrow of its news. */
-const headlineMarker = (s: Sentence): string => (s.tone === 'good' ? '▲' : s.tone === 'bad' ? '▼' : '•');
+/** A headline's bullet: the arrow of the move it is about (a bullet when it is about no move). */
+const headlineMarker = (s: Sentence): string => (s.trend === 'up' || s.trend === 'down' ? ARROW[s.trend] : '•');
 
-/** A source above the all-source rate is good news, below is bad. */
-const sourceMarker = (tone: Tone): string => (tone === 'good' ? '▲' : tone === 'bad' ? '▼' : '–');
+const capitalised = (s: string): string => (s ? `${s[0]!.toUpperCase()}${s.slice(1)}` : s);
+
+/** A value against the all-values figure (a lead source, a rep): better or worse, in words; "in line" when neither. */
+const comparedWord = (tone: Tone): string => (tone === 'good' ? 'better' : tone === 'bad' ? 'worse' : 'in line');
 
 /**
  * Renders the scorecard email bodies. Every value is HTML-escaped by mustache's `{{ }}` (the template has
@@ -175,7 +195,7 @@ export function wrap(text: string, first = '', rest = first, width = TEXT_WIDTH)
 const rule = (ch: string): string => ch.repeat(TEXT_WIDTH);
 
 function kpiText(k: KpiView, previous: string): string[] {
-  const change = k.change === null ? null : [ARROW[k.trend], changeText(k), toneWord(k.tone, k.trend)].filter(Boolean).join(' ');
+  const change = k.change === null ? null : changeLine(k, changeText(k));
   const figures = [k.value, change, comparisonText(k, previous)].filter((x) => x !== null).join(' · ');
   return [
     ...wrap(k.label),
@@ -189,7 +209,7 @@ function kpiText(k: KpiView, previous: string): string[] {
 
 function sourceTableText(table: NonNullable<ScorecardView['sourceTable']>): string[] {
   const head = ['Source', 'MQLs', 'SQLs', 'Rate'] as const;
-  const rows = table.rows.map((r) => [r.source, r.mqls, r.sqls, `${sourceMarker(r.tone)} ${r.rate}`] as const);
+  const rows = table.rows.map((r) => [r.source, r.mqls, r.sqls, `${r.rate} ${comparedWord(r.tone)}`] as const);
   const num = (i: 1 | 2 | 3) => Math.max(head[i].length, ...rows.map((r) => r[i].length));
   const w1 = num(1);
   const w2 = num(2);
@@ -202,7 +222,7 @@ function sourceTableText(table: NonNullable<ScorecardView['sourceTable']>): stri
   };
   return [
     table.title.toUpperCase(),
-    ...wrap(`All sources: ${table.allSourceRate}. ▲ above it, ▼ below it, – in line with it.`),
+    ...wrap(`All sources: ${table.allSourceRate}. Better or worse: above or below it.`),
     '',
     ...line(head),
     `${'-'.repeat(w0)}  ${'-'.repeat(w1)}  ${'-'.repeat(w2)}  ${'-'.repeat(w3)}`,
@@ -211,9 +231,10 @@ function sourceTableText(table: NonNullable<ScorecardView['sourceTable']>): stri
   ];
 }
 
-/** A breakdown table as text: a line per dimension, then its best (▲) and worst (▼) value. */
+/** A breakdown table as text: a line per dimension, then its best and worst value, each said better or worse. */
 function breakdownTableText(t: BreakdownTableView): string[] {
-  const rows = t.groups.flatMap((g) => g.rows.map((r) => [`${sourceMarker(r.tone)} ${r.name}`, r.evidence, r.value] as const));
+  const valueOf = (r: BreakdownTableView['groups'][number]['rows'][number]): string => `${r.value} ${comparedWord(r.tone)}`;
+  const rows = t.groups.flatMap((g) => g.rows.map((r) => [r.name, r.evidence, valueOf(r)] as const));
   const w1 = Math.max(t.evidenceHead.length, ...rows.map((r) => r[1].length));
   const w2 = Math.max(t.valueHead.length, ...rows.map((r) => r[2].length));
   // The name column (indented by 2) gets what the numbers leave; a longer name goes on lines of its own.
@@ -227,10 +248,13 @@ function breakdownTableText(t: BreakdownTableView): string[] {
     ...wrap(t.note),
     '',
     `${''.padEnd(w0)}  ${t.evidenceHead.padStart(w1)}  ${t.valueHead.padStart(w2)}`,
-    ...t.groups.flatMap((g) => [g.name, ...g.rows.flatMap((r) => line([`${sourceMarker(r.tone)} ${r.name}`, r.evidence, r.value]))]),
+    ...t.groups.flatMap((g) => [g.name, ...g.rows.flatMap((r) => line([r.name, r.evidence, valueOf(r)]))]),
     '',
   ];
 }
+
+/** What the arrows, words and "pts" mean: said once, under the glance table (HTML and text). */
+export const GLANCE_KEY = '▲ ▼ up or down since the previous period; better or worse for the business. Rates move in percentage points (pts).';
 
 /** Every KPI on one line: label, value, change and tone in words, "(!)" when off its benchmark. */
 function glanceText(view: ScorecardView): string[] {
@@ -241,12 +265,11 @@ function glanceText(view: ScorecardView): string[] {
   for (const s of view.sections) {
     for (const k of s.kpis) {
       const label = `${k.label}${k.benchmark?.off ? ' (!)' : ''}`;
-      const change = k.change === null ? '' : [ARROW[k.trend], k.change, toneWord(k.tone, k.trend)].filter(Boolean).join(' ');
-      const line = `${label.padEnd(labelWidth)}  ${k.value.padStart(valueWidth)}  ${change}`.trimEnd();
+      const line = `${label.padEnd(labelWidth)}  ${k.value.padStart(valueWidth)}  ${changeLine(k)}`.trimEnd();
       lines.push(...(line.length <= TEXT_WIDTH ? [line] : wrap(line, '', '    ')));
     }
   }
-  lines.push('(!) off its benchmark or target', '');
+  lines.push(...wrap(`${GLANCE_KEY} (!) off its benchmark or target.`), '');
   return lines;
 }
 
@@ -257,7 +280,10 @@ function renderText(view: ScorecardView): string {
     '',
   ];
   if (view.banner) lines.push(...wrap(`MISSING DATA: ${view.banner}`, '!! ', '   '), '');
-  if (view.headline.length) lines.push('HEADLINES', ...view.headline.flatMap((h) => wrap(h.text, `${headlineMarker(h)} `, '  ')), '');
+  if (view.headline.length) {
+    const said = (h: Sentence): string => [capitalised(toneWord(h.tone ?? 'neutral')), h.text].filter(Boolean).join(': ');
+    lines.push('HEADLINES', ...view.headline.flatMap((h) => wrap(said(h), `${headlineMarker(h)} `, '  ')), '');
+  }
   if (view.sections.length) lines.push(...glanceText(view));
   const previous = previousName(view);
   const tableSection = view.sourceTable ? (view.sourceTable.sectionId ?? view.sections[view.sections.length - 1]?.id) : undefined;

@@ -65,10 +65,20 @@ function seriesText(f: KpiFacts, currency: string): string {
   return seriesOf(f).map((p) => `${p.label} ${formatValue(p.value, f.def.unit, currency)}`).join(' · ');
 }
 
-/** Alt text that states the numbers: "SQLs, Nov 2025 to Oct 2026: 80, 85, n/a, …, 100". */
+/**
+ * Alt text that says what the line shows, not twelve numbers: "SQLs, Nov 2025 to Oct 2026: low 46 in Dec 2025,
+ * high 67 in Oct 2026, now 67", and how many periods have no figure. (The text part and the page list them all.)
+ */
 function sparklineAlt(f: KpiFacts, currency: string): string {
   const s = seriesOf(f);
-  return `${f.def.label}, ${s[0]!.label} to ${s[s.length - 1]!.label}: ${s.map((p) => formatValue(p.value, f.def.unit, currency)).join(', ')}`;
+  const known = s.filter((p): p is { label: string; value: number } => p.value !== null);
+  const say = (v: number | null): string => formatValue(v, f.def.unit, currency);
+  // The latest low and high: the most recent time the KPI was there.
+  const low = known.reduce((a, p) => (p.value <= a.value ? p : a));
+  const high = known.reduce((a, p) => (p.value >= a.value ? p : a));
+  const gaps = s.length - known.length;
+  return `${f.def.label}, ${s[0]!.label} to ${s[s.length - 1]!.label}: low ${say(low.value)} in ${low.label}, high ${say(high.value)} in ${high.label}, now ${say(s[s.length - 1]!.value)}` +
+    (gaps ? `; no figure for ${gaps} of ${s.length}` : '');
 }
 
 /** Content-ID of a KPI's sparkline; KPI ids are registry ids (letters and underscores), so it is a valid addr-spec. */

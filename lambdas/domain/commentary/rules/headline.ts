@@ -94,6 +94,7 @@ export function headline(ctx: CommentaryContext, kpis: readonly KpiFacts[] = ctx
     kpiId: c.facts.def.id,
     text: `${movementClause(c.facts, ctx)}${because(c, ctx)}.`,
     tone: c.facts.tone,
+    trend: c.facts.trend,
     short: shortMove(c.facts.def, c.facts.value!, c.facts.previous!),
   }));
 }

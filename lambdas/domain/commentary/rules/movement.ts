@@ -2,7 +2,7 @@
  * Rule `movement`: how the KPI moved since the previous period, in words, with the growth target when the KPI
  * has one ("SQLs grew 8.7% to 100, inside the 5–10% monthly growth target.").
  */
-import { formatPercent } from '../../scorecard/format.ts';
+import { formatPercent, shownPoints } from '../../scorecard/format.ts';
 import { say } from '../phrases.ts';
 import type { CommentaryContext, KpiFacts, Sentence } from '../types.ts';
 
@@ -14,9 +14,9 @@ function growthClause(f: KpiFacts): string {
   return `, ${where} ${b.phrase}`;
 }
 
-/** "1.6 points", "1 point". */
-function points(diff: number): string {
-  const p = formatPercent(Math.abs(diff)).replace('%', '');
+/** "1.6 points", "1 point": between the shown figures, as the card counts them. */
+function points(current: number, previous: number): string {
+  const p = formatPercent(Math.abs(shownPoints(current, previous)) / 100).replace('%', '');
   return `${p} point${p === '1' ? '' : 's'}`;
 }
 
@@ -29,7 +29,7 @@ export function movementClause(f: KpiFacts, ctx: Pick<CommentaryContext, 'curren
   if (f.trend === 'flat') return `${def.label} held at ${v}${growthClause(f)}`;
   const verb = f.trend === 'up' ? (def.unit === 'count' ? 'grew' : 'rose') : 'fell';
   if (def.unit !== 'rate' && previous === 0) return `${def.label} ${verb} from ${say(0, def.unit, ctx.currency)} to ${v}${growthClause(f)}`;
-  const by = def.unit === 'rate' ? points(value - previous) : formatPercent(Math.abs(f.delta ?? 0));
+  const by = def.unit === 'rate' ? points(value, previous) : formatPercent(Math.abs(f.delta ?? 0));
   return `${def.label} ${verb} ${by} to ${v}${growthClause(f)}`;
 }
 
