@@ -200,7 +200,7 @@ export function draftMapping(input: SuggestInput): Record<string, unknown> {
 }
 
 /** An amount written with a decimal comma (`59,78`, `1.234,50`), not a thousands comma (`1,234`). */
-const DECIMAL_COMMA = /^[^\d,]*\d{1,3}(\.\d{3})*,\d{1,2}\D*$|^[^\d,]*\d+,\d{1,2}\D*$/;
+const DECIMAL_COMMA = /^[^\d,]*(\d{1,3}([.\s\u00a0\u202f']\d{3})+|\d+),\d{1,2}[^\d,]*$/;
 
 /** DMY when a slash date's first part is a day past 12, MDY when its second is; undefined when no date tells. */
 export function dateOrderOf(values: readonly string[]): 'DMY' | 'MDY' | undefined {

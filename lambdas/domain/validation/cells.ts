@@ -84,7 +84,7 @@ const SQL_STATUS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** An amount with a decimal comma (`59,78`, `1.234,50`): read only where a profile or mapping says the file writes them. */
-const DECIMAL_COMMA = /^[^\d,]*(\d{1,3}(\.\d{3})+|\d+),\d{1,2}[^\d,]*$/;
+const DECIMAL_COMMA = /^[^\d,]*(\d{1,3}([.\s\u00a0\u202f']\d{3})+|\d+),\d{1,2}[^\d,]*$/;
 const DECIMAL_COMMA_PROBLEM: CellProblem = {
   code: 'type-error',
   problem: 'is not an amount here: the file is not known to write decimal commas. If "," is its decimal separator, say so in ' +

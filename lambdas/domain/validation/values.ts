@@ -224,7 +224,8 @@ export function parseDateValue(
   );
 }
 
-const MONEY_RE = /^([A-Z]{3})?\s*([-−]?)\s*([$€£¥₹₩])?\s*([-−]?)([\d.,' ]*\d(?:[.,]\d+)?)\s*([$€£¥₹₩])?\s*([A-Z]{3})?$/;
+// Thousands may be grouped with spaces of any kind: French exports write a (narrow) no-break space, `1 234,56`.
+const MONEY_RE = /^([A-Z]{3})?\s*([-−]?)\s*([$€£¥₹₩])?\s*([-−]?)([\d.,' \u00a0\u202f]*\d(?:[.,]\d+)?)\s*([$€£¥₹₩])?\s*([A-Z]{3})?$/;
 
 /** The currencies a symbol can stand for: `$` is the sign of many dollars (and pesos), `¥` of yen and yuan. */
 const SYMBOL_CURRENCIES: Readonly<Record<string, readonly string[]>> = {
@@ -263,7 +264,7 @@ export function parseMoney(
   const currency = m[1] ?? m[7];
   const symbol = m[3] ?? m[6];
   if (currency && symbol && !SYMBOL_CURRENCIES[symbol]?.includes(currency)) return typeError(`names two currencies (${symbol} and ${currency})`);
-  let digits = (m[5] ?? '').replace(/[' ]/g, '');
+  let digits = (m[5] ?? '').replace(/[' \u00a0\u202f]/g, '');
   // A `;` file may still write `1234.50` or `1,234.50`: a point that is the last separator and not a
   // thousands group (`1.234`) is a decimal point.
   const lastPoint = digits.lastIndexOf('.');
