@@ -8,6 +8,7 @@ import { DATASET_NAMES, type DatasetName } from '../domain/layout.ts';
 import type { Settings } from '../domain/settings.ts';
 import { RecordTable } from '../domain/records/record-table.ts';
 import { computeKpisForPeriods, type PeriodKpis } from '../domain/metrics/compute.ts';
+import { kpiGapsOf } from '../domain/metrics/kpi-gaps.ts';
 import { METRICS } from '../domain/metrics/registry.ts';
 import { lastClosedPeriod, parsePeriodId, periodRange, previousPeriod, type Period } from '../domain/periods/period.ts';
 import {
@@ -215,7 +216,8 @@ export async function computeAndStoreKpis(periods: readonly Period[], deps: Comp
 export async function storeKpisFrom(read: AcceptedRecords, periods: readonly Period[], deps: Pick<ComputeDeps, 'kpis' | 'settings'>): Promise<PeriodKpis[]> {
   const computedAt = inputsAsOf(read);
   const digest = inputsDigest(read, deps.settings);
-  const results = computeKpisForPeriods(read.table, periods, deps.settings);
+  // Accepted uploads that lack a column some KPIs need: those KPIs are null, with the reason, where they count.
+  const results = computeKpisForPeriods(read.table, periods, deps.settings, {}, kpiGapsOf(DATASET_NAMES.flatMap((d) => read.uploads[d])));
   for (const result of results) {
     const { summary, kpis } = toStoredKpis(result, read, computedAt, digest);
     await deps.kpis.putPeriod(summary, kpis);

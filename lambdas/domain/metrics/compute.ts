@@ -6,6 +6,7 @@ import type { RecordTable } from '../records/record-table.ts';
 import { measurePeriods, tableOf, type DatasetInPeriod, type MeasureOptions, type PeriodData, type RecordSets } from './measures.ts';
 import { METRICS, inputsOf, type MetricValue } from './registry.ts';
 import { breakdownsOf } from './breakdowns.ts';
+import { withGaps, type KpiGaps } from './kpi-gaps.ts';
 
 export interface PeriodKpis {
   readonly period: Period;
@@ -26,7 +27,7 @@ function assertFinite(id: string, v: MetricValue): MetricValue {
   return v;
 }
 
-function kpisOf(data: PeriodData, settings: Settings): PeriodKpis {
+function kpisOf(data: PeriodData, settings: Settings, gaps?: KpiGaps): PeriodKpis {
   const m = data.measures;
   const metrics: Record<string, MetricValue> = {};
   const inputs: Record<string, DatasetName[]> = {};
@@ -37,20 +38,24 @@ function kpisOf(data: PeriodData, settings: Settings): PeriodKpis {
     inputs[def.id] = inputsOf(def, m);
   }
   return {
-    period: m.period, timezone: settings.timezone, currency: settings.currency, metrics, coverage: m.covered,
+    period: m.period, timezone: settings.timezone, currency: settings.currency, coverage: m.covered,
+    metrics: gaps?.size ? withGaps(metrics, inputs, data.datasets, m.newCustomersFrom, gaps) : metrics,
     datasets: data.datasets, inputs,
   };
 }
 
 /**
  * Every KPI of each period, from a table of merged records, in one pass over the records. The table's dates were
- * converted in its time zone, which must be the settings' one.
+ * converted in its time zone, which must be the settings' one. `gaps`: the accepted uploads that lack a column some
+ * KPIs need (kpi-gaps.ts); those KPIs are null, with the reason, in the periods where their records count.
  */
-export function computeKpisForPeriods(table: RecordTable, periods: readonly Period[], settings: Settings, options: MeasureOptions = {}): PeriodKpis[] {
+export function computeKpisForPeriods(
+  table: RecordTable, periods: readonly Period[], settings: Settings, options: MeasureOptions = {}, gaps?: KpiGaps,
+): PeriodKpis[] {
   if (table.timezone !== settings.timezone) {
     throw new Error(`the records were read in ${table.timezone}, the settings say ${settings.timezone}`);
   }
-  return measurePeriods(table, periods, options).map((d) => kpisOf(d, settings));
+  return measurePeriods(table, periods, options).map((d) => kpisOf(d, settings, gaps));
 }
 
 /** Every KPI of one period, from merged record objects (each record counts once, whatever its key). */
