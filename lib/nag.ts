@@ -12,6 +12,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { ScorecardStack } from './scorecard-stack.ts';
+import { SNAPSHOTS_PREFIX } from './constructs/snapshot-tables.ts';
 
 /** Adds the AWS Solutions and Serverless packs to every stack of the app. */
 export function addNagChecks(app: App): void {
@@ -24,6 +25,10 @@ export const NAG_REASONS = {
     'Object ARNs under a key prefix: export names and upload ids are only known at run time, so access is scoped '
     + 'to the prefix of the function\'s own dataset (or accepted/ for the KPI run), with object-level actions only '
     + '(lib/permissions.ts): no ListBucket, no delete.',
+  snapshots:
+    'The KPI run\'s compacted snapshots (snapshots/): every object is written once under a key made at run time (a '
+    + 'version and a random id), so access is scoped to the prefix; DeleteObject only there, for the objects no manifest '
+    + 'names any more (replaced partitions, a crashed run\'s leftovers).',
   xray:
     'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions; it is the '
     + 'only statement on Resource * in the function roles (asserted in test/infra).',
@@ -78,7 +83,9 @@ export function acknowledgeNagFindings(stack: ScorecardStack): void {
     const statements = fn.bucketPatterns;
     ackS3Prefixes(fn.role!, bucket, [...statements.read, ...statements.write]);
   }
-  ackS3Prefixes(stack.kpis.function.role!, bucket, stack.kpis.function.bucketPatterns.read);
+  const snapshots = `${SNAPSHOTS_PREFIX}*`;
+  ackS3Prefixes(stack.kpis.function.role!, bucket, stack.kpis.function.bucketPatterns.read.filter((p) => p !== snapshots));
+  ack(stack.kpis.function.role!, `AwsSolutions::AwsSolutions-IAM5[Resource::${arnToken(bucket)}/${snapshots}]`, NAG_REASONS.snapshots);
 
   for (const failures of Object.values(stack.failures)) {
     ack(failures.queue, 'AwsSolutions::AwsSolutions-SQS3', NAG_REASONS.failureQueue);

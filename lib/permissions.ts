@@ -33,9 +33,10 @@ export interface FunctionAccess {
  *   abandoned); GetItem (`findUpload`), conditional PutItem (`recordUpload`, `recordRemoval`), UpdateItem (the ops
  *   notice, `markRetracted`), Query (`listUploads` and `listRemovals`, when a file is deleted); SendRawEmail to ops;
  *   ListBucket, for the one-key listings that say whether a folder has a `mapping.json` (`readTextIfExists`).
- * - compute-kpis: GetObject of records files (no version); ListBucket, only so that S3 answers a missing records
- *   file with NoSuchKey rather than AccessDenied (it never lists); Query (`listUploads`) and BatchWriteItem
- *   (`putPeriod`).
+ * - compute-kpis: GetObject (and HeadObject) of records files (no version); ListBucket, so that S3 answers a missing
+ *   records file with NoSuchKey rather than AccessDenied, and to list `snapshots/` for the sweep; GetObject,
+ *   PutObject and DeleteObject(s) of the snapshots' objects under `snapshots/`; Query (`listUploads`) and
+ *   BatchWriteItem (`putPeriod`); GetItem and conditional PutItem of the snapshot pointers.
  * - notify-misplaced-upload: no S3 (the event has the key); conditional PutItem (`claimMisplacedNotice`), GetItem
  *   (`findMisplacedNotice`), UpdateItem (`markMisplacedNotified`); SendRawEmail to ops.
  * - send-scorecard: Query of a period (`getPeriod`) and of a KPI's history on the index (`getHistory`);
@@ -49,8 +50,8 @@ export const FUNCTION_ACCESS = {
     ses: ['ses:SendRawEmail'],
   },
   computeKpis: {
-    s3: { read: ['s3:GetObject'], bucket: ['s3:ListBucket'] },
-    dynamodb: { table: ['dynamodb:Query', 'dynamodb:BatchWriteItem'] },
+    s3: { read: ['s3:GetObject'], write: ['s3:PutObject', 's3:DeleteObject'], bucket: ['s3:ListBucket'] },
+    dynamodb: { table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'] },
   },
   sendScorecard: {
     dynamodb: {
@@ -88,6 +89,8 @@ export function iamActionsOf(commandName: string, input: Readonly<Record<string,
     case 'UploadPartCommand':
     case 'CompleteMultipartUploadCommand':
       return ['s3:PutObject'];
+    case 'DeleteObjectsCommand':
+      return ['s3:DeleteObject'];
     case 'AbortMultipartUploadCommand':
       return ['s3:AbortMultipartUpload'];
     case 'ListObjectsV2Command':

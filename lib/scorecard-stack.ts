@@ -9,6 +9,7 @@ import { OpsAlarms } from './constructs/ops-alarms.ts';
 import { ReportSender } from './constructs/report-sender.ts';
 import { ScorecardBucket } from './constructs/scorecard-bucket.ts';
 import { ScorecardTable } from './constructs/scorecard-table.ts';
+import { SnapshotTables } from './constructs/snapshot-tables.ts';
 import { sendingIdentityArns } from './constructs/ses-identity.ts';
 import { UploadValidation } from './constructs/upload-validation.ts';
 import { acknowledgeNagFindings } from './nag.ts';
@@ -29,6 +30,8 @@ export class ScorecardStack extends Stack {
   readonly misplaced: MisplacedUploads;
   readonly kpis: KpiSchedule;
   readonly report: ReportSender;
+  /** The KPI run's compacted snapshots as Glue tables Athena reads, and its grants on them. */
+  readonly snapshots: SnapshotTables;
   /** Where events land once their retries are exhausted, one queue per stage. */
   readonly failures: {
     readonly validation: FailureQueue;
@@ -107,6 +110,7 @@ export class ScorecardStack extends Stack {
       scheduleDeadLetterQueue: this.failures.schedule.queue,
       logRemovalPolicy,
     });
+    this.snapshots = new SnapshotTables(this, 'Snapshots', { bucket: bucket.bucket, kpiFunction: this.kpis.function });
 
     // Watched: every function's errors and throttles, every failure queue's depth, and the scorecard itself.
     this.alarms = new OpsAlarms(this, 'Alarms', config.alarmEmail ? { email: config.alarmEmail } : {});
@@ -138,6 +142,10 @@ export class ScorecardStack extends Stack {
     new CfnOutput(this, 'KpiFunctionName', {
       value: this.kpis.function.functionName,
       description: 'Invoke asynchronously with {"period":"2026-10"} to backfill and email a period',
+    });
+    new CfnOutput(this, 'AthenaWorkGroup', {
+      value: this.snapshots.workgroup.ref,
+      description: `Query the merged records in Athena: SELECT ... FROM ${this.snapshots.databaseName}.leads WHERE month = '2026-10'`,
     });
     new CfnOutput(this, 'ReportFunctionName', { value: this.report.function.functionName });
     new CfnOutput(this, 'AlarmTopicArn', {

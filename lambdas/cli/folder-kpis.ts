@@ -3,11 +3,12 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Settings } from '../domain/settings.ts';
 import type { ValidationReport } from '../domain/validation/report.ts';
-import { latestClosedLeadPeriod } from '../domain/metrics/compute.ts';
 import type { MetricValue } from '../domain/metrics/registry.ts';
 import { parsePeriodId, type Period } from '../domain/periods/period.ts';
 import type { InMemoryKpiStore } from '../adapters/memory.ts';
-import { loadAcceptedRecordTable, periodsToCompute, storeKpisFrom } from '../use-cases/compute-kpis.ts';
+import {
+  latestClosedLeadPeriodOf, periodsToCompute, readThroughSnapshots, storeKpisFrom, syncSnapshots,
+} from '../use-cases/compute-kpis.ts';
 import { ingestFolder, rejectedReports, withFolderRun, type FolderInput } from './composition.ts';
 import { loadSettings, UsageError, type Io } from './options.ts';
 
@@ -34,11 +35,12 @@ export async function computeFromFolder(v: Record<string, unknown>, io: Io, tren
   return withFolderRun(dataDir, settings, now, async (run): Promise<FolderKpis> => {
     const inputs = await ingestFolder(run);
     if (!inputs.some((i) => i.status === 'accepted')) return { computed: false, inputs, rejected: await rejectedReports(run) };
-    const read = await loadAcceptedRecordTable(run, settings.timezone);
-    const period = named ?? latestClosedLeadPeriod(read.table, settings.periodType, now);
+    // The Lambda's path: fold the uploads into snapshots, then read only the partitions the periods need.
+    const synced = await syncSnapshots(run);
+    const period = named ?? await latestClosedLeadPeriodOf(synced, settings.periodType, now, run);
     if (!period) throw new UsageError('no lead records dated in a closed period: name one with --period');
     const periods = trend ? periodsToCompute({ period: period.id }, now, settings.periodType, settings.timezone).periods : [period];
-    await storeKpisFrom(read, periods, run);
+    await storeKpisFrom(await readThroughSnapshots(synced, periods, run), periods, run);
     return { computed: true, inputs, settings, period, kpis: run.kpis, now };
   });
 }

@@ -29,6 +29,9 @@ async function computeKpis(event: ComputeKpisEvent | undefined, rt: Runtime): Pr
   const { target, periods } = periodsToCompute(event ?? {}, rt.clock.now(), rt.settings.periodType, rt.settings.timezone);
   const results = await computeAndStoreKpis(periods, {
     store: rt.store, ledger: rt.table.uploads, kpis: rt.table.kpis, clock: rt.clock, settings: rt.settings,
+    ...(rt.snapshots ? { snapshots: rt.snapshots } : {}),
+    // Rare (a retraction, a late event, the first run): the run then reads every upload of the dataset once.
+    onRebuild: (dataset, reason) => rt.logger.info('snapshot rebuilt from the uploads', { dataset, reason }),
     // The run goes on without the upload (each period summary names it); logged at error level, not as a warning.
     onUnreadable: (u) => rt.logger.error('stored records missing: upload left out of the KPIs', {
       dataset: u.dataset, uploadId: u.uploadId, key: u.key, recordsKey: u.recordsKey, reason: u.reason,

@@ -11,6 +11,9 @@ import { awsConfigFromEnv, createAwsClients, type AwsClients } from '../adapters
 import { S3ObjectStore } from '../adapters/s3-object-store.ts';
 import { createTableAdapters, type TableAdapters } from '../adapters/dynamo-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
+import { s3Snapshots } from '../adapters/s3-snapshot-blobs.ts';
+import { DynamoSnapshotPointers } from '../adapters/dynamo-snapshot-pointers.ts';
+import type { Snapshots } from '../ports/snapshots.ts';
 import type { Clock } from '../ports/index.ts';
 import { createObservability, OBSERVABILITY_ENV, type HandlerMetrics, type Observability } from './observability.ts';
 
@@ -19,6 +22,8 @@ export interface Runtime {
   readonly store: S3ObjectStore;
   readonly table: TableAdapters;
   readonly mailer: SesMailer;
+  /** The compacted snapshots (`snapshots/` in the bucket, pointers in the table), for a function bound to a bucket. */
+  readonly snapshots?: Snapshots;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: HandlerMetrics;
@@ -55,11 +60,14 @@ export function createRuntime(
 ): Runtime {
   const { logger, metrics, tracer } = observability;
   const clients = traceClients(createAwsClients(awsConfigFromEnv(env)), tracer);
+  const table = required(env, RESOURCE_ENV.table);
+  const bucket = env[RESOURCE_ENV.bucket];
   return {
     settings: settingsFromEnv(env),
     store: new S3ObjectStore(clients.s3),
-    table: createTableAdapters(clients.dynamodb, required(env, RESOURCE_ENV.table)),
+    table: createTableAdapters(clients.dynamodb, table),
     mailer: new SesMailer(clients.ses),
+    ...(bucket ? { snapshots: s3Snapshots(clients.s3, bucket, new DynamoSnapshotPointers(clients.dynamodb, table)) } : {}),
     clock: { now: () => new Date() },
     logger,
     metrics,

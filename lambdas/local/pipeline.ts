@@ -20,10 +20,11 @@ import { handler as sendHandler } from '../handlers/send-scorecard.ts';
 import { handler as misplacedHandler } from '../handlers/notify-misplaced-upload.ts';
 import { decodeS3Key } from '../handlers/validate-upload.ts';
 import { eventBridgeObjectCreated, startStandIns, type StandIns } from './stand-ins.ts';
-import { loadAcceptedRecordTable } from '../use-cases/compute-kpis.ts';
+import { latestClosedLeadPeriodOf, syncSnapshots } from '../use-cases/compute-kpis.ts';
 import { S3ObjectStore } from '../adapters/s3-object-store.ts';
 import { DynamoUploadLedger } from '../adapters/dynamo-upload-ledger.ts';
-import { latestClosedLeadPeriod } from '../domain/metrics/compute.ts';
+import { s3Snapshots } from '../adapters/s3-snapshot-blobs.ts';
+import { DynamoSnapshotPointers } from '../adapters/dynamo-snapshot-pointers.ts';
 
 export interface LocalRunOptions {
   readonly dataDir: string;
@@ -193,8 +194,12 @@ async function addReportKeys(s: StandIns, uploads: LocalRunResult['uploads']): P
 async function latestSamplePeriod(s: StandIns, settings: Settings): Promise<string | undefined> {
   const clients = createAwsClients(s.aws);
   const store = new S3ObjectStore(clients.s3);
-  const { table } = await loadAcceptedRecordTable({ store, ledger: new DynamoUploadLedger(clients.dynamodb, s.table) }, settings.timezone);
-  return latestClosedLeadPeriod(table, settings.periodType, new Date())?.id;
+  // The KPI handler's own snapshots: folded here first, the handler then finds them up to date.
+  const deps = {
+    store, ledger: new DynamoUploadLedger(clients.dynamodb, s.table), settings,
+    snapshots: s3Snapshots(clients.s3, s.bucket, new DynamoSnapshotPointers(clients.dynamodb, s.table)),
+  };
+  return (await latestClosedLeadPeriodOf(await syncSnapshots(deps), settings.periodType, new Date(), deps))?.id;
 }
 
 const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'email';

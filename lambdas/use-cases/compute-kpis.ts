@@ -10,11 +10,16 @@ import { RecordTable } from '../domain/records/record-table.ts';
 import { computeKpisForPeriods, type PeriodKpis } from '../domain/metrics/compute.ts';
 import { kpiGapsOf } from '../domain/metrics/kpi-gaps.ts';
 import { METRICS } from '../domain/metrics/registry.ts';
-import { lastClosedPeriod, parsePeriodId, periodRange, previousPeriod, type Period } from '../domain/periods/period.ts';
+import {
+  dayToIsoDate, isoDateToDay, lastClosedPeriod, parsePeriodId, periodContaining, periodRange, previousPeriod, toLocalDate, type Period,
+} from '../domain/periods/period.ts';
 import {
   isNotFound, type Clock, type DatasetCompleteness, type KpiStore, type ObjectStore, type PeriodSummary, type StoredKpi,
   type UnreadableUpload, type UploadLedger, type UploadRecord, type UploadRef,
 } from '../ports/index.ts';
+import type { Snapshots } from '../ports/snapshots.ts';
+import { syncSnapshot, type SyncedSnapshot } from './snapshot-sync.ts';
+import { latestLeadDayBefore, loadWindowTable } from './snapshot-window.ts';
 
 export interface ComputeDeps {
   readonly store: ObjectStore;
@@ -25,6 +30,13 @@ export interface ComputeDeps {
   readonly settings: Settings;
   /** Told about each accepted upload left out because its stored records are missing (the handler logs an error). */
   readonly onUnreadable?: (u: UnreadableUpload) => void;
+  /**
+   * The compacted snapshots (docs/snapshots.md): the run folds new uploads into them and reads only the partitions
+   * its periods need. Without them every accepted record is read, as `loadAcceptedRecordTable` does.
+   */
+  readonly snapshots?: Snapshots;
+  /** Told when a dataset's snapshot is built from all its uploads, and why (the handler logs it). */
+  readonly onRebuild?: (dataset: DatasetName, reason: string) => void;
 }
 
 /** Periods recomputed before the target one, so trends and year-over-year read fresh values. */
@@ -68,7 +80,7 @@ export interface AcceptedRecords extends UploadsRead {
   readonly table: RecordTable;
 }
 
-async function listOutcomes(ledger: UploadLedger): Promise<{ accepted: Record<DatasetName, UploadRecord[]>; rejected: UploadRecord[]; retracted: UploadRecord[] }> {
+export async function listOutcomes(ledger: UploadLedger): Promise<{ accepted: Record<DatasetName, UploadRecord[]>; rejected: UploadRecord[]; retracted: UploadRecord[] }> {
   const accepted = {} as Record<DatasetName, UploadRecord[]>;
   const rejected: UploadRecord[] = [];
   const retracted: UploadRecord[] = [];
@@ -206,7 +218,63 @@ export function toStoredKpis(result: PeriodKpis, read: UploadsRead, computedAt: 
  * clock (see `inputsAsOf`).
  */
 export async function computeAndStoreKpis(periods: readonly Period[], deps: ComputeDeps): Promise<PeriodKpis[]> {
-  return storeKpisFrom(await loadAcceptedRecordTable(deps, deps.settings.timezone), periods, deps);
+  const { snapshots } = deps;
+  if (!snapshots) return storeKpisFrom(await loadAcceptedRecordTable(deps, deps.settings.timezone), periods, deps);
+  const withSnapshots = { ...deps, snapshots };
+  return storeKpisFrom(await readThroughSnapshots(await syncSnapshots(withSnapshots), periods, withSnapshots), periods, deps);
+}
+
+/** The upload outcomes and every dataset's snapshot, brought up to the accepted uploads. */
+export interface SyncedRecords {
+  readonly snapshots: Readonly<Record<DatasetName, SyncedSnapshot>>;
+  readonly rejected: readonly UploadRecord[];
+  readonly retracted: readonly UploadRecord[];
+}
+
+type SnapshotDeps = Pick<ComputeDeps, 'store' | 'ledger' | 'onUnreadable' | 'onRebuild' | 'settings'> & { readonly snapshots: Snapshots };
+
+/** Brings every dataset's snapshot up to its accepted uploads (folding in the new ones; see snapshot-sync.ts). */
+export async function syncSnapshots(deps: SnapshotDeps): Promise<SyncedRecords> {
+  const { accepted, rejected, retracted } = await listOutcomes(deps.ledger);
+  const snapshots = {} as Record<DatasetName, SyncedSnapshot>;
+  for (const d of DATASET_NAMES) {
+    snapshots[d] = await syncSnapshot(d, accepted[d], {
+      objects: deps.store, snapshots: deps.snapshots, timezone: deps.settings.timezone,
+      ...(deps.onUnreadable ? { onUnreadable: deps.onUnreadable } : {}), ...(deps.onRebuild ? { onRebuild: deps.onRebuild } : {}),
+    });
+  }
+  return { snapshots, rejected, retracted };
+}
+
+/**
+ * The records `periods` need, read from synced snapshots, with the outcomes they came from: what
+ * `loadAcceptedRecordTable` gives, for those periods. A partition deleted under the run (another run switched the
+ * snapshot and cleaned up) makes it sync again and read the new one.
+ */
+export async function readThroughSnapshots(synced: SyncedRecords, periods: readonly Period[], deps: SnapshotDeps): Promise<AcceptedRecords> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const table = await loadWindowTable(synced.snapshots, periods, deps.snapshots.store, deps.settings.timezone);
+      const uploads = {} as Record<DatasetName, UploadRecord[]>;
+      for (const d of DATASET_NAMES) uploads[d] = synced.snapshots[d].read;
+      const unreadable = DATASET_NAMES.flatMap((d) => synced.snapshots[d].unreadable);
+      return { table, uploads, rejected: synced.rejected, retracted: synced.retracted, ...(unreadable.length ? { unreadable } : {}) };
+    } catch (e) {
+      if (!isNotFound(e) || attempt >= 3) throw e;
+      synced = await syncSnapshots({ ...deps, onUnreadable: () => undefined });
+    }
+  }
+}
+
+/**
+ * The latest period of `type` that has closed at `now` (in the settings' time zone) and has a lead created in
+ * it, from the leads snapshot: `latestClosedLeadPeriod` without reading every lead.
+ */
+export async function latestClosedLeadPeriodOf(synced: SyncedRecords, type: Period['type'], now: Date, deps: SnapshotDeps): Promise<Period | undefined> {
+  const today = toLocalDate(now.toISOString(), deps.settings.timezone);
+  const openFrom = isoDateToDay(periodContaining(type, today).startDate);
+  const day = await latestLeadDayBefore(synced.snapshots.leads.manifest, openFrom, deps.snapshots.store);
+  return day === undefined ? undefined : periodContaining(type, dayToIsoDate(day));
 }
 
 /**

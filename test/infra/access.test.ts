@@ -74,10 +74,13 @@ describe('IAM grants, as intended (written out by hand)', () => {
     const fn = stack.kpis.function;
     expect(grantsOf(template, stack, fn)).toEqual([
       ...baseline(fn, stack.failures.kpis.queue),
-      ...on(['s3:GetObject'], [`${bucket}/accepted/*`]),
-      // On the bucket, only so that a deleted records file reads as NoSuchKey (left out of the run), not AccessDenied.
+      ...on(['s3:GetObject'], [`${bucket}/accepted/*`, `${bucket}/snapshots/*`]),
+      // The snapshots: written once each under a new key, deleted once no manifest names them.
+      ...on(['s3:PutObject', 's3:DeleteObject'], [`${bucket}/snapshots/*`]),
+      // On the bucket: a deleted records file reads as NoSuchKey (left out of the run), not AccessDenied; the sweep lists snapshots/.
       ...on(['s3:ListBucket'], [bucket]),
-      ...on(['dynamodb:Query', 'dynamodb:BatchWriteItem'], [table]),
+      // listUploads, putPeriod; the snapshot pointers (read, conditional put).
+      ...on(['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'], [table]),
       // Its on-success destination, exactly that function (no `:*` versions).
       ...on(['lambda:InvokeFunction'], [`<${logicalId(stack, stack.report.function)}.Arn>`]),
     ].sort());
@@ -168,6 +171,7 @@ describe('cdk-nag', () => {
       { id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: NAG_REASONS.cdkNotificationsHandler },
       { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: NAG_REASONS.xray },
       ...prefixes.map((p) => ({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/${p}]`, reason: NAG_REASONS.s3Prefix })),
+      { id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/snapshots/*]`, reason: NAG_REASONS.snapshots },
       { id: 'AwsSolutions::AwsSolutions-L1', reason: NAG_REASONS.runtime },
       { id: 'AwsSolutions::AwsSolutions-SQS3', reason: NAG_REASONS.failureQueue },
       { id: 'Serverless::Serverless-LambdaDLQ', reason: NAG_REASONS.lambdaDlq },
@@ -183,6 +187,7 @@ describe('cdk-nag', () => {
         "lambdaDlq": "Every function is invoked asynchronously and has an on-failure destination (an encrypted SQS queue with a depth alarm), whose record carries the error and attempt count with the event; a dead-letter queue as well would deliver each failure twice.",
         "runtime": "The runtime is pinned (HOUSE_RUNTIME, nodejs22.x, maintained upstream until April 2027) so it changes only with a tested upgrade, not whenever Lambda ships a newer one.",
         "s3Prefix": "Object ARNs under a key prefix: export names and upload ids are only known at run time, so access is scoped to the prefix of the function's own dataset (or accepted/ for the KPI run), with object-level actions only (lib/permissions.ts): no ListBucket, no delete.",
+        "snapshots": "The KPI run's compacted snapshots (snapshots/): every object is written once under a key made at run time (a version and a random id), so access is scoped to the prefix; DeleteObject only there, for the objects no manifest names any more (replaced partitions, a crashed run's leftovers).",
         "xray": "X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions; it is the only statement on Resource * in the function roles (asserted in test/infra).",
       }
     `);

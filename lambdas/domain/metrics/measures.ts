@@ -120,8 +120,9 @@ function measureGroup(table: RecordTable, input: readonly Period[], breakdowns: 
   const traffic = sumTraffic(table, grid, presence.web_traffic);
 
   const nSeg = table.segments.length;
-  const leadSources = new Set(table.segments.filter((_, i) => leads.sourceSeen[i]));
-  const hasCustomers = table.customers.size > 0;
+  // A table read from snapshots holds only the rows these periods need: the whole history's facts come with it.
+  const leadSources = table.history?.leadSources ?? new Set(table.segments.filter((_, i) => leads.sourceSeen[i]));
+  const hasCustomers = (table.history?.records.customers ?? table.customers.size) > 0;
   /** The total and the per-segment values of period p, for the segments with at least one record. */
   const tally = (sums: Float64Array, counts: Float64Array, p: number): Tally => {
     const by = new Map<string, number>();

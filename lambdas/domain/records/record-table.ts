@@ -94,6 +94,11 @@ export class RecordTable {
   readonly segments: string[] = [];
   /** Each segment as first written (trimmed), by index: how the scorecard shows it ("Zoë Schäfer", not "zoë schäfer"). */
   readonly segmentLabels: string[] = [];
+  /**
+   * Facts about every merged record, when the table holds only the rows some periods need (read from a snapshot's
+   * partitions, `records/snapshot.ts`): the lead sources of all leads, and how many records each dataset has.
+   */
+  history?: { readonly leadSources: ReadonlySet<string>; readonly records: Readonly<Record<DatasetName, number>> };
   private readonly uploadIndex = new Map<string, number>();
   private readonly segmentIndex = new Map<string, number>();
   private readonly rawSegment = new Map<string, number>();
@@ -143,7 +148,19 @@ export class RecordTable {
     return id;
   }
 
-  private uploadOf(uploadId: string): number {
+  /**
+   * Registers a segment and its label ahead of the records that have it: a snapshot's segments, in the order a
+   * full read of the uploads first met them, so ids and labels come out as that read gives them.
+   */
+  registerSegment(key: string, label: string): void {
+    if (this.segmentIndex.has(key)) return;
+    this.segmentIndex.set(key, this.segments.length);
+    this.segments.push(key);
+    this.segmentLabels.push(label);
+  }
+
+  /** The index of an upload in `uploadIds`, registering it when new (so uploads can be registered in order first). */
+  uploadOf(uploadId: string): number {
     let i = this.uploadIndex.get(uploadId);
     if (i === undefined) {
       i = this.uploadIds.length;

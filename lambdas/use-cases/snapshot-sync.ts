@@ -1,0 +1,288 @@
+/**
+ * Bringing a dataset's compacted snapshot (domain/records/snapshot.ts) up to its accepted uploads.
+ *
+ * The uploads after those it covers are folded in: their records merged by key (a later upload's record replaces
+ * an earlier one, `DATASETS[d].keyOf`), the key index telling which partitions hold an earlier record of each key
+ * (a key moves when a later upload changes its primary date's month), and only the partitions touched rewritten.
+ * A snapshot that no longer covers a prefix of the accepted uploads (a retraction, a late event that sorts before
+ * uploads it covers, another time zone) is rebuilt from the uploads, and `onRebuild` says why.
+ *
+ * Concurrent runs and crashes: every object is written under a new key; the manifest is switched by a conditional
+ * write of the pointer (its version must still be the one read). A run that loses the race deletes what it wrote
+ * and starts over from the winner's manifest; a run killed half-way leaves objects no manifest names, which the
+ * sweep deletes once they are older than any run can be. A record is in exactly one partition of a manifest.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DatasetName } from '../domain/layout.ts';
+import { DATASETS } from '../domain/datasets/registry.ts';
+import type { AnyRecord, DatasetRecords } from '../domain/datasets/records.ts';
+import { RecordTable } from '../domain/records/record-table.ts';
+import { KeyIndex, KeySlots, keyHashes, type KeyMove } from '../domain/records/key-index.ts';
+import {
+  describePartition, emptyManifest, mergeByOrder, monthNumber, monthOfNumber, partitionOf, rebuildReason, recordOrder,
+  type AppliedUpload, type PartitionEntry, type SnapshotManifest, type SnapshotRow,
+} from '../domain/records/snapshot.ts';
+import { isNotFound, type ObjectStore, type UnreadableUpload, type UploadRecord } from '../ports/index.ts';
+import type { Snapshots } from '../ports/snapshots.ts';
+
+export const SNAPSHOT_PREFIX = 'snapshots/';
+/** Where a dataset's objects go: partitions (the Glue table's location), key indexes, manifests. */
+export const snapshotPrefixes = (dataset: DatasetName): string[] =>
+  [`${SNAPSHOT_PREFIX}${dataset}/`, `${SNAPSHOT_PREFIX}_keys/${dataset}/`, `${SNAPSHOT_PREFIX}_manifests/${dataset}/`];
+
+/** Objects no manifest names are deleted once older than this: longer than any run (Lambda stops one at 15 minutes). */
+export const SWEEP_AGE_MS = 60 * 60 * 1000;
+/** Switch attempts before a run gives up (each lost race means another run just brought the snapshot forward). */
+const ATTEMPTS = 5;
+
+export interface SnapshotSyncDeps {
+  readonly objects: ObjectStore;
+  readonly snapshots: Snapshots;
+  readonly timezone: string;
+  readonly onUnreadable?: (u: UnreadableUpload) => void;
+  /** Told when a snapshot is built from all the uploads, and why (none yet, a retraction, a late event…). */
+  readonly onRebuild?: (dataset: DatasetName, reason: string) => void;
+  /** Records merged in memory before the partitions they touch are rewritten. @default 500000 */
+  readonly batchRecords?: number;
+  /** A unique suffix for the objects of one attempt. @default random */
+  readonly newId?: () => string;
+  /** The sweep's clock. @default the system clock */
+  readonly now?: () => Date;
+}
+
+/** A dataset's snapshot as brought up to date, and what it says about the uploads. */
+export interface SyncedSnapshot {
+  readonly manifest: SnapshotManifest;
+  /** Accepted uploads whose records count, in application order. */
+  readonly read: UploadRecord[];
+  readonly unreadable: UnreadableUpload[];
+}
+
+const unreadableOf = (u: UploadRecord): UnreadableUpload => ({
+  dataset: u.dataset, uploadId: u.uploadId, key: u.key, recordsKey: u.recordsKey!,
+  reason: `its stored records (${u.recordsKey}) are missing: deleted from the bucket? Upload ${u.key} again to count it`,
+});
+
+/** Brings `dataset`'s snapshot up to `accepted` (its accepted, unretracted uploads in application order). */
+export async function syncSnapshot(dataset: DatasetName, accepted: readonly UploadRecord[], deps: SnapshotSyncDeps): Promise<SyncedSnapshot> {
+  const { store, pointers } = deps.snapshots;
+  const ids = accepted.map((u) => u.uploadId);
+  for (let attempt = 1; ; attempt++) {
+    const pointer = await pointers.get(dataset);
+    if (!pointer && accepted.length === 0) return result(emptyManifest(dataset, deps.timezone), accepted, deps); // nothing to keep yet
+    let base: SnapshotManifest | undefined;
+    let reason: string | undefined = 'no snapshot yet';
+    if (pointer) {
+      try {
+        base = await store.readJson<SnapshotManifest>(pointer.manifest);
+        reason = rebuildReason(base, ids, deps.timezone) ?? (await storedRecordsChanged(base, accepted, deps.objects));
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+        reason = `its manifest ${pointer.manifest} is missing`;
+      }
+    }
+    const start = reason === undefined ? base! : emptyManifest(dataset, deps.timezone);
+    if (reason === undefined && start.applied.length === accepted.length) return result(start, accepted, deps);
+    if (reason !== undefined) deps.onRebuild?.(dataset, reason);
+    const attemptId = `${(pointer?.version ?? 0) + 1}-${(deps.newId ?? randomId)()}`;
+    const written: string[] = [];
+    let next: SnapshotManifest;
+    try {
+      next = await fold(dataset, start, accepted.slice(start.applied.length), start.applied.length, (pointer?.version ?? 0) + 1, attemptId, written, deps);
+    } catch (e) {
+      // A snapshot object gone under us (a concurrent run cleaned up after switching): start over from its manifest.
+      await store.delete(written).catch(() => undefined);
+      if (isNotFound(e) && attempt < ATTEMPTS) continue;
+      throw e;
+    }
+    const manifestKey = `${SNAPSHOT_PREFIX}_manifests/${dataset}/${attemptId}.json`;
+    await store.putJson(manifestKey, next);
+    written.push(manifestKey);
+    if (!(await pointers.swap(dataset, pointer?.version ?? 0, { version: next.version, manifest: manifestKey }))) {
+      await store.delete(written).catch(() => undefined);
+      if (attempt < ATTEMPTS) continue;
+      throw new Error(`the ${dataset} snapshot was switched by other runs ${ATTEMPTS} times in a row`);
+    }
+    // The objects the new manifest no longer names: the replaced partitions, the old key index and manifest.
+    const keep = new Set([...objectsOf(next), manifestKey]);
+    const old = [...(base ? objectsOf(base) : []), ...(pointer ? [pointer.manifest] : []), ...written];
+    await store.delete(old.filter((k) => !keep.has(k))).catch(() => undefined);
+    await sweep(dataset, keep, deps).catch(() => undefined);
+    return result(next, accepted, deps);
+  }
+}
+
+const randomId = (): string => randomBytes(6).toString('hex');
+
+function objectsOf(m: SnapshotManifest): string[] {
+  return [...Object.values(m.partitions).map((p) => p.key), ...(m.keyIndex ? [m.keyIndex] : [])];
+}
+
+function result(m: SnapshotManifest, accepted: readonly UploadRecord[], deps: SnapshotSyncDeps): SyncedSnapshot {
+  const byId = new Map(accepted.map((u) => [u.uploadId, u]));
+  const read: UploadRecord[] = [];
+  const unreadable: UnreadableUpload[] = [];
+  for (const a of m.applied) {
+    const u = byId.get(a.uploadId)!;
+    if (!a.missing) { read.push(u); continue; }
+    const skipped = unreadableOf(u);
+    unreadable.push(skipped);
+    deps.onUnreadable?.(skipped);
+  }
+  return { manifest: m, read, unreadable };
+}
+
+/**
+ * Why a snapshot is rebuilt when the stored records of an upload it covers were deleted by hand (the upload then
+ * stops counting, as a full read would leave it out), or came back after it was left out as missing. One HEAD
+ * request per upload, a few at a time.
+ */
+async function storedRecordsChanged(m: SnapshotManifest, accepted: readonly UploadRecord[], objects: ObjectStore): Promise<string | undefined> {
+  const reasons: (string | undefined)[] = new Array(m.applied.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < m.applied.length) {
+      const i = next++;
+      const u = accepted[i]!;
+      const missing = await objects.head({ bucket: u.bucket, key: u.recordsKey! }).then(() => false, (e: unknown) => {
+        if (isNotFound(e)) return true;
+        throw e;
+      });
+      if (missing && !m.applied[i]!.missing) reasons[i] = `the stored records of upload ${u.uploadId} (${u.recordsKey}) are missing`;
+      if (!missing && m.applied[i]!.missing) reasons[i] = `the stored records of upload ${u.uploadId}, missing before, are back`;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, m.applied.length) }, worker));
+  return reasons.find((r) => r !== undefined);
+}
+
+/** Deletes the dataset's objects that the current manifest does not name and that no running run can still be writing. */
+async function sweep(dataset: DatasetName, keep: ReadonlySet<string>, deps: SnapshotSyncDeps): Promise<void> {
+  const before = (deps.now ?? (() => new Date()))().getTime() - SWEEP_AGE_MS;
+  for (const prefix of snapshotPrefixes(dataset)) {
+    const stale = (await deps.snapshots.store.list(prefix)).filter((o) => !keep.has(o.key) && Date.parse(o.lastModified) < before);
+    await deps.snapshots.store.delete(stale.map((o) => o.key));
+  }
+}
+
+/** The records being folded in: per key, the latest record, its upload, its first-met order and its month. */
+class Pending {
+  readonly slots = new KeySlots();
+  readonly records: AnyRecord[] = [];
+  readonly uploads: string[] = [];
+  readonly orders: number[] = [];
+  readonly months: string[] = [];
+
+  add(key: string, record: AnyRecord, upload: string, order: number, month: string): void {
+    const { slot, created } = this.slots.insert(key);
+    if (created) this.orders[slot] = order;
+    this.records[slot] = record;
+    this.uploads[slot] = upload;
+    this.months[slot] = month;
+  }
+
+  get size(): number {
+    return this.slots.size;
+  }
+}
+
+/** The manifest after folding `uploads` (at `position` onwards in application order) into `start`. */
+async function fold(
+  dataset: DatasetName, start: SnapshotManifest, uploads: readonly UploadRecord[], position: number, version: number, attemptId: string,
+  written: string[], deps: SnapshotSyncDeps,
+): Promise<SnapshotManifest> {
+  const { store } = deps.snapshots;
+  const keyOf = DATASETS[dataset].keyOf as (r: DatasetRecords[DatasetName]) => string;
+  const partitions: Record<string, PartitionEntry> = { ...start.partitions };
+  let index = start.keyIndex ? KeyIndex.decode(await store.readBytes(start.keyIndex)) : KeyIndex.empty();
+  const applied: AppliedUpload[] = [...start.applied];
+  const uploadOrder = new Map<string, number>([...start.applied, ...uploads].map((u, i) => [u.uploadId, i]));
+  let segments = [...start.segments];
+  let objectNo = 0;
+  let pending = new Pending();
+  // The first-met order and labels of segments come from a record table fed the same records a full read is.
+  let segs = segmentTable(segments, deps.timezone);
+
+  const flush = async (): Promise<void> => {
+    segments = segs.segments.map((k, i) => [k, segs.segmentLabels[i]!] as const);
+    segs = segmentTable(segments, deps.timezone);
+    if (pending.size === 0) return;
+    const p = pending;
+    pending = new Pending();
+    const n = p.size;
+    const hashes = p.slots.keys.map(keyHashes);
+    // Phase 1: where each key's earlier record is. The index names candidate months; their keys say for sure.
+    const candidates = new Set<string>();
+    for (const [h1, h2] of hashes) for (const m of index.monthsOf(h1, h2)) candidates.add(monthOfNumber(m));
+    const found = new Int32Array(n).fill(-1);
+    for (const month of [...candidates].sort()) {
+      const entry = partitions[month];
+      if (!entry) throw new Error(`${dataset} snapshot: the key index names ${month}, which has no partition`);
+      const { keys, orders } = await store.readPartitionKeys(entry.key, dataset);
+      for (let i = 0; i < keys.length; i++) {
+        const slot = p.slots.slotOf(keys[i]!);
+        if (slot < 0) continue;
+        found[slot] = monthNumber(month);
+        p.orders[slot] = orders[i]!; // a key keeps the order it was first met in, wherever it moves
+      }
+    }
+    // Phase 2: rewrite every partition that gains, loses or changes a record.
+    const bySlotMonth = new Map<string, number[]>();
+    for (let s = 0; s < n; s++) {
+      const list = bySlotMonth.get(p.months[s]!);
+      if (list) list.push(s);
+      else bySlotMonth.set(p.months[s]!, [s]);
+    }
+    const touched = new Set([...bySlotMonth.keys(), ...[...found].filter((m) => m >= 0).map(monthOfNumber)]);
+    for (const month of [...touched].sort()) {
+      const entry = partitions[month];
+      const kept = entry ? (await store.readPartition(entry.key, dataset)).filter((r) => p.slots.slotOf(keyOf(r.record as never)) < 0) : [];
+      const added = (bySlotMonth.get(month) ?? []).sort((a, b) => p.orders[a]! - p.orders[b]!)
+        .map((s): SnapshotRow => ({ record: p.records[s]!, upload: p.uploads[s]!, order: p.orders[s]! }));
+      const rows = mergeByOrder(kept, added);
+      if (rows.length === 0) { delete partitions[month]; continue; }
+      const key = `${SNAPSHOT_PREFIX}${dataset}/month=${month}/${attemptId}-${objectNo++}.parquet`;
+      written.push(key);
+      const bytes = await store.writePartition(key, dataset, rows, deps.timezone);
+      partitions[month] = { key, bytes, ...describePartition(dataset, rows, deps.timezone, uploadOrder) };
+    }
+    const moves: KeyMove[] = hashes.map(([h1, h2], s) => ({
+      h1, h2, to: monthNumber(p.months[s]!), ...(found[s]! >= 0 ? { from: found[s]! } : {}),
+    }));
+    index = index.with(moves);
+  };
+
+  const batch = deps.batchRecords ?? 500_000;
+  for (const [i, u] of uploads.entries()) {
+    let row = 0;
+    try {
+      for await (const r of deps.objects.readRecords(u.bucket, u.recordsKey!)) {
+        pending.add(keyOf(r as never), r, u.uploadId, recordOrder(position + i, row++), partitionOf(dataset, r as never, deps.timezone));
+        segs.append(dataset, '', r as never);
+        if (pending.size >= batch) await flush();
+      }
+    } catch (e) {
+      // Missing is only ever found before the first record; a file cut short after some were merged fails the run.
+      if (!isNotFound(e) || row > 0) throw e;
+      applied.push({ uploadId: u.uploadId, missing: true });
+      continue;
+    }
+    applied.push({ uploadId: u.uploadId });
+  }
+  await flush();
+
+  const keyIndex = `${SNAPSHOT_PREFIX}_keys/${dataset}/${attemptId}.bin`;
+  written.push(keyIndex);
+  await store.putBytes(keyIndex, index.encode());
+  return {
+    format: start.format, dataset, version, timezone: deps.timezone, applied, partitions, keyIndex,
+    records: Object.values(partitions).reduce((sum, e) => sum + e.rows, 0), segments,
+  };
+}
+
+/** A record table knowing `segments` (in order, with their labels), to be fed records for the segments they add. */
+function segmentTable(segments: readonly (readonly [string, string])[], timezone: string): RecordTable {
+  const t = new RecordTable(timezone);
+  for (const [key, label] of segments) t.registerSegment(key, label);
+  return t;
+}
