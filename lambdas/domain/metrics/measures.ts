@@ -36,7 +36,7 @@ export interface PeriodMeasures {
   readonly won: number;
   readonly lost: number;
   readonly revenueMinor: Tally;
-  /** Σ (amount in major units)² of the deals won in P: the spread of deal sizes, to judge a breakdown's average by. */
+  /** Σ (amount in whole major units)² of the deals won in P: the spread of deal sizes, to judge a breakdown's average by. */
   readonly revenueSquares: number;
   readonly marketingRevenueMinor: number;
   readonly marketingSpendMinor: Tally;
