@@ -80,11 +80,11 @@ export interface AcceptedRecords extends UploadsRead {
   readonly table: RecordTable;
 }
 
-export async function listOutcomes(ledger: UploadLedger): Promise<{ accepted: Record<DatasetName, UploadRecord[]>; rejected: UploadRecord[]; retracted: UploadRecord[] }> {
+export async function listOutcomes(ledger: UploadLedger, datasets: readonly DatasetName[] = DATASET_NAMES): Promise<{ accepted: Record<DatasetName, UploadRecord[]>; rejected: UploadRecord[]; retracted: UploadRecord[] }> {
   const accepted = {} as Record<DatasetName, UploadRecord[]>;
   const rejected: UploadRecord[] = [];
   const retracted: UploadRecord[] = [];
-  for (const dataset of DATASET_NAMES) {
+  for (const dataset of datasets) {
     const all = await ledger.listUploads(dataset);
     // A retracted upload's file was deleted from incoming/: its records stop counting (a re-upload is a new upload).
     accepted[dataset] = all.filter((u) => u.status === 'accepted' && u.recordsKey && !u.retractedAt);
@@ -238,7 +238,14 @@ export async function syncSnapshots(deps: SnapshotDeps): Promise<SyncedRecords> 
   const { accepted, rejected, retracted } = await listOutcomes(deps.ledger);
   const snapshots = {} as Record<DatasetName, SyncedSnapshot>;
   for (const d of DATASET_NAMES) {
-    snapshots[d] = await syncSnapshot(d, accepted[d], {
+    let list: readonly UploadRecord[] | undefined = accepted[d];
+    // The first attempt uses the listing above; one after a lost race lists again (the winner may have seen more).
+    const listAccepted = async (): Promise<readonly UploadRecord[]> => {
+      const first = list;
+      list = undefined;
+      return first ?? (await listOutcomes(deps.ledger, [d])).accepted[d];
+    };
+    snapshots[d] = await syncSnapshot(d, listAccepted, {
       objects: deps.store, snapshots: deps.snapshots, timezone: deps.settings.timezone,
       ...(deps.onUnreadable ? { onUnreadable: deps.onUnreadable } : {}), ...(deps.onRebuild ? { onRebuild: deps.onRebuild } : {}),
     });

@@ -53,6 +53,8 @@ export interface SnapshotSyncDeps {
 /** A dataset's snapshot as brought up to date, and what it says about the uploads. */
 export interface SyncedSnapshot {
   readonly manifest: SnapshotManifest;
+  /** The accepted uploads it was brought up to. */
+  readonly accepted: readonly UploadRecord[];
   /** Accepted uploads whose records count, in application order. */
   readonly read: UploadRecord[];
   readonly unreadable: UnreadableUpload[];
@@ -63,11 +65,17 @@ const unreadableOf = (u: UploadRecord): UnreadableUpload => ({
   reason: `its stored records (${u.recordsKey}) are missing: deleted from the bucket? Upload ${u.key} again to count it`,
 });
 
-/** Brings `dataset`'s snapshot up to `accepted` (its accepted, unretracted uploads in application order). */
-export async function syncSnapshot(dataset: DatasetName, accepted: readonly UploadRecord[], deps: SnapshotSyncDeps): Promise<SyncedSnapshot> {
+/**
+ * Brings `dataset`'s snapshot up to its accepted, unretracted uploads in application order, as `listAccepted`
+ * gives them: listed again after a lost race, since the winner may have seen uploads this run had not.
+ */
+export async function syncSnapshot(
+  dataset: DatasetName, listAccepted: readonly UploadRecord[] | (() => Promise<readonly UploadRecord[]>), deps: SnapshotSyncDeps,
+): Promise<SyncedSnapshot> {
   const { store, pointers } = deps.snapshots;
-  const ids = accepted.map((u) => u.uploadId);
   for (let attempt = 1; ; attempt++) {
+    const accepted = typeof listAccepted === 'function' ? await listAccepted() : listAccepted;
+    const ids = accepted.map((u) => u.uploadId);
     const pointer = await pointers.get(dataset);
     if (!pointer && accepted.length === 0) return result(emptyManifest(dataset, deps.timezone), accepted, deps); // nothing to keep yet
     let base: SnapshotManifest | undefined;
@@ -129,7 +137,7 @@ function result(m: SnapshotManifest, accepted: readonly UploadRecord[], deps: Sn
     unreadable.push(skipped);
     deps.onUnreadable?.(skipped);
   }
-  return { manifest: m, read, unreadable };
+  return { manifest: m, accepted, read, unreadable };
 }
 
 /**
