@@ -2,6 +2,7 @@
 import { ALL_MONTHS, DEFAULT_SEED } from './calendar.ts';
 import { sampleFileName } from './datasets.ts';
 import { README } from './readme.ts';
+import { extraShapes } from './extra-shapes.ts';
 import { renderCustomers } from './writers/billing-customers.ts';
 import { renderTraffic } from './writers/ga4-traffic.ts';
 import { renderSpend } from './writers/google-ads-spend.ts';
@@ -21,6 +22,7 @@ export function generateSamples(seed: number = DEFAULT_SEED): Map<string, string
     files.set(sampleFileName('customers', m.id), renderCustomers(world.customers, m));
     files.set(sampleFileName('web_traffic', m.id), renderTraffic(world.traffic.get(m.id) as TrafficRow[], m));
   }
+  for (const [path, content] of extraShapes(seed)) files.set(path, content);
   files.set('README.md', README);
   return files;
 }

@@ -18,6 +18,8 @@ No date lies after ${RANGE_END_DATE}, except the expected close date of opportun
 | \`spend/google-ads-cost-YYYY-MM.csv\` | Google Ads cost report, extended with Channel and Category columns (webinar, event and email costs; the SDR team as \`sales\`) | title and date-range preamble lines, daily rows, a \`Total: Account\` summary row, plain \`1234.56\` money, currency USD |
 | \`customers/billing-customers-YYYY-MM.csv\` | a billing-system / spreadsheet export (Customer ID, Customer Since, Churn Date, MRR, Marketing Sourced) | Excel "CSV UTF-8": BOM, comma, CRLF, ISO dates, yes/no booleans |
 | \`web_traffic/ga4-traffic-acquisition-YYYY-MM.csv\` | GA4 Traffic acquisition report by session primary channel group | \`#\` comment preamble, blank line, \`YYYYMMDD\` dates, one row per day per channel |
+| \`opportunities/partners/pipedrive-deals-2026-10.csv\` | the partner team's deals, exported once from Pipedrive (Deal - ID, Deal - Value, Deal - Stage, Deal - Status, Deal - Deal created, Deal - Deal closed on, Deal - Source channel…): read by the \`pipedrive-deals\` profile | LF, \`YYYY-MM-DD HH:mm:ss\`; won and lost deals keep the stage they reached (the outcome is the status); one deleted deal |
+| \`spend/events/team-events-budget.csv\` + \`spend/events/mapping.json\` | the events team's own budget sheet (When, Event, Kind, Paid, Budget line, Notes) and the mapping file that explains it | CRLF, \`DD/MM/YYYY\` dates, \`"4.468,88"\` amounts (in USD), its own budget-line words |
 
 How the files relate:
 
@@ -38,4 +40,9 @@ How the files relate:
 - **spend**: daily rows per channel and campaign, category \`marketing\`, plus one \`sales\` row (channel Outbound) on
   the 1st. Channels use the lead source names, so cost per lead per channel lines up.
 - **web_traffic**: daily sessions per GA4 channel group, roughly 1–2 % of sessions become leads.
+- **partner deals and event costs**: data of their own (nothing in them is in the files above): a partner pipeline
+  with its own deals (ids 3001…), and one event a month from 2025-11 on. Without its \`mapping.json\` the events sheet
+  would be rejected for its headers (\`smarketing map samples/spend/events/team-events-budget.csv --dataset spend\`
+  drafts the mapping from the sheet alone); with it, the sheet is accepted by \`npm run local\` (the mapping file is
+  uploaded first) and by \`smarketing kpis --data samples\` alike.
 `;

@@ -98,7 +98,8 @@ describe('smarketing kpis', () => {
     expect(json.metrics.mqls.value).toBe(expected.mqls);
     expect(json.metrics.sqls.value).toBe(expected.sqls);
     expect(json.metrics.mql_to_sql_rate).toMatchObject({ numerator: expected.sqls, denominator: expected.mqls });
-    expect(json.inputs).toHaveLength(70);
+    // 70 monthly files, the partner team's Pipedrive deals and the events sheet (read with its mapping.json).
+    expect(json.inputs).toHaveLength(72);
     expect(json.inputs.every((i: { status: string }) => i.status === 'accepted')).toBe(true);
   });
 });
@@ -218,7 +219,7 @@ describe('smarketing local', () => {
     const out = await mkdtemp(join(tmpdir(), 'local-'));
     const r = await cli('local', '--out', out);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('70 uploads validated (0 rejected); scorecard for 2026-10');
+    expect(r.out).toContain('72 uploads validated (0 rejected), 1 mapping file applied; scorecard for 2026-10');
     const files = (await readdir(out)).sort();
     // The message as SES was given it, its HTML, and the HTML's images beside it; named by the subject (its news).
     expect(files).toHaveLength(3);

@@ -109,7 +109,8 @@ describe('sample exports generator', () => {
   it('has one file per month 2025-09..2026-10 for every dataset, name order = chronological', () => {
     expect(SAMPLE_MONTHS).toEqual(EXPECTED_MONTHS);
     for (const ds of DATASETS) {
-      const names = [...files.keys()].filter((k) => k.startsWith(`${ds}/`));
+      // The monthly files; the extra shapes (a partner team's Pipedrive deals, an events sheet) are in sub-folders.
+      const names = [...files.keys()].filter((k) => k.startsWith(`${ds}/`) && !k.slice(ds.length + 1).includes('/'));
       const expected = EXPECTED_MONTHS.map((m) => sampleFileName(ds, m));
       expect(names.length).toBe(14);
       expect([...names].sort()).toEqual(expected);
@@ -382,5 +383,32 @@ describe('sample exports generator', () => {
     // and there are open deals whose expected close date lies beyond the range
     const open = rows('opportunities', '2026-10').filter((o) => !/^Closed/.test(o.Stage as string));
     expect(open.some((o) => after(fromSlash(o['Close Date'] as string)))).toBe(true);
+  });
+});
+
+describe('sample exports in other shapes', () => {
+  const validateSample = async (dataset: 'opportunities' | 'spend', path: string, mapping?: string) => {
+    const { validate } = await import('../helpers/export-builders.ts');
+    return validate(dataset, files.get(path)!, { source: `incoming/${path}`, ...(mapping ? { mapping: { source: `incoming/${mapping}`, text: files.get(mapping)! } } : {}) });
+  };
+
+  it('the partner team\'s Pipedrive deals: read by the profile, status not stage, the deleted deal left out', async () => {
+    const { report, records } = await validateSample('opportunities', 'opportunities/partners/pipedrive-deals-2026-10.csv');
+    expect(report).toMatchObject({ status: 'accepted', format: { profile: 'pipedrive-deals' }, warningCounts: { 'row-skipped': 1 } });
+    expect(records.length).toBeGreaterThan(25);
+    expect(new Set(records.map((r) => r.status))).toEqual(new Set(['won', 'lost', 'open']));
+    // Data of its own: none of its ids is a Salesforce opportunity's.
+    const salesforce = new Set(EXPECTED_MONTHS.flatMap((m) => rows('opportunities', m).map((r) => r['Opportunity ID'])));
+    expect(records.some((r) => salesforce.has(r.opportunity_id))).toBe(false);
+  });
+
+  it('the events team\'s sheet: rejected without its mapping (whose draft comes close), accepted with it', async () => {
+    const without = await validateSample('spend', 'spend/events/team-events-budget.csv');
+    expect(without.report.errorCounts).toEqual({ 'missing-column': 2 });
+    expect(without.report.mappingDraft).toMatchObject({ columns: { date: 'When', amount: 'Paid' }, dateOrder: 'DMY', decimalSeparator: ',' });
+    const { report, records } = await validateSample('spend', 'spend/events/team-events-budget.csv', 'spend/events/mapping.json');
+    expect(report).toMatchObject({ status: 'accepted', rows: 12, format: { mapping: 'incoming/spend/events/mapping.json' } });
+    expect(new Set(records.map((r) => r.category))).toEqual(new Set(['marketing', 'sales']));
+    expect(records.every((r) => r.date >= '2025-11-01' && r.date <= END && r.amount_minor > 0)).toBe(true);
   });
 });

@@ -18,10 +18,14 @@ export async function run(args: string[], io: Io): Promise<number> {
   const rejected = result.uploads.filter((u) => u.outcome === 'rejected');
   // A file outside every dataset folder is not validated: ops are told where it should go.
   const misplaced = result.uploads.filter((u) => u.outcome === 'misplaced');
-  const validated = result.uploads.length - misplaced.length;
-  io.out(`\n${validated} uploads validated (${rejected.length} rejected)${misplaced.length ? `, ${misplaced.length} in no dataset folder` : ''}; scorecard for ${result.period}.`);
+  // A mapping file is no export: its arrival validates again the uploads of its folder it may fix (emailed to ops).
+  const mappings = result.uploads.filter((u) => u.outcome === 'mapping');
+  const validated = result.uploads.length - misplaced.length - mappings.length;
+  io.out(`\n${validated} uploads validated (${rejected.length} rejected)${mappings.length ? `, ${mappings.length} mapping file${mappings.length === 1 ? '' : 's'} applied` : ''}` +
+    `${misplaced.length ? `, ${misplaced.length} in no dataset folder` : ''}; scorecard for ${result.period}.`);
   for (const r of rejected) io.out(`  rejected: ${r.key}${r.reportKey ? ` (report: ${r.reportKey} in the bucket)` : ''}`);
   for (const m of misplaced) io.out(`  not in a dataset folder (ops were told where it goes): ${m.key}`);
+  for (const m of mappings) io.out(`  mapping file: ${m.key} (the uploads of its folder it fixes are validated again: see the ops email)`);
   if (result.emails.length === 0) {
     io.err('no email went out');
     return 1;

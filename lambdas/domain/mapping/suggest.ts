@@ -116,7 +116,13 @@ function shapeFit(spec: DatasetSpec, column: ColumnSpec, filled: readonly string
       }
       // A category (a source, a status) repeats a few words; a date or an amount is no category.
       const categorical = filled.length < 4 ? 0.5 : distinct <= Math.max(3, filled.length / 2) ? 0.8 : 0.3;
-      return { fit: categorical * (1 - Math.max(dates, numbers)) };
+      const fit = categorical * (1 - Math.max(dates, numbers));
+      // A closed set (a status, a category): words that mean its values fit best.
+      const allowed = canonicalValuesOf(spec.name, column.name);
+      if (!allowed) return { fit };
+      const meaning = Object.values(VALUE_SYNONYMS[`${spec.name}.${column.name}`] ?? {}).flat();
+      const words = share((v) => allowed.includes(v.toLowerCase()) || meaning.some((s) => s === v.toLowerCase() || (s.length > 3 && v.toLowerCase().includes(s))));
+      return { fit: Math.max(0.5 * fit, words), ...(words >= 0.8 ? { why: `its values are ${allowed.join(' / ')} words` } : {}) };
     }
   }
 }
