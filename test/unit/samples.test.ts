@@ -387,9 +387,9 @@ describe('sample exports generator', () => {
 });
 
 describe('sample exports in other shapes', () => {
-  const validateSample = async (dataset: 'opportunities' | 'spend', path: string, mapping?: string) => {
+  const validateSample = async <N extends 'opportunities' | 'spend'>(dataset: N, path: string, mapping?: string) => {
     const { validate } = await import('../helpers/export-builders.ts');
-    return validate(dataset, files.get(path)!, { source: `incoming/${path}`, ...(mapping ? { mapping: { source: `incoming/${mapping}`, text: files.get(mapping)! } } : {}) });
+    return validate<N>(dataset, files.get(path)!, { source: `incoming/${path}`, ...(mapping ? { mapping: { source: `incoming/${mapping}`, text: files.get(mapping)! } } : {}) });
   };
 
   it('the partner team\'s Pipedrive deals: read by the profile, status not stage, the deleted deal left out', async () => {

@@ -109,10 +109,8 @@ export const HUBSPOT_COMPANIES: ExportProfile = {
   values: {
     status: {
       active: ['customer', 'evangelist'],
-      skip: [
-        'subscriber', 'lead', 'marketingqualifiedlead', 'Marketing Qualified Lead', 'salesqualifiedlead', 'Sales Qualified Lead',
-        'opportunity', 'other',
-      ],
+      // Every other lifecycle stage (lead, opportunity, other, a portal's own stages) is no customer.
+      skip: ['*'],
     },
   },
   notes: [

@@ -43,8 +43,9 @@ export interface ExportProfile {
   readonly only?: readonly string[];
   /**
    * The tool's words per canonical column (`status`: won / lost / open; `skip` marks rows that are not records of
-   * the dataset, such as a trialing subscription). A column with a vocabulary that lists every canonical value
-   * refuses words it does not list; a text column (`source`) only has its known words renamed.
+   * the dataset, such as a trialing subscription); `"*"` stands for every word not listed. A column with a
+   * vocabulary that lists every canonical value refuses words it does not list; a text column (`source`) only has
+   * its known words renamed.
    */
   readonly values?: Readonly<Record<string, Vocabulary>>;
   /** How the tool writes slash dates; absent: the configured date order. */

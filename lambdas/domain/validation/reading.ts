@@ -16,6 +16,8 @@ export interface ValueMap {
   readonly words: ReadonlyMap<string, string>;
   /** Every canonical value is listed, so a word that is not is an error (see `translateValue`). */
   readonly closed: boolean;
+  /** The value of every word not listed (a vocabulary's `"*"`): HubSpot's lifecycle stages other than customer are no customers. */
+  readonly otherwise?: string;
   /** Where the words come from, for messages: the profile's id and/or the mapping file. */
   readonly from: string;
 }
@@ -83,11 +85,15 @@ function buildReading(spec: DatasetSpec, profile: ExportProfile | undefined, map
     if (sources.length === 0) continue;
     const words = new Map<string, string>();
     const listed = new Set<string>();
+    let otherwise: string | undefined;
     // The mapping's words come last: they win over the profile's for the same word.
     for (const vocabulary of sources) {
       for (const [canonical, list] of Object.entries(vocabulary)) {
         listed.add(canonical);
-        for (const w of list) words.set(w.trim().toLowerCase(), canonical);
+        for (const w of list) {
+          if (w.trim() === '*') otherwise = canonical;
+          else words.set(w.trim().toLowerCase(), canonical);
+        }
       }
     }
     const allowed = canonicalValuesOf(spec.name, column.name);
@@ -96,7 +102,7 @@ function buildReading(spec: DatasetSpec, profile: ExportProfile | undefined, map
     if (allowed) for (const v of allowed) if (!words.has(v)) words.set(v, v);
     const from = [profile?.values?.[column.name] ? `profile ${profile.id}` : '', mapping?.values[column.name] ? mapping.source : '']
       .filter(Boolean).join(' and ');
-    values[column.name] = { column: column.name, words, closed, from };
+    values[column.name] = { column: column.name, words, closed, from, ...(otherwise !== undefined ? { otherwise } : {}) };
   }
   const footer = profile?.footerLines?.length ? new RegExp(profile.footerLines.join('|'), 'i') : undefined;
   const dateOrder = mapping?.dateOrder ?? profile?.dateOrder;
@@ -115,6 +121,7 @@ function buildReading(spec: DatasetSpec, profile: ExportProfile | undefined, map
 export function translateValue(map: ValueMap, raw: string): string | undefined {
   const hit = map.words.get(raw.toLowerCase());
   if (hit !== undefined) return hit;
+  if (map.otherwise !== undefined) return map.otherwise;
   return map.closed ? undefined : raw;
 }
 
