@@ -21,7 +21,10 @@ export { missingDatasets } from './rules/missing-data.ts';
 
 /** Every rule and what it says, in the order the email shows them. */
 export const RULES: readonly { readonly id: RuleId; readonly says: string }[] = [
-  { id: 'headline', says: 'the three most important movements: the moves most unusual for their KPI, weighted up for a benchmark crossed or a third wrong-way move in a row' },
+  {
+    id: 'headline',
+    says: 'revenue won and pipeline created first, then the three KPIs with the most news against their own history (a new high or low, a move far bigger than their usual, a change on a year before, three periods the same way, a benchmark crossed), material changes only; a rebound to the norm after an outlier is no news',
+  },
   { id: 'missing-data', says: 'a banner when a required dataset has no records for the period, naming the KPIs that show n/a' },
   { id: 'data-note', says: 'why a KPI is not available, and which uploads its inputs came from' },
   { id: 'movement', says: 'how the KPI moved since the previous period, with the growth target when it has one' },
