@@ -60,7 +60,7 @@ export async function loadWindowTable(
   for (const d of DATASET_NAMES) {
     const m = synced[d].manifest;
     const parts = await readAll(store, d, partitionsFor(m, from, to).map((month) => m.partitions[month]!.key));
-    appendPartitions(table, d, parts);
+    appendPartitions(table, d, parts, { from, to });
   }
   return table;
 }

@@ -31,8 +31,19 @@ export interface KpiColumns {
 const day = (v: Cell): number => (v === null || v === undefined ? NO_DAY : Number(v));
 const text = (v: Cell): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** A function appending row `r` of a partition's columns to the table. */
-function appender(table: RecordTable, dataset: DatasetName, p: KpiColumns): (r: number) => void {
+/** The days [from, to) the periods span: a row with no date there counts in none of them and is left out. */
+export interface Window {
+  readonly from: number;
+  readonly to: number;
+}
+
+const within = (v: Cell, w: Window): boolean => v !== null && v !== undefined && Number(v) >= w.from && Number(v) < w.to;
+
+/**
+ * A function appending row `r` of a partition's columns to the table, unless none of its dates is in the window
+ * (a partition read for some of its rows holds others: leads created long ago whose funnel dates are older too).
+ */
+function appender(table: RecordTable, dataset: DatasetName, p: KpiColumns, w: Window): (r: number) => void {
   const c = p.cols;
   const upload = c.upload_id!;
   switch (dataset) {
@@ -40,6 +51,7 @@ function appender(table: RecordTable, dataset: DatasetName, p: KpiColumns): (r: 
       const s = table.leads;
       const { created_date: cr, mql_date: mq, sql_date: sq, customer_date: cu, source, campaign, sql_status: st } = c;
       return (r) => {
+        if (!within(cr![r], w) && !within(mq![r], w) && !within(sq![r], w) && !within(cu![r], w)) return;
         const row = s.row(undefined);
         const t = s.cols;
         t.created[row] = day(cr![r]);
@@ -59,6 +71,7 @@ function appender(table: RecordTable, dataset: DatasetName, p: KpiColumns): (r: 
       const dims = ['source', 'campaign', 'owner', 'region', 'product', 'segment'] as const;
       const dimCols = dims.map((d) => c[d]!);
       return (r) => {
+        if (!within(cr![r], w) && !within(cl![r], w)) return;
         const row = s.row(undefined);
         const t = s.cols;
         const status = st![r] as keyof typeof OPP_STATUS;
@@ -91,6 +104,8 @@ function appender(table: RecordTable, dataset: DatasetName, p: KpiColumns): (r: 
       const s = table.customers;
       const { started_date: sd, churned_date: cd, mrr_minor: mrr } = c;
       return (r) => {
+        // Active at some time in the window: started before its end, not churned before its start.
+        if (day(sd![r]) >= w.to || day(cd![r]) < w.from) return;
         const row = s.row(undefined);
         const t = s.cols;
         t.started[row] = day(sd![r]);
@@ -121,9 +136,12 @@ function appender(table: RecordTable, dataset: DatasetName, p: KpiColumns): (r: 
  * Appends the rows of a dataset's partitions to the table, merged by `record_order` (each partition's rows are
  * in that order already): a binary heap of the partitions by their next row's order.
  */
-export function appendPartitions(table: RecordTable, dataset: DatasetName, parts: readonly KpiColumns[]): void {
+export function appendPartitions(table: RecordTable, dataset: DatasetName, parts: readonly KpiColumns[], window: Window): void {
   const live = parts.filter((p) => p.n > 0);
-  const add = live.map((p) => appender(table, dataset, p));
+  // Spend and traffic rows are kept whole: their partitions are the window's months (a monthly spend row is spread
+  // over its month in weekly periods, so its first day may lie before the window).
+  const w = dataset === 'leads' || dataset === 'opportunities' || dataset === 'customers' ? window : { from: -Infinity, to: Infinity };
+  const add = live.map((p) => appender(table, dataset, p, w));
   const orders = live.map((p) => p.cols.record_order! as ArrayLike<number>);
   const next = live.map(() => 0);
   const key = (k: number): number => orders[k]![next[k]!]!;
