@@ -113,7 +113,7 @@ async function load(dir: string): Promise<{ store: FsObjectStore; ledger: InMemo
 }
 
 /** The scheduled run up to the items it would store: sync (nothing new), read the window, compute, build the items. */
-async function run(dir: string): Promise<{ seconds: number; leads: number; value: unknown }> {
+export async function run(dir: string): Promise<{ seconds: number; leads: number; value: unknown }> {
   const { store, ledger, blobs, pointers } = await load(dir);
   globalThis.gc?.();
   const t0 = performance.now();
