@@ -210,18 +210,27 @@ export async function historyBench(): Promise<void> {
   let best = { seconds: Infinity, window: Infinity, duck: Infinity };
   let check: { a: unknown; b: unknown; d: number[] } | undefined;
   const { uploads } = JSON.parse(await readFile(join(history, 'bench.json'), 'utf8')) as Stored;
-  for (let round = 0; round < 2; round++) {
+  // Ours alternating, best of three (the first also warms the JIT and the file cache); then DuckDB, best of two, so
+  // its gigabyte of memory does not sit in the heap's way while ours run.
+  let ours: Awaited<ReturnType<typeof run>> | undefined;
+  for (let round = 0; round < 3; round++) {
     const h = await run(history);
     const w = await run(windowOnly);
+    best = { ...best, seconds: Math.min(best.seconds, h.seconds), window: Math.min(best.window, w.seconds) };
+    ours = h;
+  }
+  // Peak RSS of the KPI runs alone; DuckDB runs in this process too, and its memory counts in peakRssMB.
+  const runsRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  for (let round = 0; round < 2; round++) {
     const d = await duckdb(history, uploads);
-    best = { seconds: Math.min(best.seconds, h.seconds), window: Math.min(best.window, w.seconds), duck: Math.min(best.duck, d.seconds) };
-    check = { a: h.value, b: w.value, d: d.leads };
+    best = { ...best, duck: Math.min(best.duck, d.seconds) };
+    check = { a: ours!.value, b: undefined, d: d.leads };
   }
   // Same window, same counts: the older history changes nothing in the window's leads.
   if (JSON.stringify(check!.a) !== JSON.stringify(check!.d)) throw new Error(`DuckDB counted ${JSON.stringify(check!.d)}, the KPI run ${JSON.stringify(check!.a)}`);
   console.log(JSON.stringify({
     bench: 'kpis-history', windowLeads: WINDOW, historyLeads: HISTORY, seconds: round(best.seconds), secondsWindowOnly: round(best.window),
-    ratio: round(best.seconds / best.window), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), duckdbSeconds: round(best.duck),
+    ratio: round(best.seconds / best.window), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), runsPeakRssMB: runsRssMB, duckdbSeconds: round(best.duck),
     vsDuckdb: round(best.seconds / best.duck),
   }));
   console.log(JSON.stringify({ bench: 'kpis-incremental', storedLeads: HISTORY, newRows: 10_000, ...(await incremental(history)) }));
