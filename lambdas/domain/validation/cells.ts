@@ -44,7 +44,7 @@ export interface ColumnPlan {
    */
   readonly isKey: boolean;
   /** The file's words for the column's values (a profile's or mapping's vocabulary), read before the value. */
-  readonly values?: ValueMap;
+  readonly values: ValueMap | undefined;
 }
 
 const DATE_TYPES: ReadonlySet<ColumnSpec['type']> = new Set(['datetime', 'date', 'day-or-month']);
@@ -61,7 +61,8 @@ export function planColumns(
       name: column.name, index, column: i, type: column.type, dateOrder: settings.dateOrder, timezone: settings.timezone, currency: settings.currency, decimalComma,
       blank: blankRule(spec, column), isDate: DATE_TYPES.has(column.type), isText: column.type === 'text',
       isKey: column.name === spec.idColumn || column.name === 'lead_id' || spec.uniqueKey.includes(column.name),
-      ...(values?.[column.name] ? { values: values[column.name] } : {}),
+      // Always present (undefined or not): every plan has one shape, so the row loop's reads stay monomorphic.
+      values: values?.[column.name],
     });
   });
   return plans;

@@ -18,6 +18,13 @@ export interface ValueMap {
   readonly closed: boolean;
   /** The value of every word not listed (a vocabulary's `"*"`): HubSpot's lifecycle stages other than customer are no customers. */
   readonly otherwise?: string;
+  /**
+   * Answers per cell text as written (`null`: refused): a column repeats a handful of words a million times. A small
+   * direct-mapped table in front (slot from the length and three characters, then one string comparison) answers
+   * most cells without hashing a fresh string, as the `Map` behind it would (see `isSalesSourced`).
+   */
+  readonly memo: Map<string, string | null>;
+  readonly slots: ({ readonly key: string; readonly answer: string | null } | undefined)[];
   /** Where the words come from, for messages: the profile's id and/or the mapping file. */
   readonly from: string;
 }
@@ -102,7 +109,9 @@ function buildReading(spec: DatasetSpec, profile: ExportProfile | undefined, map
     if (allowed) for (const v of allowed) if (!words.has(v)) words.set(v, v);
     const from = [profile?.values?.[column.name] ? `profile ${profile.id}` : '', mapping?.values[column.name] ? mapping.source : '']
       .filter(Boolean).join(' and ');
-    values[column.name] = { column: column.name, words, closed, from, ...(otherwise !== undefined ? { otherwise } : {}) };
+    values[column.name] = {
+      column: column.name, words, closed, from, memo: new Map(), slots: new Array(SLOTS).fill(undefined), ...(otherwise !== undefined ? { otherwise } : {}),
+    };
   }
   const footer = profile?.footerLines?.length ? new RegExp(profile.footerLines.join('|'), 'i') : undefined;
   const dateOrder = mapping?.dateOrder ?? profile?.dateOrder;
@@ -117,13 +126,27 @@ function buildReading(spec: DatasetSpec, profile: ExportProfile | undefined, map
   };
 }
 
-/** What a cell's word is under a column's words: the canonical value, `SKIP_VALUE`, the word itself, or undefined (refused). */
+const MAX_REMEMBERED = 4096;
+const SLOTS = 256;
+
+/** What a cell's word (not blank) is under a column's words: the canonical value, `SKIP_VALUE`, the word itself, or undefined (refused). */
 export function translateValue(map: ValueMap, raw: string): string | undefined {
-  const hit = map.words.get(raw.toLowerCase());
-  if (hit !== undefined) return hit;
-  if (map.otherwise !== undefined) return map.otherwise;
-  return map.closed ? undefined : raw;
+  const n = raw.length;
+  const slot = (n * 31 + raw.charCodeAt(0) * 7 + raw.charCodeAt(n >> 1) * 131 + raw.charCodeAt(n - 1)) & (SLOTS - 1);
+  const cached = map.slots[slot];
+  if (cached !== undefined && cached.key === raw) return cached.answer === null ? undefined : cached.answer;
+  let known = map.memo.get(raw);
+  if (known === undefined) {
+    const answer = map.words.get(raw.toLowerCase()) ?? map.otherwise ?? (map.closed ? undefined : raw);
+    known = answer === undefined ? null : answer;
+    // Copies of the text: a slice would pin the chunk of the file it came from.
+    if (map.memo.size < MAX_REMEMBERED) map.memo.set(copy(raw), known === raw ? (known = copy(raw)) : known);
+  }
+  map.slots[slot] = { key: known === raw ? known : copy(raw), answer: known };
+  return known === null ? undefined : known;
 }
+
+const copy = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
 
 /** The message of a word a closed vocabulary refuses: which values there are, and what to write in the mapping. */
 export function refusedWordProblem(map: ValueMap, raw: string): string {
