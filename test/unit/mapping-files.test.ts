@@ -95,6 +95,25 @@ describe('a team sheet and its mapping file in the bucket', () => {
     expect(next).toMatchObject({ outcome: 'accepted', report: { format: { mapping: 'incoming/opportunities/team/mapping.json' } } });
   });
 
+  it('the email about a mapping that failed to send is sent when the event comes again, once', async () => {
+    const w = world();
+    await w.upload('incoming/opportunities/team/deals.csv', TEAM_DEALS);
+    let failNext = true;
+    const send = w.inbox.send.bind(w.inbox);
+    w.inbox.send = async (email) => {
+      if (email.subject.startsWith('Mapping applied') && failNext) { failNext = false; throw new Error('SES throttled'); }
+      return send(email);
+    };
+    await expect(w.upload('incoming/opportunities/team/mapping.json', TEAM_MAPPING)).rejects.toThrow('SES throttled');
+    expect((await w.ledger.listUploads('opportunities')).find((u) => u.revalidates)).toMatchObject({ status: 'accepted', opsNotice: 'pending' });
+    // Lambda retries the event.
+    expect(await w.event('incoming/opportunities/team/mapping.json', 'v2', 2)).toMatchObject({ revalidated: [{ status: 'accepted' }] });
+    expect(w.inbox.sent.map((m) => m.email.subject.split(':')[0])).toEqual(['Upload rejected', 'Mapping applied']);
+    expect((await w.ledger.listUploads('opportunities')).find((u) => u.revalidates)?.opsNotice).toBe('sent');
+    await w.event('incoming/opportunities/team/mapping.json', 'v2', 2);
+    expect(w.inbox.sent).toHaveLength(2);
+  });
+
   it('a mapping in a sub-folder wins there; the folder above\'s mapping leaves those files alone', async () => {
     const w = world();
     await w.upload('incoming/opportunities/team/eu/deals.csv', TEAM_DEALS);
