@@ -64,6 +64,21 @@ describe('the closest headers of a missing column', () => {
     expect(report.mappingDraft).toMatchObject({ columns: { opportunity_id: 'Ref', created_at: 'Opened', status: 'Outcome', amount: 'Value' } });
   });
 
+  it('a tool export: the draft is what its profile reads, and leaves the profile\'s words and missing columns alone', async () => {
+    const { fixtureBytes } = await import('../helpers/fixture-exports.ts');
+    const stripe = await validate('customers', fixtureBytes('stripe-subscriptions.csv'), { draft: true });
+    // `trialing` is the profile's (a skipped row): a draft that called it active would count trials as customers.
+    expect(stripe.report.mappingDraft).toEqual({
+      profile: 'stripe-subscriptions',
+      columns: {
+        customer_id: 'Customer ID', started_at: 'Start (UTC)', churned_at: 'Ended At (UTC)', mrr: 'Amount', status: 'Status',
+        cancelled_at: 'Canceled At (UTC)', billing_interval: 'Interval', quantity: 'Quantity', currency: 'Currency',
+      },
+    });
+    const pipedrive = await validate('opportunities', fixtureBytes('pipedrive-deals.csv'), { draft: true });
+    expect(Object.keys((pipedrive.report.mappingDraft as { columns: object }).columns)).not.toContain('product');
+  });
+
   it('names and date orders', () => {
     expect(nameSimilarity('Create Date', 'created_at')).toBeGreaterThan(0.4);
     expect(nameSimilarity('Kunde seit', 'kunde seit')).toBe(1);

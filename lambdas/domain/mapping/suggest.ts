@@ -12,6 +12,7 @@ import type { ColumnSuggestion } from '../validation/report.ts';
 import { PROFILES } from '../profiles/index.ts';
 import { COLUMN_SYNONYMS, VALUE_SYNONYMS } from './synonyms.ts';
 import { canonicalValuesOf } from './schema.ts';
+import type { ValueMap } from '../validation/reading.ts';
 
 export interface SuggestInput {
   readonly spec: DatasetSpec;
@@ -23,6 +24,8 @@ export interface SuggestInput {
   readonly mapping: HeaderMapping;
   /** The detected profile, for the draft. */
   readonly profile?: string;
+  /** The words the file's profile and mapping already know, per column: the draft leaves them to them. */
+  readonly vocabulary?: Readonly<Record<string, ValueMap>>;
 }
 
 /** How many headers are proposed per column, and the least score worth proposing. */
@@ -127,7 +130,7 @@ function shapeFit(spec: DatasetSpec, column: ColumnSpec, filled: readonly string
   }
 }
 
-interface Scored extends ColumnSuggestion { readonly i: number }
+interface Scored extends ColumnSuggestion { readonly i: number; readonly name: number }
 
 /** The headers of the file that may be `column`, best first (not the ones another column already takes). */
 function candidatesFor(input: SuggestInput, column: ColumnSpec, taken: ReadonlySet<number>): Scored[] {
@@ -149,7 +152,7 @@ function candidatesFor(input: SuggestInput, column: ColumnSpec, taken: ReadonlyS
     const score = Math.min(1, (hasValues ? 0.6 * best + 0.4 * fit : best) + first);
     if (score < MIN_SCORE) return;
     const reasons = [best >= 0.4 ? `name close to "${bestName}"` : '', why ?? ''].filter(Boolean);
-    out.push({ i, header, score: Math.round(score * 100) / 100, why: reasons.join('; ') || 'the closest header' });
+    out.push({ i, name: best, header, score: Math.round(score * 100) / 100, why: reasons.join('; ') || 'the closest header' });
   });
   return out.sort((a, b) => b.score - a.score || a.i - b.i).slice(0, MAX_SUGGESTIONS);
 }
@@ -183,7 +186,9 @@ export function draftMapping(input: SuggestInput): Record<string, unknown> {
     const ranked = candidatesFor(input, column, taken);
     const best = ranked[0];
     const wanted = column.required || input.mapping.missing.includes(column.name);
-    if (!best || (!wanted && best.score < DRAFT_OPTIONAL_SCORE) || column.helper) continue;
+    // An optional column only on a strong likeness of name, and never beside a tool profile: the tool has no such column.
+    const likely = best !== undefined && best.score >= DRAFT_OPTIONAL_SCORE && best.name >= 0.6 && !input.profile;
+    if (!best || (!wanted && !likely) || column.helper) continue;
     columns[column.name] = best.header;
     index[column.name] = best.i;
     taken.add(best.i);
@@ -196,7 +201,7 @@ export function draftMapping(input: SuggestInput): Record<string, unknown> {
   const draft: Record<string, unknown> = {};
   if (input.profile) draft.profile = input.profile;
   draft.columns = columns;
-  const values = draftValues(spec, valuesOf);
+  const values = draftValues(spec, valuesOf, input.vocabulary ?? {});
   if (Object.keys(values).length) draft.values = values;
   const dateOrder = dateOrderOf(spec.columns.filter((c) => c.type === 'datetime' || c.type === 'date' || c.type === 'day-or-month').flatMap((c) => valuesOf(c.name)));
   if (dateOrder) draft.dateOrder = dateOrder;
@@ -220,7 +225,9 @@ export function dateOrderOf(values: readonly string[]): 'DMY' | 'MDY' | undefine
 }
 
 /** The file's words of its closed columns (a status, yes/no), each under the canonical value it most likely means. */
-function draftValues(spec: DatasetSpec, valuesOf: (column: string) => string[]): Record<string, Record<string, string[]>> {
+function draftValues(
+  spec: DatasetSpec, valuesOf: (column: string) => string[], vocabulary: Readonly<Record<string, ValueMap>>,
+): Record<string, Record<string, string[]>> {
   const out: Record<string, Record<string, string[]>> = {};
   for (const column of spec.columns) {
     const allowed = canonicalValuesOf(spec.name, column.name);
@@ -228,19 +235,21 @@ function draftValues(spec: DatasetSpec, valuesOf: (column: string) => string[]):
     const words = [...new Map(valuesOf(column.name).map((v) => [v.toLowerCase(), v])).values()];
     if (words.length === 0) continue;
     const synonyms = VALUE_SYNONYMS[allowed.includes('true') ? 'boolean' : `${spec.name}.${column.name}`] ?? {};
-    // Words that already read as themselves need no entry.
-    const known = (w: string): boolean => allowed.includes(w.toLowerCase()) || (allowed.includes('true') && parseBoolean(w).ok);
+    // Words that already read as themselves, or that the profile knows (Stripe's `trialing` is skipped), need no entry.
+    const own = vocabulary[column.name];
+    const known = (w: string): boolean => allowed.includes(w.toLowerCase()) || (allowed.includes('true') && parseBoolean(w).ok)
+      || (own !== undefined && (own.words.has(w.toLowerCase()) || own.otherwise !== undefined));
     const unknown = words.filter((w) => !known(w));
     if (unknown.length === 0) continue;
-    const vocabulary: Record<string, string[]> = {};
+    const drafted: Record<string, string[]> = {};
     for (const w of unknown) {
       const lower = w.toLowerCase();
       const guess = Object.entries(synonyms).find(([, list]) => list.some((s) => s === lower || (s.length > 3 && lower.includes(s))))?.[0];
       // A deal's status that is neither won nor lost is still open; other columns' unknown words are listed as a guess.
       const canonical = guess ?? (spec.name === 'opportunities' ? 'open' : allowed[0]!);
-      vocabulary[canonical] = [...(vocabulary[canonical] ?? []), w];
+      drafted[canonical] = [...(drafted[canonical] ?? []), w];
     }
-    out[column.name] = vocabulary;
+    out[column.name] = drafted;
   }
   return out;
 }

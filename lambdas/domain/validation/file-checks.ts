@@ -53,7 +53,7 @@ export function checkHeader(spec: DatasetSpec, found: HeaderFound, settings: Set
       });
     }
   }
-  const input = { spec, cells, sample: found.sample, mapping, ...(reading.profile ? { profile: reading.profile.id } : {}) };
+  const input = { spec, cells, sample: found.sample, mapping, vocabulary: reading.values, ...(reading.profile ? { profile: reading.profile.id } : {}) };
   let suggestions: Record<string, ColumnSuggestion[]> | undefined;
   if (mapping.missing.length > 0) {
     suggestions = suggestColumns(input);
