@@ -163,3 +163,24 @@ describe('the profile registry', () => {
     expect(new Set(PROFILES.map((p) => p.id)).size).toBe(PROFILES.length);
   });
 });
+
+describe('a mapping on top of a profile', () => {
+  it('adds to it and wins over it: a custom source property of HubSpot deals, the profile still detected', async () => {
+    const { fixtureBytes } = await import('../helpers/fixture-exports.ts');
+    const { validate } = await import('../helpers/export-builders.ts');
+    const text = fixtureBytes('hubspot-deals.csv').toString('utf8').split('\r\n').map((l, i) => (l ? `${l},"${i === 0 ? 'Lead Origin' : `origin-${i}`}"` : l)).join('\r\n');
+    const { report, records } = await validate('opportunities', text, { mapping: { columns: { source: 'Lead Origin' } } });
+    expect(report).toMatchObject({ status: 'accepted', format: { profile: 'hubspot-deals', mapping: 'incoming/opportunities/mapping.json' } });
+    expect(report.columns.source).toBe('Lead Origin');
+    expect(records.map((r) => r.source)).toEqual(['origin-1', 'origin-2', 'origin-3', 'origin-4', 'origin-5']);
+  });
+
+  it('a mapping can name the profile of a file whose header does not show it', async () => {
+    const { validate, lines } = await import('../helpers/export-builders.ts');
+    const { report, records } = await validate('opportunities', lines(['Deal - ID,Deal - Value,Deal - Status,Deal - Deal created,Deal - Deal closed on', '7,100,won,2026-10-01 10:00:00,2026-10-05 10:00:00']), {
+      mapping: { profile: 'pipedrive-deals' },
+    });
+    expect(report).toMatchObject({ status: 'accepted', format: { profile: 'pipedrive-deals' } });
+    expect(records.map((r) => r.status)).toEqual(['won']);
+  });
+});
