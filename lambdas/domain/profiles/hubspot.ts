@@ -70,7 +70,8 @@ export const HUBSPOT_DEALS: ExportProfile = {
     // The company-currency amount first: a deal's own currency may differ, the company's is the reporting one.
     amount: ['Amount in company currency', 'amount_in_home_currency', 'Amount', 'amount'],
     currency: [],
-    source: [...SOURCE, 'Deal source', 'Deal Source Type', 'Lead Source', 'Source'],
+    // The deal's original source first; its latest one only when the export has no other.
+    source: [...SOURCE, 'Deal source', 'Deal Source Type', 'Lead Source', 'Source', 'Latest Traffic Source', 'Latest Source'],
     campaign: DRILL_DOWN,
     lead_id: ['Associated Contact IDs', 'Associated Contact ID'],
     owner: ['Deal owner', 'hubspot_owner_id'],
