@@ -18,7 +18,7 @@ import { findHeader, splitLine } from './header.ts';
 import { checkHeader, type HeaderFound } from './file-checks.ts';
 import { readingFor, type FileReading } from './reading.ts';
 import { MappingError, parseMappingFile, type MappingFile } from '../mapping/schema.ts';
-import { ROW_MERGERS } from '../datasets/merge-rows.ts';
+import { sinkFor } from './merge-sink.ts';
 import { CsvParser, CsvReadError, MAX_RECORD_CHARS, lineBreaksBefore, nulByteMessage } from './csv-reader.ts';
 import { UPLOAD_LIMITS, type UploadLimits } from './limits.ts';
 import { IssueLog, type ColumnSuggestion, type DetectedFormat, type ErrorCode, type ValidationReport, type WarningCode } from './report.ts';
@@ -78,8 +78,8 @@ class ReportState {
   columns: Record<string, string> = {};
   suggestions: Record<string, ColumnSuggestion[]> | undefined;
   mappingDraft: Record<string, unknown> | undefined;
-  /** Where a profile's several rows per key are merged before they reach the caller's sink. */
-  merging: MergingSink | undefined;
+  /** What the file's sink does at its end (a profile's several rows per key merged: merge-sink.ts). */
+  merging: { finish(): Promise<void> } | undefined;
   checker: { readonly rows: number; readonly acceptedRows: number; readonly errorRows: number; readonly errorIssues: number } | undefined;
 
   constructor(private readonly opts: ValidateOptions) {}
@@ -135,39 +135,6 @@ class ReportState {
     this.mappingDraft = r.mappingDraft;
     return r.ok;
   }
-}
-
-/**
- * Keeps the records of a file whose rows come several per key (a Stripe customer's subscriptions) and hands the
- * merged records to the sink at the end (datasets/merge-rows.ts). Such files are small: a customer list.
- */
-class MergingSink implements RecordSink<DatasetRecords[DatasetName]> {
-  private readonly byKey = new Map<string, DatasetRecords[DatasetName]>();
-  constructor(
-    private readonly spec: DatasetSpec, private readonly sink: RecordSink<DatasetRecords[DatasetName]>,
-    private readonly merge: (a: never, b: never) => DatasetRecords[DatasetName],
-  ) {}
-
-  write(record: DatasetRecords[DatasetName]): void {
-    const key = this.spec.keyOf(record as never);
-    const seen = this.byKey.get(key);
-    this.byKey.set(key, seen ? this.merge(seen as never, record as never) : record);
-  }
-
-  reset(): void { this.byKey.clear(); }
-
-  async finish(): Promise<void> {
-    for (const r of this.byKey.values()) await this.sink.write(r);
-    this.byKey.clear();
-  }
-}
-
-/** Where a file's records go: the caller's sink, or a merging one when its profile has several rows per key. */
-function sinkFor<N extends DatasetName>(spec: DatasetSpec<N>, reading: FileReading, sink: RecordSink<DatasetRecords[N]>, state: ReportState): RecordSink<DatasetRecords[N]> {
-  const merge = reading.merge ? ROW_MERGERS[spec.name] : undefined;
-  if (!merge) return sink;
-  state.merging = new MergingSink(spec as DatasetSpec, sink as RecordSink<DatasetRecords[DatasetName]>, merge as (a: never, b: never) => DatasetRecords[DatasetName]);
-  return state.merging as unknown as RecordSink<DatasetRecords[N]>;
 }
 
 /** The end of a file: merged records go to the sink (unless the file is rejected whole). */
@@ -362,7 +329,7 @@ async function validateCsv<N extends DatasetName>(
   const sample = lines.slice(header.lineIndex + 1, -1).filter((l) => l.trim() !== '' && !l.startsWith('#')).map((l) => splitLine(l, header.delimiter));
   if (!state.checkHeader(spec, { mapping: header.mapping, cells: header.cells, line: headerLine, reading, sample })) return;
 
-  const checker = new RowChecker(spec, header.mapping, state, header.cells.length, checkerOptions(opts, reading, header.delimiter), sinkFor(spec, reading, sink, state));
+  const checker = new RowChecker(spec, header.mapping, state, header.cells.length, checkerOptions(opts, reading, header.delimiter), (state.merging = sinkFor(spec, reading, sink)).sink);
   state.checker = checker;
   // Parse everything from the header line on; the header is the first record read (row 1), so data rows
   // come out numbered from 2, with their physical lines.
@@ -416,7 +383,7 @@ async function validateXlsx<N extends DatasetName>(
         state.format = { fileType: 'xlsx', sheet, headerLine: header.line, preambleLines: header.line - 1, ...readingFormat(reading) };
         if (!state.checkHeader(spec, { mapping: header.mapping, cells: header.cells, line: header.line, reading, sample: header.sample })) return false;
         width = header.cells.length;
-        checker = new RowChecker(spec, header.mapping, state, width, checkerOptions(opts, reading, undefined), sinkFor(spec, reading, sink, state));
+        checker = new RowChecker(spec, header.mapping, state, width, checkerOptions(opts, reading, undefined), (state.merging = sinkFor(spec, reading, sink)).sink);
         state.checker = checker;
         return true;
       },
