@@ -132,8 +132,11 @@ export function parseCell(plan: ColumnPlan, raw: string): CellValue | CellProble
   }
 }
 
-/** Characters that show nothing: zero-width space, joiners, word joiner, BOM, soft hyphen. */
-const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
+/**
+ * Characters that show nothing: soft hyphen, Mongolian vowel separator, zero-width space and joiners, direction
+ * marks and embeddings, word joiner and invisible operators, direction isolates, BOM.
+ */
+const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /**
  * Text as it is compared and stored: Unicode NFC (a composed `é` and `e` + combining accent are one spelling),

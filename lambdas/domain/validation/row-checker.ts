@@ -47,7 +47,7 @@ export interface RowCheckerOptions {
 }
 
 /** How reports label their totals, in the languages of the tools' UIs (Total, Grand total, Gesamt, Totaux, Summe…). */
-const TOTAL_LABEL_RE = /^(grand\s+totals?|totals?|gesamt\w*|insgesamt|summe|totaux|total\s+g[ée]n[ée]ral|totale|suma\s+total)\b/i;
+const TOTAL_LABEL_RE = /^(grand\s+totals?|totals?|gesamt\w*|insgesamt|summe|totaux|total\s+g[ée]n[ée]ral|totale|suma\s+total|totaal|somme|summa)\b/i;
 /**
  * Candidate trailing rows held while more rows may follow: they are a report's summary, comment or footer only
  * when nothing but such rows comes after them. Past this many in a row they are data (memory stays bounded).
