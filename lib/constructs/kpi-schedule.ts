@@ -48,14 +48,13 @@ export interface KpiScheduleProps {
   /** Handler file. @default HANDLER_ENTRIES.computeKpis */
   readonly entry?: string;
   /**
-   * The run merges every accepted record of every dataset in memory (a later upload replaces a record with
-   * the same key), so memory grows with the whole history kept in `accepted/`. `npm run bench -- kpis` merges and
-   * computes 1M leads for 14 periods in ~6 s at 324 MB peak RSS (~220 B a record): 2048 MB holds ~7M records,
-   * years at 10k rows a month but only ~7 months at 1M rows a month (docs/cost.md). Benchmarks on Lambda will
-   * refine it. @default 2048
+   * The run folds new uploads into the compacted snapshots and reads only the partitions its 14 periods need
+   * (docs/snapshots.md), so memory grows with the window, not the history: ~6M window records per GB measured
+   * (`npm run bench -- kpis`, docs/scale.md), so 2048 MB holds a window of ~10M records (~700k leads a month).
+   * A rebuild (a retraction, a late upload) reads a dataset's whole history once. @default 2048
    */
   readonly memorySize?: number;
-  /** Lambda's maximum: the run reads the whole history once a month, and a slow run must not be cut short. @default Duration.minutes(15) */
+  /** Lambda's maximum: a rebuild reads a dataset's whole history, and a slow run must not be cut short. @default Duration.minutes(15) */
   readonly timeout?: Duration;
   /** Whether the schedule runs. @default true */
   readonly enabled?: boolean;
