@@ -7,5 +7,10 @@ const code = await runCli(process.argv.slice(2), {
   isTTY: Boolean(process.stderr.isTTY),
   now: () => new Date(),
   cwd: process.cwd(),
+  // `smarketing local` serves the drill-down page until Ctrl-C.
+  untilInterrupted: () => new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  }),
 });
 process.exitCode = code;

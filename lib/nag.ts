@@ -36,7 +36,7 @@ export const NAG_REASONS = {
     'The runtime is pinned (HOUSE_RUNTIME, nodejs22.x, maintained upstream until April 2027) so it changes only '
     + 'with a tested upgrade, not whenever Lambda ships a newer one.',
   lambdaDlq:
-    'Every function is invoked asynchronously and has an on-failure destination (an encrypted SQS queue with a depth '
+    'Every asynchronously invoked function has an on-failure destination (an encrypted SQS queue with a depth '
     + 'alarm), whose record carries the error and attempt count with the event; a dead-letter queue as well would '
     + 'deliver each failure twice.',
   failureQueue:
@@ -45,6 +45,13 @@ export const NAG_REASONS = {
   cdkNotificationsHandler:
     'aws-cdk-lib\'s own BucketNotificationsHandler (applies the bucket\'s event notifications at deploy time, never '
     + 'at run time); CDK creates its role with the basic execution policy and offers no way to replace it.',
+  synchronous:
+    'The page viewer is invoked only synchronously, through its Function URL: a failure goes back to the browser as '
+    + 'an error (and raises the function\'s Errors alarm); there is no event to keep, so no dead-letter queue applies.',
+  linkKeyRotation:
+    'Rotating the link key revokes every link in every scorecard already sent (the executives\' way to the page), so '
+    + 'it is a decision, not a schedule: ops put a new value when a link leaked or someone leaves (docs/deploy.md), '
+    + 'and each month\'s email brings new links. A rotation Lambda on a timer would break the links readers rely on.',
   alarmEmail:
     'The alarm email subscription: SNS retries email delivery itself, and a message that still fails has no '
     + 'consumer to redrive it to; the alarm stays visible in CloudWatch either way.',
@@ -73,12 +80,16 @@ function ackS3Prefixes(role: IConstruct, bucket: s3.IBucket, patterns: readonly 
 export function acknowledgeNagFindings(stack: ScorecardStack): void {
   const bucket = stack.data.bucket.bucket;
   const functions = [...Object.values(stack.validation.functions), stack.misplaced.function, stack.kpis.function, stack.report.function];
-  for (const fn of functions) {
+  for (const fn of [...functions, stack.page.function]) {
     ack(fn, 'AwsSolutions::AwsSolutions-L1', NAG_REASONS.runtime);
     ack(fn, 'Serverless::Serverless-LambdaLatestVersion', NAG_REASONS.runtime);
-    ack(fn, 'Serverless::Serverless-LambdaDLQ', NAG_REASONS.lambdaDlq);
+    ack(fn, 'Serverless::Serverless-LambdaDLQ', functions.includes(fn) ? NAG_REASONS.lambdaDlq : NAG_REASONS.synchronous);
     ack(fn.role!, 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', NAG_REASONS.xray);
   }
+  // The drill-down pages: the report function writes them, the viewer reads them, under web/ only.
+  ackS3Prefixes(stack.report.function.role!, bucket, stack.report.function.bucketPatterns.write);
+  ackS3Prefixes(stack.page.function.role!, bucket, stack.page.function.bucketPatterns.read);
+  ack(stack.page.secret, 'AwsSolutions::AwsSolutions-SMG4', NAG_REASONS.linkKeyRotation);
   for (const fn of Object.values(stack.validation.functions)) {
     const statements = fn.bucketPatterns;
     ackS3Prefixes(fn.role!, bucket, [...statements.read, ...statements.write]);

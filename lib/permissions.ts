@@ -24,6 +24,8 @@ export interface FunctionAccess {
   };
   /** On the SES identities the function sends as. @default - none */
   readonly ses?: readonly string[];
+  /** On the secret holding the drill-down page's link key. @default - none */
+  readonly secretsmanager?: readonly string[];
 }
 
 /**
@@ -41,7 +43,10 @@ export interface FunctionAccess {
  *   (`findMisplacedNotice`), UpdateItem (`markMisplacedNotified`); SendRawEmail to ops.
  * - send-scorecard: Query of a period (`getPeriod`) and of a KPI's history on the index (`getHistory`);
  *   conditional PutItem (`claim`), UpdateItem (`markSent`), conditional DeleteItem (`release`), GetItem (`get`,
- *   reading a claim left by an earlier invocation); SendRawEmail.
+ *   reading a claim left by an earlier invocation); SendRawEmail; PutObject of the period's page and CSV under `web/`
+ *   (`S3PageStore.put`); GetSecretValue of the link key (`SecretsManagerLinkKey`), to sign the email's links.
+ * - view-page: GetObject of a page or CSV under `web/` (`S3PageStore.get`); ListBucket, only so that a missing page
+ *   reads as NoSuchKey (404 to a valid link) rather than AccessDenied; GetSecretValue of the link key, to check links.
  */
 export const FUNCTION_ACCESS = {
   validateUpload: {
@@ -54,11 +59,17 @@ export const FUNCTION_ACCESS = {
     dynamodb: { table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'] },
   },
   sendScorecard: {
+    s3: { read: [], write: ['s3:PutObject'] },
     dynamodb: {
       table: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       index: ['dynamodb:Query'],
     },
     ses: ['ses:SendRawEmail'],
+    secretsmanager: ['secretsmanager:GetSecretValue'],
+  },
+  viewPage: {
+    s3: { read: ['s3:GetObject'], bucket: ['s3:ListBucket'] },
+    secretsmanager: ['secretsmanager:GetSecretValue'],
   },
   notifyMisplacedUpload: {
     dynamodb: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
@@ -114,6 +125,8 @@ export function iamActionsOf(commandName: string, input: Readonly<Record<string,
       return ['dynamodb:BatchWriteItem'];
     case 'SendRawEmailCommand':
       return ['ses:SendRawEmail'];
+    case 'GetSecretValueCommand':
+      return ['secretsmanager:GetSecretValue'];
     default:
       throw new Error(`no IAM mapping for ${commandName}: add it to iamActionsOf and grant it in FUNCTION_ACCESS`);
   }
@@ -128,5 +141,6 @@ export function grantedActions(access: FunctionAccess): Set<string> {
     ...(access.dynamodb?.table ?? []),
     ...(access.dynamodb?.index ?? []).map((a) => `index:${a}`),
     ...(access.ses ?? []),
+    ...(access.secretsmanager ?? []),
   ]);
 }

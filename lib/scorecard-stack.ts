@@ -7,6 +7,7 @@ import { KpiSchedule } from './constructs/kpi-schedule.ts';
 import { MisplacedUploads } from './constructs/misplaced-uploads.ts';
 import { OpsAlarms } from './constructs/ops-alarms.ts';
 import { ReportSender } from './constructs/report-sender.ts';
+import { ScorecardPage } from './constructs/scorecard-page.ts';
 import { ScorecardBucket } from './constructs/scorecard-bucket.ts';
 import { ScorecardTable } from './constructs/scorecard-table.ts';
 import { SnapshotTables } from './constructs/snapshot-tables.ts';
@@ -30,6 +31,8 @@ export class ScorecardStack extends Stack {
   readonly misplaced: MisplacedUploads;
   readonly kpis: KpiSchedule;
   readonly report: ReportSender;
+  /** The private drill-down page of each period: its viewer (a Function URL) and the key its links are signed with. */
+  readonly page: ScorecardPage;
   /** The KPI run's compacted snapshots as Glue tables Athena reads, and its grants on them. */
   readonly snapshots: SnapshotTables;
   /** Where events land once their retries are exhausted, one queue per stage. */
@@ -100,6 +103,8 @@ export class ScorecardStack extends Stack {
       failureQueue: this.failures.report.queue,
       logRemovalPolicy,
     });
+    this.page = new ScorecardPage(this, 'Page', { bucket: bucket.bucket, settings, removalPolicy: config.removalPolicy });
+    this.page.bindReport(this.report.function, bucket.bucket);
     this.kpis = new KpiSchedule(this, 'Kpis', {
       bucket: bucket.bucket,
       table: table.table,
@@ -118,6 +123,7 @@ export class ScorecardStack extends Stack {
     this.alarms.watchFunction(this.misplaced.function, 'NotifyMisplacedUpload');
     this.alarms.watchFunction(this.kpis.function, 'ComputeKpis');
     this.alarms.watchFunction(this.report.function, 'SendScorecard');
+    this.alarms.watchFunction(this.page.function, 'ViewPage');
     for (const [stage, failures] of Object.entries(this.failures)) this.alarms.watchQueue(failures.queue, `${stage}-failures`);
     this.alarms.watchScorecardDelivery({ scheduleGroup: this.kpis.scheduleGroup, report: this.report.function });
 
@@ -148,6 +154,14 @@ export class ScorecardStack extends Stack {
       description: `Query the merged records in Athena: SELECT ... FROM ${this.snapshots.databaseName}.leads WHERE month = '2026-10'`,
     });
     new CfnOutput(this, 'ReportFunctionName', { value: this.report.function.functionName });
+    new CfnOutput(this, 'PageUrl', {
+      value: this.page.url.url,
+      description: 'The drill-down pages\' viewer: only links signed by the report function open a page (403 otherwise)',
+    });
+    new CfnOutput(this, 'LinkKeySecretArn', {
+      value: this.page.secret.secretArn,
+      description: 'The key the page links are signed with: put a new value to revoke every link sent so far',
+    });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.alarms.topic.topicArn,
       description: 'Every alarm publishes here: subscribe ops to it (or deploy with -c alarmEmail=...)',

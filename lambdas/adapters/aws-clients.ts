@@ -18,6 +18,8 @@ export interface AwsEndpoints {
   readonly s3?: string;
   readonly dynamodb?: string;
   readonly ses?: string;
+  /** The page's link key (secrets-link-key.ts builds that client). */
+  readonly secretsmanager?: string;
 }
 
 /** An SDK client's retry settings. */
@@ -91,9 +93,10 @@ export function createAwsClients(cfg: AwsClientConfig = {}): AwsClients {
 
 /** Client configuration from a Lambda's environment (endpoint overrides only when set). */
 export function awsConfigFromEnv(env: Readonly<Record<string, string | undefined>>): AwsClientConfig {
-  const endpoints: { s3?: string; dynamodb?: string; ses?: string } = {};
+  const endpoints: { s3?: string; dynamodb?: string; ses?: string; secretsmanager?: string } = {};
   if (env[RESOURCE_ENV.s3Endpoint]) endpoints.s3 = env[RESOURCE_ENV.s3Endpoint]!;
   if (env[RESOURCE_ENV.dynamodbEndpoint]) endpoints.dynamodb = env[RESOURCE_ENV.dynamodbEndpoint]!;
   if (env[RESOURCE_ENV.sesEndpoint]) endpoints.ses = env[RESOURCE_ENV.sesEndpoint]!;
+  if (env[RESOURCE_ENV.secretsManagerEndpoint]) endpoints.secretsmanager = env[RESOURCE_ENV.secretsManagerEndpoint]!;
   return { ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}), endpoints };
 }

@@ -15,6 +15,8 @@ export interface Io {
   readonly cwd: string;
   /** Files at least this large show a progress bar on a terminal (`isTTY`). @default 5 MB */
   readonly progressMinBytes?: number;
+  /** Resolves when the user stops the command (Ctrl-C): how long `local` serves the page. @default never waits */
+  readonly untilInterrupted?: () => Promise<void>;
 }
 
 /** A mistake in how the command was called: one line saying what to do, exit 2. */
@@ -27,7 +29,7 @@ export const USAGE = `Usage:
   smarketing map <file> --dataset <name> [--mapping <mapping.json>]   (a draft mapping.json on stdout)
   smarketing kpis --data <dir> [--period <id>] [--json]
   smarketing report --data <dir> [--period <id>] --out <dir>
-  smarketing local [--data <dir>] [--period <id>] [--out <dir>]
+  smarketing local [--data <dir>] [--period <id>] [--out <dir>] [--serve | --no-serve] [--port <n>]
 
 Common options: --config <file>  --timezone <IANA>  --currency <ISO>  --period-type month|quarter|week  --date-order MDY|DMY
 Datasets: ${DATASET_NAMES.join(', ')}`;

@@ -17,7 +17,16 @@ export const BUCKET_PREFIX = {
   accepted: 'accepted/',
   rejected: 'rejected/',
   reports: 'reports/',
+  /** The drill-down page of each period and its CSV (`web/<period>/index.html`, `web/<period>/scorecard.csv`). */
+  web: 'web/',
 } as const;
+
+/** The files of a period's drill-down page. */
+export const PAGE_FILES = ['index.html', 'scorecard.csv'] as const;
+export type PageFile = (typeof PAGE_FILES)[number];
+
+/** Where a period's page file is kept in the bucket. */
+export const pageKey = (periodId: string, file: PageFile): string => `${BUCKET_PREFIX.web}${periodId}/${file}`;
 
 export const incomingPrefix = (dataset: DatasetName): string => `${BUCKET_PREFIX.incoming}${dataset}/`;
 
@@ -91,6 +100,11 @@ export const RESOURCE_ENV = {
   s3Endpoint: 'SCORECARD_S3_ENDPOINT',
   dynamodbEndpoint: 'SCORECARD_DYNAMODB_ENDPOINT',
   sesEndpoint: 'SCORECARD_SES_ENDPOINT',
+  secretsManagerEndpoint: 'SCORECARD_SECRETSMANAGER_ENDPOINT',
+  /** The drill-down page's base URL (the viewer's Function URL, or the local server's), ending in `/`. */
+  pageUrl: 'SCORECARD_PAGE_URL',
+  /** The Secrets Manager secret (ARN or name) holding the key that signs the page's links. */
+  linkKeySecret: 'SCORECARD_LINK_KEY_SECRET',
 } as const;
 
 /** Handler entry files, relative to the project root; the stack bundles these. */
@@ -99,4 +113,5 @@ export const HANDLER_ENTRIES = {
   computeKpis: 'lambdas/handlers/compute-kpis.ts',
   sendScorecard: 'lambdas/handlers/send-scorecard.ts',
   notifyMisplacedUpload: 'lambdas/handlers/notify-misplaced-upload.ts',
+  viewPage: 'lambdas/handlers/view-page.ts',
 } as const;

@@ -14,7 +14,9 @@ import { SesMailer } from '../adapters/ses-mailer.ts';
 import { s3Snapshots } from '../adapters/s3-snapshot-blobs.ts';
 import { DynamoSnapshotPointers } from '../adapters/dynamo-snapshot-pointers.ts';
 import type { Snapshots } from '../ports/snapshots.ts';
-import type { Clock } from '../ports/index.ts';
+import type { Clock, LinkKeySource, PageStore } from '../ports/index.ts';
+import { S3PageStore } from '../adapters/s3-page-store.ts';
+import { createSecretsClient, SecretsManagerLinkKey } from '../adapters/secrets-link-key.ts';
 import { createObservability, OBSERVABILITY_ENV, type HandlerMetrics, type Observability } from './observability.ts';
 
 export interface Runtime {
@@ -28,6 +30,11 @@ export interface Runtime {
   readonly logger: Logger;
   readonly metrics: HandlerMetrics;
   readonly tracer: Tracer;
+  /**
+   * The drill-down pages and their link key, when the function is bound to them (the report and viewer functions:
+   * `SCORECARD_LINK_KEY_SECRET`, with `SCORECARD_PAGE_URL` for the report).
+   */
+  readonly page?: { readonly pages: PageStore; readonly key: LinkKeySource; readonly baseUrl?: string };
 }
 
 export class ConfigurationError extends Error {
@@ -59,19 +66,35 @@ export function createRuntime(
   observability: Observability = createObservability(serviceName, env),
 ): Runtime {
   const { logger, metrics, tracer } = observability;
-  const clients = traceClients(createAwsClients(awsConfigFromEnv(env)), tracer);
-  const table = required(env, RESOURCE_ENV.table);
+  const config = awsConfigFromEnv(env);
+  const clients = traceClients(createAwsClients(config), tracer);
+  // The viewer function has no table: the table adapters are built when first used, and fail then without one.
+  const table = env[RESOURCE_ENV.table];
+  let tableAdapters: TableAdapters | undefined;
   const bucket = env[RESOURCE_ENV.bucket];
+  const secret = env[RESOURCE_ENV.linkKeySecret];
+  const baseUrl = env[RESOURCE_ENV.pageUrl];
+  const page = secret && bucket
+    ? {
+        pages: new S3PageStore(clients.s3, bucket),
+        key: new SecretsManagerLinkKey(tracer.captureAWSv3Client(createSecretsClient(config)), secret),
+        ...(baseUrl ? { baseUrl } : {}),
+      }
+    : undefined;
   return {
     settings: settingsFromEnv(env),
     store: new S3ObjectStore(clients.s3),
-    table: createTableAdapters(clients.dynamodb, table),
+    get table(): TableAdapters {
+      tableAdapters ??= createTableAdapters(clients.dynamodb, required(env, RESOURCE_ENV.table));
+      return tableAdapters;
+    },
     mailer: new SesMailer(clients.ses),
-    ...(bucket ? { snapshots: s3Snapshots(clients.s3, bucket, new DynamoSnapshotPointers(clients.dynamodb, table)) } : {}),
+    ...(bucket && table ? { snapshots: s3Snapshots(clients.s3, bucket, new DynamoSnapshotPointers(clients.dynamodb, table)) } : {}),
     clock: { now: () => new Date() },
     logger,
     metrics,
     tracer,
+    ...(page ? { page } : {}),
   };
 }
 

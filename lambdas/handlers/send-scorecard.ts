@@ -34,7 +34,11 @@ async function sendPeriodScorecard(event: SendScorecardEvent, rt: Runtime, conte
   try {
     const result = await sendScorecard(
       period,
-      { kpis: rt.table.kpis, sends: rt.table.sends, mailer: rt.mailer, clock: rt.clock, settings: rt.settings },
+      {
+        kpis: rt.table.kpis, sends: rt.table.sends, mailer: rt.mailer, clock: rt.clock, settings: rt.settings,
+        // The page and its links when the stack bound the function to them (always, deployed).
+        ...(rt.page?.baseUrl ? { page: { pages: rt.page.pages, key: rt.page.key, baseUrl: rt.page.baseUrl } } : {}),
+      },
       { ...sendOptionsFrom(rt.settings), ...(remaining ? { claimLeaseMs: remaining + LEASE_MARGIN_MS } : {}), ...(resend.length ? { resend } : {}) },
     );
     countSends(rt.metrics, result);

@@ -6,7 +6,10 @@
  * stack's EventBridge rule invokes), runs the KPI handler and the report handler, and writes what SES received.
  */
 import { readdir, mkdir, readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { writeReceivedEmail } from './received-email.ts';
+import { startPageServer, type PageServer } from './page-server.ts';
+import { handler as viewHandler } from '../handlers/view-page.ts';
 import { join, relative, sep } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
@@ -35,8 +38,15 @@ export interface LocalRunOptions {
   readonly log?: (line: string) => void;
   /** Called after each upload is validated, for a progress display. */
   readonly onUpload?: (u: { key: string; outcome: string; done: number; total: number }) => void;
-  /** Keep the stand-ins running (tests inspect them); the caller stops them. */
+  /**
+   * Keep the stand-ins and the page server running (to serve the email's links, and for tests to inspect them);
+   * the caller stops them with the result's `stop`.
+   */
   readonly keepRunning?: boolean;
+  /** The loopback port the drill-down page is served on. @default 0 (any free port) */
+  readonly pagePort?: number;
+  /** The key the page's links are signed with (tests sign links of their own). @default a random one per run */
+  readonly linkKey?: string;
 }
 
 export interface LocalRunResult {
@@ -48,8 +58,15 @@ export interface LocalRunResult {
   readonly uploads: { key: string; outcome: string; reportKey?: string }[];
   /** What SES was given, written to files: the message, its HTML with its images beside it, its attachments. */
   readonly emails: { to: string[]; subject: string; eml: string; html: string; attachments: readonly string[] }[];
+  /** The base URL the email's links to the drill-down page start with (served while the run is kept running). */
+  readonly pageUrl: string;
   readonly standIns?: StandIns;
+  /** Stops what `keepRunning` kept: the page server and the stand-ins. */
+  readonly stop?: () => Promise<void>;
 }
+
+/** The secret holding the local link key (any name: the stand-in keeps it). */
+export const LOCAL_LINK_KEY_SECRET = 'smarketing-local-link-key';
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -62,9 +79,14 @@ async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Points the handlers at the stand-ins, exactly as the stack's environment points them at AWS. */
-export function bindHandlersEnv(s: StandIns, settings: Settings): void {
+/**
+ * Points the handlers at the stand-ins, exactly as the stack's environment points them at AWS; with `pageUrl`, the
+ * report and viewer handlers at the drill-down page's server and link key too.
+ */
+export function bindHandlersEnv(s: StandIns, settings: Settings, pageUrl?: string): void {
   Object.assign(process.env, {
+    [RESOURCE_ENV.secretsManagerEndpoint]: s.endpoints.secretsmanager,
+    ...(pageUrl ? { [RESOURCE_ENV.pageUrl]: pageUrl, [RESOURCE_ENV.linkKeySecret]: LOCAL_LINK_KEY_SECRET } : {}),
     [RESOURCE_ENV.bucket]: s.bucket,
     [RESOURCE_ENV.table]: s.table,
     [RESOURCE_ENV.s3Endpoint]: s.endpoints.s3,
@@ -122,9 +144,17 @@ export function wireHandlers(s: StandIns, queue: EventQueue, processed?: (event:
 export async function runLocalPipeline(opts: LocalRunOptions): Promise<LocalRunResult> {
   const log = opts.log ?? (() => undefined);
   const standIns = await startStandIns();
+  let pages: PageServer | undefined;
+  const stop = async (): Promise<void> => {
+    await pages?.stop();
+    await standIns.stop();
+  };
   try {
-    bindHandlersEnv(standIns, opts.settings);
-    log(`stand-ins up: S3 ${standIns.endpoints.s3}, DynamoDB ${standIns.endpoints.dynamodb}, SES ${standIns.endpoints.ses}`);
+    // The page's links are signed with a key of this run's: links from an earlier run are refused.
+    standIns.secrets.set(LOCAL_LINK_KEY_SECRET, opts.linkKey ?? randomBytes(32).toString('hex'));
+    pages = await startPageServer((event) => viewHandler(event), opts.pagePort ?? 0);
+    bindHandlersEnv(standIns, opts.settings, pages.url);
+    log(`stand-ins up: S3 ${standIns.endpoints.s3}, DynamoDB ${standIns.endpoints.dynamodb}, SES ${standIns.endpoints.ses}; pages at ${pages.url}`);
 
     const queue = new EventQueue();
     const uploads: LocalRunResult['uploads'] = [];
@@ -167,9 +197,12 @@ export async function runLocalPipeline(opts: LocalRunOptions): Promise<LocalRunR
       const written = await writeReceivedEmail(base, raw);
       emails.push({ to: mail.destination.to, subject: mail.subject, eml: written.eml, html: written.html, attachments: written.attachments });
     }
-    return { period: computed.period, uploads, emails, ...(opts.keepRunning ? { standIns } : {}) };
+    return { period: computed.period, uploads, emails, pageUrl: pages.url, ...(opts.keepRunning ? { standIns, stop } : {}) };
+  } catch (e) {
+    if (opts.keepRunning) await stop();
+    throw e;
   } finally {
-    if (!opts.keepRunning) await standIns.stop();
+    if (!opts.keepRunning) await stop();
   }
 }
 

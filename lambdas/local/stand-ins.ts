@@ -18,6 +18,7 @@ import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { TABLE_SCHEMA } from '../domain/layout.ts';
 import type { AwsClientConfig } from '../adapters/aws-clients.ts';
 import type { S3ObjectCreatedDetail } from '../handlers/notify-misplaced-upload.ts';
+import { startSecretsStandIn, type SecretsStandIn } from './secrets-stand-in.ts';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 export const LOCAL_REGION = 'us-east-1';
@@ -25,7 +26,9 @@ export const LOCAL_REGION = 'us-east-1';
 export interface StandIns {
   readonly bucket: string;
   readonly table: string;
-  readonly endpoints: { readonly s3: string; readonly dynamodb: string; readonly ses: string };
+  readonly endpoints: { readonly s3: string; readonly dynamodb: string; readonly ses: string; readonly secretsmanager: string };
+  /** Secrets Manager's GetSecretValue (the page's link key); `set` writes or rotates a secret. */
+  readonly secrets: Pick<SecretsStandIn, 'set'>;
   /** Client configuration pointing at the stand-ins. */
   readonly aws: AwsClientConfig;
   /** Where s3rver keeps the bucket's objects (a folder per bucket inside it); removed by `stop`. */
@@ -161,10 +164,12 @@ export async function startStandIns(opts: { bucket?: string; table?: string } = 
   const sesPort = (ses.address() as AddressInfo).port;
   const rawMessages = keepRawMessages(ses);
 
+  const secrets = await startSecretsStandIn();
   const endpoints = {
     s3: `http://127.0.0.1:${s3Address.port}`,
     dynamodb: `http://127.0.0.1:${ddbPort}`,
     ses: `http://127.0.0.1:${sesPort}`,
+    secretsmanager: secrets.endpoint,
   };
   const aws: AwsClientConfig = { region: LOCAL_REGION, endpoints, credentials: LOCAL_CREDENTIALS };
   await createTable(endpoints.dynamodb, table);
@@ -172,7 +177,7 @@ export async function startStandIns(opts: { bucket?: string; table?: string } = 
   await fetch(`${endpoints.ses}/clear-store`, { method: 'POST' });
 
   return {
-    bucket, table, endpoints, aws, directory: dir,
+    bucket, table, endpoints, aws, directory: dir, secrets,
     onObjectCreated: (prefix, listener) => { listeners.push({ kind: 'created', prefix, listener }); },
     onObjectRemoved: (prefix, listener) => { listeners.push({ kind: 'removed', prefix, listener }); },
     async receivedEmails() {
@@ -190,6 +195,7 @@ export async function startStandIns(opts: { bucket?: string; table?: string } = 
       await new Promise<void>((r) => ddb.close(() => r()));
       ses.closeAllConnections?.();
       await new Promise<void>((r) => ses.close(() => r()));
+      await secrets.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };

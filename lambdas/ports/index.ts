@@ -2,7 +2,7 @@
  * Ports: what the use cases need from the outside world. The AWS adapters implement them over S3, DynamoDB
  * and SES; tests use small in-memory fakes.
  */
-import type { DatasetName } from '../domain/layout.ts';
+import type { DatasetName, PageFile } from '../domain/layout.ts';
 import type { AnyRecord } from '../domain/datasets/records.ts';
 import type { PeriodType } from '../domain/settings.ts';
 import type { MisplacedUploadNotice, OutgoingEmail, PeriodSummary, StoredKpi, UploadIdentity, UploadRecord, UploadRemoval } from '../domain/model.ts';
@@ -148,4 +148,16 @@ export interface Mailer {
    * certainly did not accept it (a retry may send); any other error leaves the outcome unknown.
    */
   send(email: OutgoingEmail): Promise<string>;
+}
+
+/** The drill-down pages in the bucket: `web/<period>/index.html` and `scorecard.csv` (domain/layout.ts). */
+export interface PageStore {
+  put(periodId: string, file: PageFile, body: string): Promise<void>;
+  /** The file's text, or undefined when there is none. */
+  get(periodId: string, file: PageFile): Promise<string | undefined>;
+}
+
+/** The key that signs the page's links (a Secrets Manager secret on AWS). */
+export interface LinkKeySource {
+  key(): Promise<Uint8Array>;
 }

@@ -21,6 +21,9 @@ import type { Period } from '../domain/periods/period.ts';
 import { buildScorecardView, scorecardPeriods } from '../domain/scorecard/view-model.ts';
 import { renderScorecard } from '../domain/scorecard/render.ts';
 import { renderSparklines } from '../domain/scorecard/sparkline.ts';
+import { scorecardCsv } from '../domain/scorecard/csv.ts';
+import type { PageLinks } from '../domain/links.ts';
+import { pageLinks, publishPage, type PageDeps } from './scorecard-page.ts';
 import type { KpisByPeriod } from '../domain/commentary/facts.ts';
 import type { InlineImage, ScorecardView } from '../domain/scorecard/view.ts';
 import {
@@ -33,6 +36,8 @@ export interface SendDeps {
   readonly mailer: Mailer;
   readonly clock: Clock;
   readonly settings: Settings;
+  /** The drill-down page: written beside the email, its signed links in it. Absent, the email links nowhere. */
+  readonly page?: PageDeps;
 }
 
 /** A group of recipients and the sections they get (e.g. marketing: acquisition, conversion, web). */
@@ -101,6 +106,8 @@ export interface RenderedScorecard {
   readonly html: string;
   readonly text: string;
   readonly images: readonly InlineImage[];
+  /** `scorecard.csv`, attached to the email. */
+  readonly csv: string;
   /** The email for a recipient (or a list written in one `To` header, for previews). */
   emailTo(to: string): OutgoingEmail;
 }
@@ -134,7 +141,14 @@ export interface RenderOptions {
   readonly sections?: readonly SectionId[];
   /** @default every dataset */
   readonly requiredDatasets?: readonly DatasetName[];
+  /** Links to the period's drill-down page ("View in browser", each KPI's place, the definitions). @default none */
+  readonly links?: PageLinks;
+  /** Who this version goes to, named in its footer. @default settings.recipients */
+  readonly recipients?: readonly string[];
 }
+
+/** The CSV attachment's name, as `smarketing report` writes it too. */
+export const CSV_FILE = 'scorecard.csv';
 
 /** Renders a scorecard from data already read: view, HTML, text, sparklines, and the email per recipient. */
 export function renderScorecardFrom(
@@ -145,15 +159,20 @@ export function renderScorecardFrom(
     period, kpis: data.kpis, ...(data.summary ? { summary: data.summary } : {}), settings: deps.settings, generatedAt: now,
     ...(options.sections ? { sections: options.sections } : {}),
     ...(options.requiredDatasets ? { requiredDatasets: options.requiredDatasets } : {}),
+    ...(options.links ? { links: options.links } : {}),
+    ...(options.recipients ? { recipients: options.recipients } : {}),
   });
   const { html, text } = renderScorecard(view);
   const images = renderSparklines(view);
+  // Every value of the sections this version shows, for finance to reconcile.
+  const csv = scorecardCsv(period, data.kpis, deps.settings, options.sections);
   return {
-    view, html, text, images,
+    view, html, text, images, csv,
     emailTo: (to) => ({
       from: deps.settings.sender, fromName: deps.settings.senderName ?? DEFAULT_SENDER_NAME,
       ...(deps.settings.contact ? { replyTo: deps.settings.contact } : {}),
       to: [to], subject: view.subject, html, text, images, date: now,
+      attachments: [{ filename: CSV_FILE, contentType: 'text/csv; charset=utf-8', content: csv }],
     }),
   };
 }
@@ -205,7 +224,12 @@ export async function sendScorecard(period: Period, deps: SendDeps, options: Sen
   const { settings, clock, sends } = deps;
   const data = await loadStoredScorecard(period, deps.kpis);
   const required = options.requiredDatasets ?? DATASET_NAMES;
-  const full = renderScorecardFrom(period, data, deps, { requiredDatasets: required });
+  const groups = options.groups ?? [{ name: 'everyone', recipients: settings.recipients }];
+  const recipients = resolveRecipients(groups);
+  const everyone = [...recipients.values()].map((r) => r.address);
+  // One expiry for the invocation: every recipient's links are the same, and so is a retried recipient's email.
+  const links = deps.page ? await pageLinks(period, deps.page, clock.now(), settings) : undefined;
+  const full = renderScorecardFrom(period, data, deps, { requiredDatasets: required, recipients: everyone, ...(links ? { links } : {}) });
   const result = {
     period: period.id, sent: [] as string[], alreadySent: [] as string[], inFlight: [] as string[], uncertain: [] as string[],
     held: false, failed: [] as { recipient: string; error: string }[],
@@ -223,8 +247,13 @@ export async function sendScorecard(period: Period, deps: SendDeps, options: Sen
     return result;
   }
 
-  const groups = options.groups ?? [{ name: 'everyone', recipients: settings.recipients }];
-  const recipients = resolveRecipients(groups);
+  // The page (every section, every stored period) before any email that links to it.
+  if (deps.page) await publishPage(period, full.view, data, deps.kpis, deps.page.pages, settings);
+  const byVariant = new Map<string, string[]>();
+  for (const { address, sections } of recipients.values()) {
+    const variant = SECTIONS.map((x) => x.id).filter((x) => sections.has(x)).join(',');
+    byVariant.set(variant, [...(byVariant.get(variant) ?? []), address]);
+  }
   const leaseMs = options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
   const resend = new Set((options.resend ?? []).map(recipientKey));
   const rendered = new Map<string, RenderedScorecard>();
@@ -247,7 +276,10 @@ export async function sendScorecard(period: Period, deps: SendDeps, options: Sen
       const variant = wanted.join(',');
       let scorecard = rendered.get(variant);
       if (!scorecard) {
-        scorecard = wanted.length === everySection.length ? full : renderScorecardFrom(period, data, deps, { sections: wanted, requiredDatasets: required });
+        scorecard = renderScorecardFrom(period, data, deps, {
+          ...(wanted.length === everySection.length ? {} : { sections: wanted }), requiredDatasets: required,
+          recipients: byVariant.get(variant) ?? [address], ...(links ? { links } : {}),
+        });
         rendered.set(variant, scorecard);
       }
       email = scorecard.emailTo(address);

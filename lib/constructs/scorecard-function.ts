@@ -7,6 +7,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } fro
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { RESOURCE_ENV, TABLE_SCHEMA } from '../../lambdas/domain/layout.ts';
 import { settingsToEnv, type Settings } from '../../lambdas/domain/settings.ts';
@@ -53,9 +54,15 @@ export interface ScorecardFunctionProps {
   readonly onSuccess?: lambda.IDestination;
   /**
    * Where an async event goes once its retries or its age are exhausted: the record holds the event, the
-   * error and the attempt count, which a dead-letter queue would not. Required: no async failure is silent.
+   * error and the attempt count, which a dead-letter queue would not. Required unless `synchronous`: no async
+   * failure is silent.
    */
-  readonly onFailure: sqs.IQueue;
+  readonly onFailure?: sqs.IQueue;
+  /**
+   * The function is only invoked synchronously (the page viewer, behind its Function URL): the caller gets the
+   * error, so there is no async retry, event age or failure queue to configure. @default false
+   */
+  readonly synchronous?: boolean;
   /** Bundling options merged over the house defaults (e.g. `nodeModules`, `commandHooks`). @default - none */
   readonly bundling?: BundlingOptions;
 }
@@ -76,6 +83,12 @@ export interface BucketAccess {
   readonly write?: readonly string[];
   /** The actions: `FUNCTION_ACCESS.<function>.s3`. */
   readonly actions: NonNullable<FunctionAccess['s3']>;
+}
+
+/** An asynchronously invoked function's failure queue: there must be one. */
+function asyncFailureQueue(props: ScorecardFunctionProps): sqs.IQueue {
+  if (!props.onFailure) throw new Error(`${props.entry}: an asynchronously invoked function needs onFailure (or synchronous: true)`);
+  return props.onFailure;
 }
 
 /**
@@ -132,10 +145,14 @@ export class ScorecardFunction extends NodejsFunction {
       tracing,
       logGroup,
       role,
-      retryAttempts: props.retryAttempts ?? 2,
-      maxEventAge: props.maxEventAge ?? Duration.hours(6),
-      onSuccess: props.onSuccess,
-      onFailure: new destinations.SqsDestination(props.onFailure),
+      ...(props.synchronous
+        ? {}
+        : {
+            retryAttempts: props.retryAttempts ?? 2,
+            maxEventAge: props.maxEventAge ?? Duration.hours(6),
+            onSuccess: props.onSuccess,
+            onFailure: new destinations.SqsDestination(asyncFailureQueue(props)),
+          }),
       // No POWERTOOLS_SERVICE_NAME or metrics namespace variable: the handlers set both in code
       // (lambdas/handlers/observability.ts). The Tracer works from active tracing (CDK grants the X-Ray writes).
       environment: {
@@ -203,6 +220,16 @@ export class ScorecardFunction extends NodejsFunction {
         resources: [`${table.tableArn}/index/${TABLE_SCHEMA.kpiHistoryIndex.name}`],
       }));
     }
+    return this;
+  }
+
+  /**
+   * Sets `SCORECARD_LINK_KEY_SECRET` and grants the given actions (`GetSecretValue`) on that secret only: the key
+   * that signs and checks the drill-down page's links.
+   */
+  bindLinkKey(secret: secretsmanager.ISecret, actions: readonly string[]): this {
+    this.addEnvironment(RESOURCE_ENV.linkKeySecret, secret.secretArn);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: [...actions], resources: [secret.secretArn] }));
     return this;
   }
 

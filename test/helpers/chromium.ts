@@ -143,8 +143,8 @@ export class Chromium {
 export interface Tab {
   /** Evaluates `expression` (awaiting a promise) and returns its value. */
   evaluate<T>(expression: string): Promise<T>;
-  /** A PNG of the page from the top, `height` px at most (the whole page by default, up to 16,000 px). */
-  screenshot(height?: number): Promise<Buffer>;
+  /** A PNG of the page from `top` (px), `height` px at most (the rest of the page by default, up to 16,000 px). */
+  screenshot(height?: number, top?: number): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -194,10 +194,10 @@ export async function openTab(browser: Chromium, url: string, width: number, opt
   };
   return {
     evaluate,
-    async screenshot(height) {
+    async screenshot(height, top = 0) {
       const full = await evaluate<number>('document.documentElement.scrollHeight');
       const { data } = (await browser.send('Page.captureScreenshot', {
-        format: 'png', captureBeyondViewport: true, clip: { x: 0, y: 0, width, height: Math.min(height ?? full, full, 16_000), scale: 1 },
+        format: 'png', captureBeyondViewport: true, clip: { x: 0, y: top, width, height: Math.min(height ?? full - top, full - top, 16_000), scale: 1 },
       }, sessionId)) as { data: string };
       return Buffer.from(data, 'base64');
     },

@@ -86,16 +86,36 @@ describe('IAM grants, as intended (written out by hand)', () => {
     ].sort());
   });
 
-  it('send-scorecard: reads a period and its KPI history (the index by name), claims and records sends, emails; no S3', () => {
+  it('send-scorecard: reads a period and its KPI history (the index by name), claims and records sends, emails, writes the page', () => {
     const fn = stack.report.function;
     expect(grantsOf(template, stack, fn)).toEqual([
       ...baseline(fn, stack.failures.report.queue),
+      // The period's drill-down page and CSV, under web/ only; it reads no object.
+      ...on(['s3:PutObject'], [`${bucket}/web/*`]),
+      // The link key, to sign the email's links: that one secret.
+      ...on(['secretsmanager:GetSecretValue'], [`<Ref ${resourceId(stack, stack.page.secret)}>`]),
       // getPeriod; claim (conditional put), markSent, release (conditional delete), get of an earlier claim.
       ...on(['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table]),
       // getHistory, on gsi1 only, never index/*.
       ...on(['dynamodb:Query'], [`${table}/index/gsi1`]),
       ...on(['ses:SendRawEmail'], [sesIdentity('acme.example'), sesIdentity('scorecard@acme.example')]),
     ].sort());
+  });
+
+  it('view-page: reads pages under web/ and the link key; no table, no email, no write', () => {
+    const fn = stack.page.function;
+    const logGroup = resourceId(stack, fn.node.scope!.node.findChild(`${fn.node.id}Logs`));
+    expect(grantsOf(template, stack, fn)).toEqual([
+      ...on(['logs:CreateLogStream', 'logs:PutLogEvents'], [`<${logGroup}.Arn>`]),
+      ...on(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], ['*']),
+      ...on(['s3:GetObject'], [`${bucket}/web/*`]),
+      // Only so that a page that is not there reads as NoSuchKey (404 to a valid link), not AccessDenied.
+      ...on(['s3:ListBucket'], [bucket]),
+      ...on(['secretsmanager:GetSecretValue'], [`<Ref ${resourceId(stack, stack.page.secret)}>`]),
+    ].sort());
+    expect(Object.keys(envOf(template, logicalId(stack, fn)))).not.toContain('SCORECARD_TABLE');
+    const roleId = stack.getLogicalId((fn.role as Json).node.defaultChild);
+    expect(template.toJSON().Resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
   });
 
   it('notify-misplaced-upload: records its notice, emails ops; no S3 at all (the event has the key)', () => {
@@ -172,9 +192,12 @@ describe('cdk-nag', () => {
       { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: NAG_REASONS.xray },
       ...prefixes.map((p) => ({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/${p}]`, reason: NAG_REASONS.s3Prefix })),
       { id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/snapshots/*]`, reason: NAG_REASONS.snapshots },
+      { id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/web/*]`, reason: NAG_REASONS.s3Prefix },
       { id: 'AwsSolutions::AwsSolutions-L1', reason: NAG_REASONS.runtime },
+      { id: 'AwsSolutions::AwsSolutions-SMG4', reason: NAG_REASONS.linkKeyRotation },
       { id: 'AwsSolutions::AwsSolutions-SQS3', reason: NAG_REASONS.failureQueue },
       { id: 'Serverless::Serverless-LambdaDLQ', reason: NAG_REASONS.lambdaDlq },
+      { id: 'Serverless::Serverless-LambdaDLQ', reason: NAG_REASONS.synchronous },
       { id: 'Serverless::Serverless-LambdaLatestVersion', reason: NAG_REASONS.runtime },
       { id: 'Serverless::Serverless-SQSRedrivePolicy', reason: NAG_REASONS.failureQueue },
     ]);
@@ -184,10 +207,12 @@ describe('cdk-nag', () => {
         "alarmEmail": "The alarm email subscription: SNS retries email delivery itself, and a message that still fails has no consumer to redrive it to; the alarm stays visible in CloudWatch either way.",
         "cdkNotificationsHandler": "aws-cdk-lib's own BucketNotificationsHandler (applies the bucket's event notifications at deploy time, never at run time); CDK creates its role with the basic execution policy and offers no way to replace it.",
         "failureQueue": "This queue is the end of a failure path (Lambda on-failure destination or Scheduler dead-letter queue): nothing consumes it, so a redrive policy would never apply. Its first message raises an alarm; ops replay by hand.",
-        "lambdaDlq": "Every function is invoked asynchronously and has an on-failure destination (an encrypted SQS queue with a depth alarm), whose record carries the error and attempt count with the event; a dead-letter queue as well would deliver each failure twice.",
+        "lambdaDlq": "Every asynchronously invoked function has an on-failure destination (an encrypted SQS queue with a depth alarm), whose record carries the error and attempt count with the event; a dead-letter queue as well would deliver each failure twice.",
+        "linkKeyRotation": "Rotating the link key revokes every link in every scorecard already sent (the executives' way to the page), so it is a decision, not a schedule: ops put a new value when a link leaked or someone leaves (docs/deploy.md), and each month's email brings new links. A rotation Lambda on a timer would break the links readers rely on.",
         "runtime": "The runtime is pinned (HOUSE_RUNTIME, nodejs22.x, maintained upstream until April 2027) so it changes only with a tested upgrade, not whenever Lambda ships a newer one.",
         "s3Prefix": "Object ARNs under a key prefix: export names and upload ids are only known at run time, so access is scoped to the prefix of the function's own dataset (or accepted/ for the KPI run), with object-level actions only (lib/permissions.ts): no ListBucket, no delete.",
         "snapshots": "The KPI run's compacted snapshots (snapshots/): every object is written once under a key made at run time (a version and a random id), so access is scoped to the prefix; DeleteObject only there, for the objects no manifest names any more (replaced partitions, a crashed run's leftovers).",
+        "synchronous": "The page viewer is invoked only synchronously, through its Function URL: a failure goes back to the browser as an error (and raises the function's Errors alarm); there is no event to keep, so no dead-letter queue applies.",
         "xray": "X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions; it is the only statement on Resource * in the function roles (asserted in test/infra).",
       }
     `);

@@ -183,11 +183,11 @@ describe('storage and triggers', () => {
 });
 
 describe('pipeline functions', () => {
-  it('gives the eight pipeline functions the house runtime, their sizes and the environment they read', () => {
+  it('gives the eight pipeline functions and the page viewer the house runtime, their sizes and the environment they read', () => {
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: Match.objectLike({ [SETTINGS_ENV.timezone]: Match.anyValue() }) } },
     });
-    expect(Object.keys(functions)).toHaveLength(8);
+    expect(Object.keys(functions)).toHaveLength(9);
     for (const fn of Object.values(functions) as Json[]) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler' });
       expect(fn.Properties.Environment.Variables).toMatchObject({
@@ -228,13 +228,72 @@ describe('pipeline functions', () => {
     for (const fn of pipelineFunctions(stack)) {
       expect(functions[logicalId(stack, fn)]!.Properties.Architectures).toEqual(['arm64']);
     }
-    // Sending reads no object: the report function is not bound to the bucket at all.
-    expect(envOf(template, reportId)).toMatchObject({ [RESOURCE_ENV.table]: { Ref: tableId } });
-    expect(Object.keys(envOf(template, reportId))).not.toContain(RESOURCE_ENV.bucket);
+    // The report function writes the period's page beside the email, and signs its links for the viewer's URL.
+    expect(envOf(template, reportId)).toMatchObject({
+      [RESOURCE_ENV.table]: { Ref: tableId },
+      [RESOURCE_ENV.bucket]: { Ref: bucketId },
+      [RESOURCE_ENV.linkKeySecret]: { Ref: resourceId(stack, stack.page.secret) },
+      [RESOURCE_ENV.pageUrl]: { 'Fn::GetAtt': [resourceId(stack, stack.page.url), 'FunctionUrl'] },
+    });
     // No endpoint overrides on AWS: those are for the local stand-ins.
     for (const id of Object.keys(functions)) {
       expect(Object.keys(envOf(template, id))).not.toContain(RESOURCE_ENV.s3Endpoint);
     }
+  });
+});
+
+describe('the private drill-down page', () => {
+  it('is served by a small synchronous viewer behind a Function URL that only its signature check guards', () => {
+    const viewerId = logicalId(stack, stack.page.function);
+    const viewer = template.toJSON().Resources[viewerId];
+    expect(viewer.Properties).toMatchObject({ MemorySize: 256, Timeout: 10, Architectures: ['arm64'], Runtime: 'nodejs22.x' });
+    expect(envOf(template, viewerId)).toMatchObject({
+      [RESOURCE_ENV.bucket]: { Ref: bucketId },
+      [RESOURCE_ENV.linkKeySecret]: { Ref: resourceId(stack, stack.page.secret) },
+    });
+    expect(Object.keys(envOf(template, viewerId))).not.toContain(RESOURCE_ENV.table);
+    // Behind its URL only: no async retries or failure queue to configure.
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')) as Json[];
+    expect(configs.filter((c) => c.Properties.FunctionName.Ref === viewerId)).toEqual([]);
+    // A browser cannot sign AWS requests: the URL is open (auth NONE) and the function refuses unsigned links (403).
+    template.resourceCountIs('AWS::Lambda::Url', 1);
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [viewerId, 'Arn'] } });
+    const permissions = (Object.values(template.findResources('AWS::Lambda::Permission')) as Json[])
+      .filter((p) => flat(p.Properties.FunctionName) === `<${viewerId}.Arn>`)
+      .map((p) => ({ action: p.Properties.Action, principal: p.Properties.Principal, authType: p.Properties.FunctionUrlAuthType, viaUrl: p.Properties.InvokedViaFunctionUrl }));
+    expect(permissions).toEqual([
+      { action: 'lambda:InvokeFunctionUrl', principal: '*', authType: 'NONE', viaUrl: undefined },
+      { action: 'lambda:InvokeFunction', principal: '*', authType: undefined, viaUrl: true },
+    ]);
+    // Its errors and throttles alarm like every function's.
+    const alarms = (Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Json[])
+      .filter((a) => a.Properties.Dimensions?.[0]?.Value?.Ref === viewerId).map((a) => a.Properties.MetricName).sort();
+    expect(alarms).toEqual(['Errors', 'Throttles']);
+    template.hasOutput('PageUrl', { Value: { 'Fn::GetAtt': [resourceId(stack, stack.page.url), 'FunctionUrl'] } });
+  });
+
+  it('signs links with a generated key kept in Secrets Manager, retained, rotated by hand only', () => {
+    const secretId = resourceId(stack, stack.page.secret);
+    const secret = template.toJSON().Resources[secretId];
+    expect(secret.Properties.GenerateSecretString).toEqual({ PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false });
+    expect(secret).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+    // Readable by the report and viewer functions only.
+    const readers = statements(template).filter((s) => s.actions.some((a) => a.startsWith('secretsmanager:'))).map((s) => s.roles).flat().sort();
+    expect(readers).toEqual([
+      `<Ref ${stack.getLogicalId((stack.page.function.role as Json).node.defaultChild)}>`,
+      `<Ref ${stack.getLogicalId((stack.report.function.role as Json).node.defaultChild)}>`,
+    ].sort());
+    template.hasOutput('LinkKeySecretArn', { Value: { Ref: secretId } });
+  });
+
+  it('keeps the pages in the private bucket: no policy lets anyone in, only the TLS denial', () => {
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')) as Json[];
+    const forUploads = policies.filter((p) => p.Properties.Bucket.Ref === bucketId);
+    for (const p of forUploads) {
+      for (const st of p.Properties.PolicyDocument.Statement as Json[]) expect(st.Effect, JSON.stringify(st)).toBe('Deny');
+    }
+    template.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: PRIVATE });
   });
 });
 
@@ -339,7 +398,8 @@ describe('failure paths and alarms', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
 
     const alarms = template.findResources('AWS::CloudWatch::Alarm') as Record<string, Json>;
-    const functions = pipelineFunctions(stack);
+    // The pipeline's functions and the page viewer.
+    const functions = [...pipelineFunctions(stack), stack.page.function];
     for (const fn of functions) {
       for (const metric of ['Errors', 'Throttles']) {
         const found = Object.values(alarms).filter((a) => a.Properties.MetricName === metric

@@ -171,7 +171,14 @@ describe('smarketing report', () => {
     const out = await mkdtemp(join(tmpdir(), 'report-'));
     const r = await cli('report', '--data', 'samples', '--period', '2026-10', '--out', out);
     expect(r.code).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(['scorecard.eml', 'scorecard.html', 'scorecard.txt']);
+    expect((await readdir(out)).sort()).toEqual(['scorecard.csv', 'scorecard.eml', 'scorecard.html', 'scorecard.txt', 'web']);
+    // The drill-down page the email links to, beside it, and its CSV.
+    expect(await readdir(join(out, 'web'))).toEqual(['index.html']);
+    const page = await readFile(join(out, 'web', 'index.html'), 'utf8');
+    expect(page).toContain('id="kpi-win_rate"');
+    expect(page).toContain('href="../scorecard.csv"');
+    expect(await readFile(join(out, 'scorecard.html'), 'utf8')).toContain('href="web&#x2F;index.html#kpi-leads"');
+    expect(await readFile(join(out, 'scorecard.csv'), 'utf8')).toMatch(/^\uFEFFperiod,kpi_id,/);
     const eml = await readFile(join(out, 'scorecard.eml'), 'utf8');
     // The subject says the period's news, not only its name.
     expect((await simpleParser(eml)).subject).toMatch(/^October 2026: \S.* (up|down) /);
@@ -201,7 +208,7 @@ describe('smarketing report with recipient groups and hold', () => {
     expect(r.err).toMatch(/would be held, not sent/);
     expect((await readdir(join(out, 'preview'))).sort()).toEqual([
       'scorecard.acquisition+web.eml', 'scorecard.acquisition+web.html', 'scorecard.acquisition+web.txt',
-      'scorecard.eml', 'scorecard.html', 'scorecard.txt',
+      'scorecard.csv', 'scorecard.eml', 'scorecard.html', 'scorecard.txt', 'web',
     ]);
     expect(r.out).toContain('sections acquisition, web (2 recipients)');
     const marketing = await readFile(join(out, 'preview', 'scorecard.acquisition+web.txt'), 'utf8');

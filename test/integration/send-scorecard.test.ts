@@ -42,7 +42,7 @@ describe('sending the scorecard through the stand-ins', () => {
     // The subject carries the period's news: the first headlines in a few words.
     expect(mail.subject).toMatch(/^October 2026: \S.* (up|down) /);
     expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
-      ['leads.png', 'image/png'], ['sqls.png', 'image/png'], ['sql_acceptance_rate.png', 'image/png'],
+      ['leads.png', 'image/png'], ['sqls.png', 'image/png'], ['sql_acceptance_rate.png', 'image/png'], ['scorecard.csv', 'text/csv'],
     ]);
     expect(Buffer.from(mail.attachments[0]!.content, 'base64').subarray(1, 4).toString()).toBe('PNG');
     expect(mail.body.html).toContain(`alt="${Mustache.escape('SQLs, Nov 2025 to Oct 2026: low 50 in Jun 2026, high 67 in Oct 2026, now 67; no figure for 7 of 12')}"`);

@@ -4,7 +4,8 @@
  */
 import Mustache from 'mustache';
 import { SCORECARD_TEMPLATE } from './compiled-template.ts';
-import type { BreakdownTableView, KpiView, ScorecardView, Sentence, Tone, Trend } from './view.ts';
+import type { BreakdownTableView, KpiView, ScorecardView, Sentence, Tone } from './view.ts';
+import { ARROW, capitalised, changeLine, changeText, comparedWord, GLANCE_KEY, headlineMarker, toneWord } from './signs.ts';
 
 export interface RenderedScorecard {
   readonly html: string;
@@ -15,26 +16,11 @@ export interface RenderedScorecard {
 export const TEXT_WIDTH = 78;
 
 /**
- * One meaning for arrows everywhere: ▲ the number went up, ▼ it went down (– it held). Whether that is good news
- * is said in words (`toneWord`) and colour: a rising CAC is ▲ and worse.
- */
-const ARROW: Readonly<Record<Trend, string>> = { up: '▲', down: '▼', flat: '–', none: '' };
-
-/** Tone in words, so it never rests on colour alone (WCAG 1.4.1). A flat change says so itself ("unchanged"). */
-function toneWord(tone: Tone): string {
-  return tone === 'good' ? 'better' : tone === 'bad' ? 'worse' : '';
-}
-
-/**
  * The glance's change: arrow and figure held together by no-break spaces ("▲ +21.7 pts"), so that on a narrow
  * phone only the tone word after it, or the words of "– about the same", go to the next line.
  */
 const glanceChange = (k: KpiView): string =>
   k.change === null ? '' : `${ARROW[k.trend]}\u00a0${/^[−+]?[\d$]/.test(k.change) ? k.change.replace(/ /g, '\u00a0') : k.change}`;
-
-/** "▲ +3.2% better", "– about the same": arrow, change and tone word, as the glance and the text part show them. */
-const changeLine = (k: KpiView, change: string | null = k.change): string =>
-  change === null ? '' : [ARROW[k.trend], change, toneWord(k.tone)].filter(Boolean).join(' ');
 
 const toneFlags = (tone: Tone, shown = true) => ({
   good: shown && tone === 'good',
@@ -61,9 +47,6 @@ const comparisonText = (k: KpiView, previous: string): string => {
 
 /** The sentences the email shows: those that say more than the figures and badge around them. */
 const shown = (sentences: readonly Sentence[]): Sentence[] => sentences.filter((c) => !c.restates);
-
-/** "+8.7% (+8)": the change, with the absolute change where the change is relative. */
-const changeText = (k: KpiView): string | null => (k.change === null ? null : k.changeAbsolute ? `${k.change} (${k.changeAbsolute})` : k.change);
 
 const listOrNull = <T>(items: readonly T[]): { items: readonly T[] } | null => (items.length ? { items } : null);
 
@@ -94,7 +77,7 @@ function templateModel(view: ScorecardView) {
     }))),
     glance: view.sections.length
       ? {
-          key: GLANCE_KEY,
+          key: view.links ? `${GLANCE_KEY} ${LINK_NOTE}` : GLANCE_KEY,
           sections: view.sections.map((s) => ({
             title: s.title,
             rows: s.kpis.map((k) => ({
@@ -113,6 +96,7 @@ function templateModel(view: ScorecardView) {
       title: s.title,
       kpis: s.kpis.map((k) => ({
         label: k.label,
+        link: k.link ?? null,
         value: k.value,
         arrow: ARROW[k.trend],
         change: changeText(k),
@@ -146,7 +130,11 @@ function templateModel(view: ScorecardView) {
       })),
     })),
     dataNotes: listOrNull(view.dataNotes.map((n) => n.text)),
-    definitions: listOrNull(view.definitions.map((d) => ({ label: d.label, definition: d.definition }))),
+    // With a page, the definitions are there (one link); without, here.
+    definitionsLink: view.links?.definitions ?? null,
+    definitions: view.links ? null : listOrNull(view.definitions.map((d) => ({ label: d.label, definition: d.definition }))),
+    pageLink: view.links?.page ?? null,
+    footer: view.footer ? footerText(view.footer) : null,
     generatedAt: view.generatedAt,
   };
 }
@@ -154,14 +142,6 @@ function templateModel(view: ScorecardView) {
 /** The breakdown tables that follow a section. */
 const tablesOf = (view: ScorecardView, sectionId: string): readonly BreakdownTableView[] =>
   (view.breakdownTables ?? []).filter((t) => t.sectionId === sectionId);
-
-/** A headline's bullet: the arrow of the move it is about (a bullet when it is about no move). */
-const headlineMarker = (s: Sentence): string => (s.trend === 'up' || s.trend === 'down' ? ARROW[s.trend] : '•');
-
-const capitalised = (s: string): string => (s ? `${s[0]!.toUpperCase()}${s.slice(1)}` : s);
-
-/** A value against the all-values figure (a lead source, a rep): better or worse, in words; "in line" when neither. */
-const comparedWord = (tone: Tone): string => (tone === 'good' ? 'better' : tone === 'bad' ? 'worse' : 'in line');
 
 /**
  * Renders the scorecard email bodies. Every value is HTML-escaped by mustache's `{{ }}` (the template has
@@ -253,8 +233,7 @@ function breakdownTableText(t: BreakdownTableView): string[] {
   ];
 }
 
-/** What the arrows, words and "pts" mean: said once, under the glance table (HTML and text). */
-export const GLANCE_KEY = '▲ ▼ up or down since the previous period; better or worse for the business. Rates move in percentage points (pts).';
+export { GLANCE_KEY } from './signs.ts';
 
 /** Every KPI on one line: label, value, change and tone in words, "(!)" when off its benchmark. */
 function glanceText(view: ScorecardView): string[] {
@@ -273,10 +252,19 @@ function glanceText(view: ScorecardView): string[] {
   return lines;
 }
 
+/** Under the glance table when there is a page: where the rest is. */
+const LINK_NOTE = 'Each KPI’s name below links to its history, breakdowns and sources on the scorecard’s page.';
+
+/** "Sent by … to …. Questions about these numbers: …": a forwarded copy still says where it came from. */
+const footerText = (f: NonNullable<ScorecardView['footer']>): string =>
+  `Sent by ${f.sender} to ${f.recipients}. Questions about these numbers: ${f.contact} (or reply to this email).`;
+
 function renderText(view: ScorecardView): string {
   const lines: string[] = [
     view.title.toUpperCase(),
     `${view.periodLabel} compared with ${view.previousPeriodLabel}`,
+    // A link is one word: a long one stays whole on its line.
+    ...(view.links ? ['', 'View in browser, with every KPI’s history, breakdowns and sources:', view.links.page] : []),
     '',
   ];
   if (view.banner) lines.push(...wrap(`MISSING DATA: ${view.banner}`, '!! ', '   '), '');
@@ -295,9 +283,11 @@ function renderText(view: ScorecardView): string {
   }
   lines.push(rule('-'));
   if (view.dataNotes.length) lines.push('ABOUT THE DATA', ...view.dataNotes.flatMap((n) => wrap(n.text, '- ', '  ')), '');
-  if (view.definitions.length) {
+  if (view.links) lines.push('DEFINITIONS', 'What each KPI counts and how, on the scorecard’s page:', view.links.definitions, '');
+  else if (view.definitions.length) {
     lines.push('DEFINITIONS', ...view.definitions.flatMap((d) => wrap(`${d.label}: ${d.definition}`, '- ', '  ')), '');
   }
+  if (view.footer) lines.push(...wrap(footerText(view.footer)), '');
   lines.push(view.generatedAt, '');
   return lines.join('\n');
 }

@@ -4,7 +4,8 @@
  * say what the numbers mean, plain text comes out.
  */
 import { METRICS, SECTIONS, type SectionId } from '../metrics/registry.ts';
-import type { Settings } from '../settings.ts';
+import { DEFAULT_SENDER_NAME, type Settings } from '../settings.ts';
+import type { PageLinks } from '../links.ts';
 import { periodLabel, previousPeriod, samePeriodLastYear, type Period } from '../periods/period.ts';
 import { DATASET_NAMES, type DatasetName } from '../layout.ts';
 import type { PeriodSummary } from '../model.ts';
@@ -33,6 +34,10 @@ export interface ScorecardInput {
   readonly sections?: readonly SectionId[];
   /** Datasets whose absence is announced in a banner. @default every dataset */
   readonly requiredDatasets?: readonly DatasetName[];
+  /** Links to the period's drill-down page, when there is one. */
+  readonly links?: PageLinks;
+  /** Who this version goes to, for the footer. @default settings.recipients */
+  readonly recipients?: readonly string[];
 }
 
 /**
@@ -84,7 +89,7 @@ function sparklineAlt(f: KpiFacts, currency: string): string {
 /** Content-ID of a KPI's sparkline; KPI ids are registry ids (letters and underscores), so it is a valid addr-spec. */
 export const sparklineCid = (kpiId: string): string => `spark-${kpiId}@scorecard`;
 
-function kpiView(f: KpiFacts, ctx: CommentaryContext): KpiView {
+function kpiView(f: KpiFacts, ctx: CommentaryContext, links?: PageLinks): KpiView {
   const { currency } = ctx;
   const { def, value, previous } = f;
   const b = f.benchmark;
@@ -105,6 +110,7 @@ function kpiView(f: KpiFacts, ctx: CommentaryContext): KpiView {
     seriesText: seriesText(f, currency),
     // A line needs two points; a KPI with one figure in twelve periods gets no chart.
     ...(plotted >= 2 ? { sparkline: { cid: sparklineCid(def.id), alt: sparklineAlt(f, currency) } } : {}),
+    ...(links ? { link: links.kpi(def.id) } : {}),
   };
 }
 
@@ -142,12 +148,21 @@ export function commentaryContext(input: ScorecardInput): CommentaryContext {
   };
 }
 
+/** Who sends the scorecard, to whom, and whom to ask: the footer, so a forwarded copy still says where it came from. */
+function footerOf(settings: Settings, recipients: readonly string[]): NonNullable<ScorecardView['footer']> {
+  return {
+    sender: `${settings.senderName ?? DEFAULT_SENDER_NAME} (${settings.sender})`,
+    recipients: recipients.join(', '),
+    contact: settings.contact ?? settings.opsEmail,
+  };
+}
+
 export function buildScorecardView(input: ScorecardInput): ScorecardView {
   const ctx = commentaryContext(input);
   const shown = new Set<SectionId>(input.sections ?? SECTIONS.map((s) => s.id));
   const facts = ctx.kpis.filter((f) => shown.has(f.def.section));
   const sections = SECTIONS.filter((s) => shown.has(s.id))
-    .map((s) => ({ id: s.id, title: s.title, kpis: facts.filter((f) => f.def.section === s.id).map((f) => kpiView(f, ctx)) }))
+    .map((s) => ({ id: s.id, title: s.title, kpis: facts.filter((f) => f.def.section === s.id).map((f) => kpiView(f, ctx, input.links)) }))
     .filter((s) => s.kpis.length > 0);
   const bannerSentence = banner(ctx);
   const table = sourceTable(facts);
@@ -170,5 +185,7 @@ export function buildScorecardView(input: ScorecardInput): ScorecardView {
     dataNotes: dataNotes(ctx, facts),
     definitions: facts.map((f) => ({ label: f.def.label, definition: f.def.definition })),
     generatedAt: `Generated ${input.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    ...(input.links ? { links: { page: input.links.page, definitions: input.links.definitions } } : {}),
+    footer: footerOf(input.settings, input.recipients ?? input.settings.recipients),
   };
 }

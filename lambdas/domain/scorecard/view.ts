@@ -41,6 +41,8 @@ export interface KpiView {
   readonly seriesText?: string;
   /** An inline image (sparkline) referenced by Content-ID, with alt text stating the numbers. */
   readonly sparkline?: { readonly cid: string; readonly alt: string };
+  /** The KPI's place on the drill-down page (history, breakdowns, uploads, definition), when there is a page. */
+  readonly link?: string;
 }
 
 export interface KpiSectionView {
@@ -109,6 +111,10 @@ export interface ScorecardView {
   readonly definitions: readonly { readonly label: string; readonly definition: string }[];
   /** e.g. "Generated 2026-11-01 06:00 UTC". */
   readonly generatedAt: string;
+  /** The drill-down page ("View in browser") and its definitions, when there is a page. */
+  readonly links?: { readonly page: string; readonly definitions: string };
+  /** Who sends the scorecard, to whom, and whom to ask about it. */
+  readonly footer?: { readonly sender: string; readonly recipients: string; readonly contact: string };
 }
 
 /** An image embedded in the message (multipart/related), referenced from the HTML as `cid:<cid>`. */
