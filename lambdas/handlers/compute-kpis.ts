@@ -9,6 +9,7 @@ import { computeAndStoreKpis, periodsToCompute } from '../use-cases/compute-kpis
 import { lambdaHandler } from './middleware.ts';
 import { countKpis } from './observability.ts';
 import type { Runtime } from './runtime.ts';
+import { snapshotsOf } from './runtime-snapshots.ts';
 
 export interface ComputeKpisEvent {
   readonly period?: string;
@@ -29,7 +30,7 @@ async function computeKpis(event: ComputeKpisEvent | undefined, rt: Runtime): Pr
   const { target, periods } = periodsToCompute(event ?? {}, rt.clock.now(), rt.settings.periodType, rt.settings.timezone);
   const results = await computeAndStoreKpis(periods, {
     store: rt.store, ledger: rt.table.uploads, kpis: rt.table.kpis, clock: rt.clock, settings: rt.settings,
-    ...(rt.snapshots ? { snapshots: rt.snapshots } : {}),
+    ...(snapshotsOf(rt) ? { snapshots: snapshotsOf(rt)! } : {}),
     // Rare (a retraction, a late event, the first run): the run then reads every upload of the dataset once.
     onRebuild: (dataset, reason) => rt.logger.info('snapshot rebuilt from the uploads', { dataset, reason }),
     // The run goes on without the upload (each period summary names it); logged at error level, not as a warning.

@@ -11,12 +11,8 @@ import { awsConfigFromEnv, createAwsClients, type AwsClients } from '../adapters
 import { S3ObjectStore } from '../adapters/s3-object-store.ts';
 import { createTableAdapters, type TableAdapters } from '../adapters/dynamo-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
-import { s3Snapshots } from '../adapters/s3-snapshot-blobs.ts';
-import { DynamoSnapshotPointers } from '../adapters/dynamo-snapshot-pointers.ts';
-import type { Snapshots } from '../ports/snapshots.ts';
-import type { Clock, LinkKeySource, PageStore } from '../ports/index.ts';
-import { S3PageStore } from '../adapters/s3-page-store.ts';
-import { createSecretsClient, SecretsManagerLinkKey } from '../adapters/secrets-link-key.ts';
+import type { AwsClientConfig } from '../adapters/aws-clients.ts';
+import type { Clock } from '../ports/index.ts';
 import { createObservability, OBSERVABILITY_ENV, type HandlerMetrics, type Observability } from './observability.ts';
 
 export interface Runtime {
@@ -24,17 +20,18 @@ export interface Runtime {
   readonly store: S3ObjectStore;
   readonly table: TableAdapters;
   readonly mailer: SesMailer;
-  /** The compacted snapshots (`snapshots/` in the bucket, pointers in the table), for a function bound to a bucket. */
-  readonly snapshots?: Snapshots;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: HandlerMetrics;
   readonly tracer: Tracer;
   /**
-   * The drill-down pages and their link key, when the function is bound to them (the report and viewer functions:
-   * `SCORECARD_LINK_KEY_SECRET`, with `SCORECARD_PAGE_URL` for the report).
+   * What a handler's own adapters are built from (runtime-snapshots.ts, runtime-page.ts): the traced clients, the
+   * client configuration and the environment. Those adapters live in modules of their own, imported by the
+   * handlers that use them, so each function's bundle holds only its own (the report function no Parquet code).
    */
-  readonly page?: { readonly pages: PageStore; readonly key: LinkKeySource; readonly baseUrl?: string };
+  readonly clients: AwsClients;
+  readonly awsConfig: AwsClientConfig;
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 export class ConfigurationError extends Error {
@@ -69,18 +66,7 @@ export function createRuntime(
   const config = awsConfigFromEnv(env);
   const clients = traceClients(createAwsClients(config), tracer);
   // The viewer function has no table: the table adapters are built when first used, and fail then without one.
-  const table = env[RESOURCE_ENV.table];
   let tableAdapters: TableAdapters | undefined;
-  const bucket = env[RESOURCE_ENV.bucket];
-  const secret = env[RESOURCE_ENV.linkKeySecret];
-  const baseUrl = env[RESOURCE_ENV.pageUrl];
-  const page = secret && bucket
-    ? {
-        pages: new S3PageStore(clients.s3, bucket),
-        key: new SecretsManagerLinkKey(tracer.captureAWSv3Client(createSecretsClient(config)), secret),
-        ...(baseUrl ? { baseUrl } : {}),
-      }
-    : undefined;
   return {
     settings: settingsFromEnv(env),
     store: new S3ObjectStore(clients.s3),
@@ -89,12 +75,13 @@ export function createRuntime(
       return tableAdapters;
     },
     mailer: new SesMailer(clients.ses),
-    ...(bucket && table ? { snapshots: s3Snapshots(clients.s3, bucket, new DynamoSnapshotPointers(clients.dynamodb, table)) } : {}),
     clock: { now: () => new Date() },
     logger,
     metrics,
     tracer,
-    ...(page ? { page } : {}),
+    clients,
+    awsConfig: config,
+    env,
   };
 }
 

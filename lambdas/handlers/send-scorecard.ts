@@ -8,6 +8,7 @@ import { SendIncompleteError, sendOptionsFrom, sendScorecard, type SendResult } 
 import { lambdaHandler, type InvocationContext } from './middleware.ts';
 import { countSends, redactEmails } from './observability.ts';
 import type { Runtime } from './runtime.ts';
+import { pageOf } from './runtime-page.ts';
 
 export type SendScorecardEvent =
   | { readonly period?: string; readonly resend?: readonly string[] }
@@ -31,13 +32,14 @@ async function sendPeriodScorecard(event: SendScorecardEvent, rt: Runtime, conte
   const resend = 'resend' in event && Array.isArray(event.resend) ? event.resend.map(String) : [];
   // A claim is safe to call stale once this invocation can no longer be running.
   const remaining = context.getRemainingTimeInMillis?.();
+  const page = pageOf(rt);
   try {
     const result = await sendScorecard(
       period,
       {
         kpis: rt.table.kpis, sends: rt.table.sends, mailer: rt.mailer, clock: rt.clock, settings: rt.settings,
         // The page and its links when the stack bound the function to them (always, deployed).
-        ...(rt.page?.baseUrl ? { page: { pages: rt.page.pages, key: rt.page.key, baseUrl: rt.page.baseUrl } } : {}),
+        ...(page?.baseUrl ? { page: { pages: page.pages, key: page.key, baseUrl: page.baseUrl } } : {}),
       },
       { ...sendOptionsFrom(rt.settings), ...(remaining ? { claimLeaseMs: remaining + LEASE_MARGIN_MS } : {}), ...(resend.length ? { resend } : {}) },
     );

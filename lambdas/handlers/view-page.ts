@@ -8,18 +8,20 @@ import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda
 import { viewPage } from '../use-cases/view-page.ts';
 import { lambdaHandler } from './middleware.ts';
 import type { Runtime } from './runtime.ts';
+import { pageOf } from './runtime-page.ts';
 
 export class PageNotBoundError extends Error {
   override name = 'PageNotBoundError';
 }
 
 async function servePage(event: LambdaFunctionURLEvent, rt: Runtime): Promise<LambdaFunctionURLResult> {
-  if (!rt.page) throw new PageNotBoundError('the viewer needs SCORECARD_BUCKET and SCORECARD_LINK_KEY_SECRET');
+  const page = pageOf(rt);
+  if (!page) throw new PageNotBoundError('the viewer needs SCORECARD_BUCKET and SCORECARD_LINK_KEY_SECRET');
   const method = event.requestContext?.http?.method ?? 'GET';
   const path = event.rawPath ?? event.requestContext?.http?.path ?? '/';
   const r = await viewPage(
     { method, path, query: event.queryStringParameters ?? {} },
-    { pages: rt.page.pages, key: rt.page.key, clock: rt.clock, contact: rt.settings.contact ?? rt.settings.opsEmail },
+    { pages: page.pages, key: page.key, clock: rt.clock, contact: rt.settings.contact ?? rt.settings.opsEmail },
   );
   if (r.refused) rt.logger.info('page request refused', { path, status: r.status, reason: r.refused });
   else rt.logger.info('page served', { path, status: r.status });
