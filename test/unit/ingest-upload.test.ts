@@ -3,88 +3,17 @@
  * (duplicate events, events out of order, re-uploads of a key), the order uploads apply in, rejected uploads set
  * aside with a report and an ops email, uploads accepted under the error-rate tolerance.
  */
-import { gunzipSync } from 'node:zlib';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ingestUpload, uploadTimeOf, type IngestDeps } from '../../lambdas/use-cases/ingest-upload.ts';
 import { decodeS3Key } from '../../lambdas/handlers/validate-upload.ts';
 import { CapturingMailer, InMemoryUploadLedger } from '../../lambdas/adapters/memory.ts';
-import { JsonLinesGzipWriter } from '../../lambdas/adapters/record-lines.ts';
-import type { AnyRecord } from '../../lambdas/domain/datasets/records.ts';
-import { rejectedCopyKey, rejectedReportKey, type DatasetName } from '../../lambdas/domain/layout.ts';
-import type { ObjectInfo, ObjectRef, ObjectStore, RecordFileWriter, StoredText } from '../../lambdas/ports/index.ts';
+import { MemoryBucket } from '../helpers/memory-bucket.ts';
+import { rejectedCopyKey, rejectedReportKey } from '../../lambdas/domain/layout.ts';
 import { settingsWith } from '../helpers/export-builders.ts';
 
-interface Version { readonly versionId: string; readonly body: Buffer; readonly lastModified: string; readonly etag: string }
-
-/** A bucket with versioning on (or off), in memory. */
-class MemoryStore implements ObjectStore {
-  readonly versions = new Map<string, Version[]>();
-  readonly files = new Map<string, Buffer>();
-  readonly json = new Map<string, unknown>();
-  private n = 0;
-
-  constructor(private readonly versioned = true) {}
-
-  put(key: string, body: string, lastModified: string): Version {
-    const v = { versionId: `v${++this.n}`, body: Buffer.from(body), lastModified, etag: `etag-${this.n}` };
-    const list = this.versioned ? [...(this.versions.get(key) ?? []), v] : [v];
-    this.versions.set(key, list);
-    return v;
-  }
-
-  private find(ref: ObjectRef): Version {
-    const list = this.versions.get(ref.key) ?? [];
-    const v = ref.versionId ? list.find((x) => x.versionId === ref.versionId) : list.at(-1);
-    if (!v) throw new Error(`no such object ${ref.key} ${ref.versionId ?? ''}`);
-    return v;
-  }
-
-  async head(ref: ObjectRef): Promise<ObjectInfo> {
-    const v = this.find(ref);
-    return { lastModified: v.lastModified, size: v.body.length, etag: v.etag, ...(this.versioned ? { versionId: v.versionId } : {}) };
-  }
-
-  open(ref: ObjectRef): AsyncIterable<Uint8Array> {
-    const v = this.find(ref);
-    return (async function* () { yield v.body; })();
-  }
-
-  async putJson(_bucket: string, key: string, value: unknown): Promise<void> {
-    this.json.set(key, JSON.parse(JSON.stringify(value)));
-  }
-
-  async readJson<T>(_bucket: string, key: string): Promise<T> {
-    return this.json.get(key) as T;
-  }
-
-  async copy(from: ObjectRef, toKey: string): Promise<void> {
-    this.files.set(toKey, this.find(from).body);
-  }
-
-  createRecordWriter(_bucket: string, key: string, dataset: DatasetName): RecordFileWriter {
-    const out = new PassThrough();
-    const chunks: Buffer[] = [];
-    out.on('data', (c: Buffer) => chunks.push(c));
-    const lines = new JsonLinesGzipWriter(out, dataset);
-    return {
-      write: (r) => lines.write(r),
-      reset: () => undefined,
-      close: async () => { await lines.close(); this.files.set(key, Buffer.concat(chunks)); },
-      abort: async () => { lines.destroy(); },
-    };
-  }
-
-  async *readRecords(_bucket: string, key: string): AsyncIterable<AnyRecord> {
-    const text = gunzipSync(this.files.get(key)!).toString('utf8');
-    for (const line of text.split('\n')) if (line) yield JSON.parse(line) as AnyRecord;
-  }
-
-  async readTextIfExists(_bucket: string, key: string): Promise<StoredText | undefined> {
-    const v = this.versions.get(key)?.at(-1);
-    return v && { text: v.body.toString('utf8'), info: { lastModified: v.lastModified, size: v.body.length, etag: v.etag } };
-  }
-}
+/** A versioned bucket in memory (or not versioned, like the local stand-in), shared with the other use-case tests. */
+const MemoryStore = MemoryBucket;
+type MemoryStore = MemoryBucket;
 
 /** The ledger the CLI uses, ordered as the DynamoDB one (test/integration/upload-ledger.test.ts compares them). */
 const MemoryLedger = InMemoryUploadLedger;
