@@ -16,7 +16,7 @@ import type { InlineImage, ScorecardView } from '../../lambdas/domain/scorecard/
 import { parsePeriodId } from '../../lambdas/domain/periods/period.ts';
 import { DEFAULT_SETTINGS } from '../../lambdas/domain/settings.ts';
 import { renderStoredScorecard } from '../../lambdas/use-cases/send-scorecard.ts';
-import { CHROMIUM, Chromium, IN_CI, MISSING_CHROMIUM as MISSING } from '../helpers/chromium.ts';
+import { CHROMIUM, Chromium, IN_CI, MISSING_CHROMIUM as MISSING, openTab } from '../helpers/chromium.ts';
 import { allKpis, hostileView, SAMPLE_BANNER, sampleImages, sampleKpiStore, sampleView } from '../helpers/sample-view.ts';
 
 if (!CHROMIUM && !IN_CI) {
@@ -123,44 +123,18 @@ describe.skipIf(!CHROMIUM && !IN_CI)('scorecard in a browser', () => {
     const file = join(dir, `${options.screenshot ?? 'page'}-${width}.html`);
     const email = 'html' in view ? view : { html: renderScorecard(view).html, images: sampleImages(view) };
     writeFileSync(file, inlineImages(email.html, email.images));
-    const { targetId } = (await browser.send('Target.createTarget', { url: 'about:blank' })) as { targetId: string };
-    const { sessionId } = (await browser.send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
-    let loaded!: () => void;
-    const load = new Promise<void>((resolve) => (loaded = resolve));
-    const off = browser.on(sessionId, (method, params) => {
-      if (method === 'Page.loadEventFired') loaded();
-      if (method === 'Page.javascriptDialogOpening') {
-        options.onDialog?.(String(params.message));
-        void browser.send('Page.handleJavaScriptDialog', { accept: true }, sessionId);
-      }
+    const tab = await openTab(browser, pathToFileURL(file).href, width, {
+      ...(options.dark ? { dark: true } : {}), ...(options.onDialog ? { onDialog: options.onDialog } : {}),
     });
     try {
-      await browser.send('Page.enable', {}, sessionId);
-      await browser.send('Emulation.setDeviceMetricsOverride', { width, height: 800, deviceScaleFactor: 1, mobile: width < 500 }, sessionId);
-      // Chromium's forced dark mode: roughly what Gmail and Outlook do to a light email in dark mode.
-      if (options.dark) await browser.send('Emulation.setAutoDarkModeOverride', { enabled: true }, sessionId);
-      await browser.send('Page.navigate', { url: pathToFileURL(file).href }, sessionId);
-      await load;
-      const { result } = (await browser.send('Runtime.evaluate', { expression: MEASURE, awaitPromise: true, returnByValue: true }, sessionId)) as {
-        result: { value: PageMetrics };
-      };
-      const metrics = result.value;
+      const metrics = await tab.evaluate<PageMetrics>(MEASURE);
       if (options.screenshot) {
-        const { data } = (await browser.send(
-          'Page.captureScreenshot',
-          {
-            format: 'png',
-            captureBeyondViewport: true,
-            clip: { x: 0, y: 0, width, height: Math.min(metrics.scrollHeight, 16_000), scale: 1 },
-          },
-          sessionId,
-        )) as { data: string };
-        writeFileSync(join(SCREENSHOTS, `${options.screenshot}-${width}${options.dark ? '-dark' : ''}.png`), Buffer.from(data, 'base64'));
+        const png = await tab.screenshot();
+        writeFileSync(join(SCREENSHOTS, `${options.screenshot}-${width}${options.dark ? '-dark' : ''}.png`), png);
       }
       return metrics;
     } finally {
-      off();
-      await browser.send('Target.closeTarget', { targetId });
+      await tab.close();
     }
   }
 
