@@ -11,6 +11,7 @@
  * `KeySlots`: the keys of the records being folded in, each with a slot number, in an open-addressing table of
  * (hash, slot) pairs; the strings are the records' own, not copies.
  */
+import { mix32 } from '../hash.ts';
 
 /** Two independent 32-bit hashes of a key (FNV-1a with two offsets, each finished with the murmur3 mix). */
 export function keyHashes(key: string): [number, number] {
@@ -21,17 +22,7 @@ export function keyHashes(key: string): [number, number] {
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
   }
-  return [mix(a) >>> 0, mix(b ^ key.length) >>> 0];
-}
-
-function mix(x: number): number {
-  let h = x;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h;
+  return [mix32(a) >>> 0, mix32(b ^ key.length) >>> 0];
 }
 
 /** A key's move: from the month it is in (none: a new key) to the month it goes to. */

@@ -14,6 +14,7 @@
  * So a reported duplicate is always a real duplicate (no false positives), and a different id is never
  * taken for a seen one, whatever the hash does.
  */
+import { mix32 } from '../hash.ts';
 
 const PAGE_BYTES = 1 << 20;
 /** Ids longer than this (in UTF-16 units) are kept in an ordinary map; no real id is this long. */
@@ -99,11 +100,11 @@ export class CompactIdSet {
       if (c > 0xfe) latin1 = false;
       h = Math.imul(h ^ c, 0x01000193);
     }
-    h = mix(h);
+    h = mix32(h);
     const encodedLength = latin1 ? n : encodedSize(id);
     const table = this.table;
     const mask = this.mask;
-    let i = (this.scrambled ? mix(h) : h) & mask;
+    let i = (this.scrambled ? mix32(h) : h) & mask;
     for (;;) {
       const e = table[2 * i + 1]!;
       if (e === 0) break;
@@ -127,7 +128,7 @@ export class CompactIdSet {
     const h = v >>> 0 | 0;
     const table = this.table;
     const mask = this.mask;
-    let i = (this.scrambled ? mix(h) : h) & mask;
+    let i = (this.scrambled ? mix32(h) : h) & mask;
     for (let probes = 0; ; probes++) {
       const e = table[2 * i + 1]!;
       if (e === 0) break;
@@ -221,7 +222,7 @@ export class CompactIdSet {
       const e = old[j + 1]!;
       if (e === 0) continue;
       const h = old[j]!;
-      let i = (scrambled ? mix(h) : h) & mask;
+      let i = (scrambled ? mix32(h) : h) & mask;
       while (table[2 * i + 1] !== 0) i = (i + 1) & mask;
       table[2 * i] = h;
       table[2 * i + 1] = e;
@@ -233,17 +234,6 @@ export class CompactIdSet {
 
 /** Probes past which slots are picked by a mixed hash. */
 const LONG_PROBE = 64;
-
-/** The murmur3 finalizer: spreads similar hashes over the table. */
-function mix(x: number): number {
-  let h = x;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h;
-}
 
 function encodedSize(id: string): number {
   let n = 0;
