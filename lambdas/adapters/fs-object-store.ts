@@ -11,7 +11,7 @@ import type { DatasetName } from '../domain/layout.ts';
 import {
   NotFoundError, ObjectTooLargeError, type ObjectInfo, type ObjectRef, type ObjectStore, type RecordFileWriter, type StoredText,
 } from '../ports/index.ts';
-import { JsonLinesGzipWriter, readRecordLines } from './record-lines.ts';
+import { JsonLinesGzipWriter, LazyRecordFileWriter, readRecordLines } from './record-lines.ts';
 
 export class UnsafeKeyError extends Error {
   override name = 'UnsafeKeyError';
@@ -124,18 +124,19 @@ async function writeAtomically(path: string, data: string): Promise<void> {
 }
 
 /** Writes records to a temporary file beside the target, renamed to it on `close`; `abort` removes it. */
-class FsRecordWriter implements RecordFileWriter {
-  private lines?: JsonLinesGzipWriter;
+class FsRecordWriter extends LazyRecordFileWriter implements RecordFileWriter {
   private file?: WriteStream;
   private partial?: string;
 
-  constructor(private readonly path: string, private readonly dataset: DatasetName) {}
+  constructor(private readonly path: string, private readonly dataset: DatasetName) {
+    super();
+  }
 
   /**
    * Synchronous, like the S3 writer's: the validator does not wait for each `write`, so the first record's
    * must already have a file to go to (the folder is made with one blocking call per upload).
    */
-  private start(): JsonLinesGzipWriter {
+  protected start(): JsonLinesGzipWriter {
     mkdirSync(dirname(this.path), { recursive: true });
     this.partial = partialPath(this.path);
     this.file = createWriteStream(this.partial);
@@ -143,19 +144,8 @@ class FsRecordWriter implements RecordFileWriter {
     return this.lines;
   }
 
-  write(record: AnyRecord): void | Promise<void> {
-    return (this.lines ?? this.start()).write(record);
-  }
-
-  async reset(): Promise<void> {
-    await this.abort();
-  }
-
-  async close(): Promise<void> {
-    const lines = this.lines ?? this.start(); // an accepted file with no rows still gets its (empty) records file
-    await lines.close();
+  protected async finish(): Promise<void> {
     await rename(this.partial!, this.path);
-    this.lines = undefined;
     this.file = undefined;
     this.partial = undefined;
   }

@@ -420,3 +420,34 @@ export async function* readRecordLines(body: Readable): AsyncIterable<AnyRecord>
     if (line) yield JSON.parse(line) as AnyRecord;
   }
 }
+
+/**
+ * What every store's records writer shares: nothing is opened until the first record (`start`), an accepted file
+ * with no rows still gets its (empty) records file on `close`, and `reset` forgets everything (`abort`). A store
+ * says where the bytes go (`start`) and how they are made visible once complete (`finish`).
+ */
+export abstract class LazyRecordFileWriter {
+  protected lines?: JsonLinesGzipWriter;
+
+  /** Opens the destination and returns the writer of its lines (also kept in `lines`). */
+  protected abstract start(): JsonLinesGzipWriter;
+  /** After the last line is written and compressed: makes the file visible (rename, complete the upload). */
+  protected abstract finish(): Promise<void>;
+  /** Leaves nothing behind. */
+  abstract abort(): Promise<void>;
+
+  write(record: AnyRecord): void | Promise<void> {
+    return (this.lines ?? this.start()).write(record);
+  }
+
+  async reset(): Promise<void> {
+    await this.abort();
+  }
+
+  async close(): Promise<void> {
+    const lines = this.lines ?? this.start();
+    await lines.close();
+    await this.finish();
+    this.lines = undefined;
+  }
+}

@@ -6,7 +6,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { AnyRecord } from '../domain/datasets/records.ts';
 import type { DatasetName } from '../domain/layout.ts';
-import { JsonLinesGzipWriter, readRecordLines } from './record-lines.ts';
+import { JsonLinesGzipWriter, LazyRecordFileWriter, readRecordLines } from './record-lines.ts';
 import {
   NotFoundError, ObjectTooLargeError, isNotFound, type ObjectInfo, type ObjectRef, type ObjectStore, type RecordFileWriter, type StoredText,
 } from '../ports/index.ts';
@@ -123,16 +123,17 @@ export class S3ObjectStore implements ObjectStore {
  * Writes records as gzip JSON lines through a multipart upload, so memory stays flat. The upload starts on
  * the first record and completes on `close`; `abort` leaves nothing behind.
  */
-class S3RecordWriter implements RecordFileWriter {
-  private lines?: JsonLinesGzipWriter;
+class S3RecordWriter extends LazyRecordFileWriter implements RecordFileWriter {
   private upload?: Upload;
   private done?: Promise<unknown>;
 
   constructor(
     private readonly s3: S3Client, private readonly bucket: string, private readonly key: string, private readonly dataset: DatasetName,
-  ) {}
+  ) {
+    super();
+  }
 
-  private start(): JsonLinesGzipWriter {
+  protected start(): JsonLinesGzipWriter {
     const body = new PassThrough();
     this.lines = new JsonLinesGzipWriter(body, this.dataset);
     this.upload = new Upload({
@@ -144,19 +145,8 @@ class S3RecordWriter implements RecordFileWriter {
     return this.lines;
   }
 
-  write(record: AnyRecord): void | Promise<void> {
-    return (this.lines ?? this.start()).write(record);
-  }
-
-  async reset(): Promise<void> {
-    await this.abort();
-  }
-
-  async close(): Promise<void> {
-    const lines = this.lines ?? this.start(); // an accepted file with no rows still gets its (empty) records file
-    await lines.close();
+  protected async finish(): Promise<void> {
     await this.done;
-    this.lines = undefined;
   }
 
   async abort(): Promise<void> {
