@@ -7,19 +7,14 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as z from 'zod';
 import { mappingSchema } from '../lambdas/domain/mapping/schema.ts';
+import { renderJsonSchema } from './json-schema.ts';
 
 export const MAPPING_SCHEMA_PATH = fileURLToPath(new URL('../docs/mapping.schema.json', import.meta.url));
 
-/** The JSON Schema (draft 2020-12) of a mapping file. */
-export function mappingJsonSchema(): Record<string, unknown> {
-  const { $schema, title, description, ...rest } = z.toJSONSchema(mappingSchema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
-  return { $schema, title, description, ...rest };
-}
-
+/** The JSON Schema (draft 2020-12) of a mapping file, as the file's text. */
 export function renderMappingSchema(): string {
-  return `${JSON.stringify(mappingJsonSchema(), null, 2)}\n`;
+  return renderJsonSchema(mappingSchema, 'input');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

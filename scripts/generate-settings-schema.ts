@@ -8,24 +8,21 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as z from 'zod';
 import { configSchema } from '../lambdas/domain/settings.ts';
+import { jsonSchemaOf, renderJsonSchema } from './json-schema.ts';
 
 export const SETTINGS_SCHEMA_PATH = fileURLToPath(new URL('../docs/settings.schema.json', import.meta.url));
 
 /**
- * The JSON Schema (draft 2020-12) of the config file, as the file holds it: the JSON forms of the values
- * (the schema's output side, after the string forms of CDK context and the environment are read).
+ * The JSON Schema (draft 2020-12) of the config file, as the file holds it (the JSON forms of the values: the
+ * schema's output side, after the string forms of CDK context and the environment are read), as its text.
  */
-export function settingsJsonSchema(): Record<string, unknown> {
-  const { $schema, title, description, ...rest } = z.toJSONSchema(configSchema, { target: 'draft-2020-12', io: 'output' }) as Record<string, unknown>;
-  return { $schema, title, description, ...rest };
+export function renderSettingsSchema(): string {
+  return renderJsonSchema(configSchema, 'output');
 }
 
-/** The file's text: the schema, two-space indented, with a final newline. */
-export function renderSettingsSchema(): string {
-  return `${JSON.stringify(settingsJsonSchema(), null, 2)}\n`;
-}
+/** The same schema as an object, for tests. */
+export const settingsJsonSchema = (): Record<string, unknown> => jsonSchemaOf(configSchema, 'output');
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await writeFile(SETTINGS_SCHEMA_PATH, renderSettingsSchema());
