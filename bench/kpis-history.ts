@@ -26,6 +26,7 @@ import { FsBlobs, InMemorySnapshotPointers } from '../lambdas/adapters/snapshot-
 import { ParquetSnapshotStore } from '../lambdas/adapters/snapshot-parquet.ts';
 import type { UploadRecord } from '../lambdas/ports/index.ts';
 import type { SnapshotPointer } from '../lambdas/ports/snapshots.ts';
+import type { SnapshotManifest } from '../lambdas/domain/records/snapshot.ts';
 import { inputsAsOf, inputsDigest, readThroughSnapshots, syncSnapshots, toStoredKpis } from '../lambdas/use-cases/compute-kpis.ts';
 import { partitionsFor, windowOf } from '../lambdas/use-cases/snapshot-window.ts';
 
@@ -40,7 +41,7 @@ const PERIODS = periodRange(parsePeriodId('2025-09'), parsePeriodId('2026-10'));
 const WINDOW_MONTHS = 14;
 const OLDER_MONTHS = Math.max(1, Math.round(((HISTORY - WINDOW) / WINDOW) * WINDOW_MONTHS));
 const SOURCES = ['Organic Search', 'Paid Search', 'Paid Social', 'Email Marketing', 'Direct Traffic', 'Referrals', 'Webinar', 'Events'];
-const CACHE = join(tmpdir(), `smarketing-kpis-history-v1-${HISTORY}-${WINDOW}`);
+const CACHE = join(tmpdir(), `smarketing-kpis-history-v2-${HISTORY}-${WINDOW}`);
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -149,7 +150,7 @@ async function duckdb(dir: string, uploads: readonly UploadRecord[]): Promise<{ 
 }
 
 /** A run after one new upload of 10k rows (new leads this month and corrections of older ones); the cache is left as it was. */
-async function incremental(dir: string): Promise<Record<string, number>> {
+async function incremental(dir: string): Promise<Record<string, number | boolean>> {
   const { store, ledger, blobs, pointers } = await load(dir);
   const uploads = await ledger.listUploads('leads');
   const newKey = 'accepted/leads/new-10k.jsonl.gz';
@@ -168,27 +169,45 @@ async function incremental(dir: string): Promise<Record<string, number>> {
   const snapshotStore = Object.assign(Object.create(new ParquetSnapshotStore(blobs)) as ParquetSnapshotStore, { delete: async () => undefined });
   const deps = { store, ledger, settings: SETTINGS, snapshots: { store: snapshotStore, pointers } };
   const before = (await pointers.get('leads'))!;
-  const manifestBefore = await snapshotStore.readJson<{ partitions: Record<string, { key: string; bytes: number }>; keyIndex: string }>(before.manifest);
+  const manifestBefore = await snapshotStore.readJson<SnapshotManifest>(before.manifest);
+  // Which objects the run reads, and how many bytes of each kind.
+  const objectsRead = new Set<string>();
+  const read0 = blobs.read.bind(blobs);
+  blobs.read = async (key, start, end) => {
+    objectsRead.add(key);
+    return read0(key, start, end);
+  };
   globalThis.gc?.();
   const t0 = performance.now();
   const synced = await syncSnapshots(deps);
   const tFold = performance.now();
   const foldBytes = blobs.bytesRead;
+  const foldObjects = new Set(objectsRead);
   const read = await readThroughSnapshots(synced, PERIODS, deps);
   computeKpisForPeriods(read.table, PERIODS, SETTINGS);
   const seconds = (performance.now() - t0) / 1000;
   const after = synced.snapshots.leads.manifest;
   const rewritten = Object.entries(after.partitions).filter(([m, p]) => manifestBefore.partitions[m]?.key !== p.key);
   const { from, to } = windowOf(PERIODS);
+  const windowParts = partitionsFor(after, from, to);
+  const sizes = async (keys: Iterable<string>): Promise<number> => (await Promise.all([...keys].map((k) => blobs.size(k)))).reduce((a, b) => a + b, 0);
+  const shardsRead = [...foldObjects].filter((k) => k.startsWith('snapshots/_keys/'));
+  const partitionsReadToFold = [...foldObjects].filter((k) => k.startsWith('snapshots/leads/'));
+  // What the upload touches: the old objects of the partitions it rewrote; the window: the partitions it reads.
+  const touched = new Set(rewritten.map(([m]) => manifestBefore.partitions[m]?.key).filter((k) => k !== undefined));
+  const windowKeys = new Set(windowParts.map((m) => after.partitions[m]!.key));
+  const partitionsReadAll = [...objectsRead].filter((k) => k.startsWith('snapshots/leads/'));
   const out = {
     seconds: round(seconds), foldSeconds: round((tFold - t0) / 1000), partitionsRewritten: rewritten.length,
-    partitionsRead: partitionsFor(after, from, to).length, partitionsStored: Object.keys(after.partitions).length,
-    keyIndexBytes: await blobs.size(manifestBefore.keyIndex), foldBytesRead: foldBytes, windowBytesRead: blobs.bytesRead - foldBytes,
+    partitionsReadToFold: partitionsReadToFold.length, windowPartitionsRead: windowParts.length, partitionsStored: Object.keys(after.partitions).length,
+    onlyTouchedAndWindow: partitionsReadAll.every((k) => touched.has(k) || windowKeys.has(k)),
+    keyShardsRead: shardsRead.length, keyShardsStored: manifestBefore.keyShards!.length, keyIndexBytes: await sizes(manifestBefore.keyShards!.map((e) => e.key)),
+    keyBytesRead: await sizes(shardsRead), foldBytesRead: foldBytes, windowBytesRead: blobs.bytesRead - foldBytes,
     bytesRead: blobs.bytesRead, uploadBytes: await blobs.size(newKey), windowLeadsRead: read.table.size('leads'),
   };
   // Leave the cache as it was: this run's objects go, the cached manifest's stay.
-  const named = new Set([...Object.values(manifestBefore.partitions).map((p) => p.key), manifestBefore.keyIndex]);
-  const mine = [...rewritten.map(([, p]) => p.key), after.keyIndex!, (await pointers.get('leads'))!.manifest, newKey].filter((k) => !named.has(k));
+  const named = new Set([...Object.values(manifestBefore.partitions).map((p) => p.key), ...manifestBefore.keyShards!.map((e) => e.key)]);
+  const mine = [...rewritten.map(([, p]) => p.key), ...after.keyShards!.map((e) => e.key), (await pointers.get('leads'))!.manifest, newKey].filter((k) => !named.has(k));
   await blobs.delete(mine);
   void uploads;
   return out;

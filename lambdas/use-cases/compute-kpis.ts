@@ -18,7 +18,7 @@ import {
   type UnreadableUpload, type UploadLedger, type UploadRecord, type UploadRef,
 } from '../ports/index.ts';
 import type { Snapshots } from '../ports/snapshots.ts';
-import { syncSnapshot, type SyncedSnapshot } from './snapshot-sync.ts';
+import { syncSnapshot, type SnapshotSyncDeps, type SyncedSnapshot } from './snapshot-sync.ts';
 import { latestLeadDayBefore, loadWindowTable } from './snapshot-window.ts';
 
 export interface ComputeDeps {
@@ -231,7 +231,11 @@ export interface SyncedRecords {
   readonly retracted: readonly UploadRecord[];
 }
 
-type SnapshotDeps = Pick<ComputeDeps, 'store' | 'ledger' | 'onUnreadable' | 'onRebuild' | 'settings'> & { readonly snapshots: Snapshots };
+type SnapshotDeps = Pick<ComputeDeps, 'store' | 'ledger' | 'onUnreadable' | 'onRebuild' | 'settings'> & {
+  readonly snapshots: Snapshots;
+  /** How a fold batches records and cuts the key index (snapshot-sync.ts); the defaults suit a Lambda. */
+  readonly snapshotTuning?: Pick<SnapshotSyncDeps, 'batchRecords' | 'keyShardKeys'>;
+};
 
 /** Brings every dataset's snapshot up to its accepted uploads (folding in the new ones; see snapshot-sync.ts). */
 export async function syncSnapshots(deps: SnapshotDeps): Promise<SyncedRecords> {
@@ -248,6 +252,7 @@ export async function syncSnapshots(deps: SnapshotDeps): Promise<SyncedRecords> 
     snapshots[d] = await syncSnapshot(d, listAccepted, {
       objects: deps.store, snapshots: deps.snapshots, timezone: deps.settings.timezone,
       ...(deps.onUnreadable ? { onUnreadable: deps.onUnreadable } : {}), ...(deps.onRebuild ? { onRebuild: deps.onRebuild } : {}),
+      ...deps.snapshotTuning,
     });
   }
   return { snapshots, rejected, retracted };

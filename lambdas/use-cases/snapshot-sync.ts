@@ -17,13 +17,14 @@ import type { DatasetName } from '../domain/layout.ts';
 import { DATASETS } from '../domain/datasets/registry.ts';
 import type { AnyRecord, DatasetRecords } from '../domain/datasets/records.ts';
 import { RecordTable } from '../domain/records/record-table.ts';
-import { KeyIndex, KeySlots, keyHashes, type KeyMove } from '../domain/records/key-index.ts';
+import { KeySlots } from '../domain/records/key-index.ts';
 import {
   describePartition, emptyManifest, mergeByOrder, monthNumber, monthOfNumber, partitionOf, rebuildReason, recordOrder,
   type AppliedUpload, type PartitionEntry, type SnapshotManifest, type SnapshotRow,
 } from '../domain/records/snapshot.ts';
 import { isNotFound, type ObjectStore, type UnreadableUpload, type UploadRecord } from '../ports/index.ts';
 import type { Snapshots } from '../ports/snapshots.ts';
+import { SnapshotKeys } from './snapshot-keys.ts';
 
 export const SNAPSHOT_PREFIX = 'snapshots/';
 /** Where a dataset's objects go: partitions (the Glue table's location), key indexes, manifests. */
@@ -44,6 +45,8 @@ export interface SnapshotSyncDeps {
   readonly onRebuild?: (dataset: DatasetName, reason: string) => void;
   /** Records merged in memory before the partitions they touch are rewritten. @default 500000 */
   readonly batchRecords?: number;
+  /** Keys a shard of the key index holds before it is split. @default KEY_SHARD_KEYS */
+  readonly keyShardKeys?: number;
   /** A unique suffix for the objects of one attempt. @default random */
   readonly newId?: () => string;
   /** The sweep's clock. @default the system clock */
@@ -73,6 +76,7 @@ export async function syncSnapshot(
   dataset: DatasetName, listAccepted: readonly UploadRecord[] | (() => Promise<readonly UploadRecord[]>), deps: SnapshotSyncDeps,
 ): Promise<SyncedSnapshot> {
   const { store, pointers } = deps.snapshots;
+  let inconsistent: string | undefined;
   for (let attempt = 1; ; attempt++) {
     const accepted = typeof listAccepted === 'function' ? await listAccepted() : listAccepted;
     const ids = accepted.map((u) => u.uploadId);
@@ -89,6 +93,7 @@ export async function syncSnapshot(
         reason = `its manifest ${pointer.manifest} is missing`;
       }
     }
+    reason ??= inconsistent;
     const start = reason === undefined ? base! : emptyManifest(dataset, deps.timezone);
     if (reason === undefined && start.applied.length === accepted.length) return result(start, accepted, deps);
     if (reason !== undefined) deps.onRebuild?.(dataset, reason);
@@ -101,6 +106,11 @@ export async function syncSnapshot(
       // A snapshot object gone under us (a concurrent run cleaned up after switching): start over from its manifest.
       await store.delete(written).catch(() => undefined);
       if (isNotFound(e) && attempt < ATTEMPTS) continue;
+      // The manifest's key index and partitions disagree (they never should): build it again from the uploads.
+      if (e instanceof SnapshotInconsistent && reason === undefined) {
+        inconsistent = `its key index and partitions disagree: ${e.message}`;
+        continue;
+      }
       throw e;
     }
     const manifestKey = `${SNAPSHOT_PREFIX}_manifests/${dataset}/${attemptId}.json`;
@@ -120,10 +130,13 @@ export async function syncSnapshot(
   }
 }
 
+/** A snapshot whose key index and partitions disagree. */
+class SnapshotInconsistent extends Error {}
+
 const randomId = (): string => randomBytes(6).toString('hex');
 
 function objectsOf(m: SnapshotManifest): string[] {
-  return [...Object.values(m.partitions).map((p) => p.key), ...(m.keyIndex ? [m.keyIndex] : [])];
+  return [...Object.values(m.partitions).map((p) => p.key), ...(m.keyShards ?? []).map((s) => s.key)];
 }
 
 function result(m: SnapshotManifest, accepted: readonly UploadRecord[], deps: SnapshotSyncDeps): SyncedSnapshot {
@@ -202,7 +215,7 @@ async function fold(
   const { store } = deps.snapshots;
   const keyOf = DATASETS[dataset].keyOf as (r: DatasetRecords[DatasetName]) => string;
   const partitions: Record<string, PartitionEntry> = { ...start.partitions };
-  let index = start.keyIndex ? KeyIndex.decode(await store.readBytes(start.keyIndex)) : KeyIndex.empty();
+  const keys = new SnapshotKeys(start.keyShards, store, deps.keyShardKeys);
   const applied: AppliedUpload[] = [...start.applied];
   const uploadOrder = new Map<string, number>([...start.applied, ...uploads].map((u, i) => [u.uploadId, i]));
   let segments = [...start.segments];
@@ -218,22 +231,27 @@ async function fold(
     const p = pending;
     pending = new Pending();
     const n = p.size;
-    const hashes = p.slots.keys.map(keyHashes);
-    // Phase 1: where each key's earlier record is. The index names candidate months; their keys say for sure.
-    const candidates = new Set<string>();
-    for (const [h1, h2] of hashes) for (const m of index.monthsOf(h1, h2)) candidates.add(monthOfNumber(m));
-    const found = new Int32Array(n).fill(-1);
-    for (const month of [...candidates].sort()) {
+    // Phase 1: where each key's earlier record is, from the shards of the key index its keys fall in, which now
+    // put each key in its new month; the partitions named give the order each was first met in.
+    const found = await keys.move(p.slots.keys, p.months.map(monthNumber));
+    const confirmed = new Uint8Array(n);
+    const earlier = new Set<number>();
+    for (const m of found) if (m >= 0) earlier.add(m);
+    for (const m of [...earlier].sort((a, b) => a - b)) {
+      const month = monthOfNumber(m);
       const entry = partitions[month];
-      if (!entry) throw new Error(`${dataset} snapshot: the key index names ${month}, which has no partition`);
-      const { keys, orders } = await store.readPartitionKeys(entry.key, dataset);
-      for (let i = 0; i < keys.length; i++) {
-        const slot = p.slots.slotOf(keys[i]!);
+      if (!entry) throw new SnapshotInconsistent(`its key index names ${month}, which has no partition`);
+      const { keys: inPartition, orders } = await store.readPartitionKeys(entry.key, dataset);
+      for (let i = 0; i < inPartition.length; i++) {
+        const slot = p.slots.slotOf(inPartition[i]!);
         if (slot < 0) continue;
-        found[slot] = monthNumber(month);
+        if (found[slot] !== m) throw new SnapshotInconsistent(`key ${JSON.stringify(inPartition[i])} is in ${month}, its key index says elsewhere`);
+        confirmed[slot] = 1;
         p.orders[slot] = orders[i]!; // a key keeps the order it was first met in, wherever it moves
       }
     }
+    const lost = found.findIndex((m, s) => m >= 0 && confirmed[s] === 0);
+    if (lost >= 0) throw new SnapshotInconsistent(`key ${JSON.stringify(p.slots.keys[lost])} is not in ${monthOfNumber(found[lost]!)}, where its key index puts it`);
     // Phase 2: rewrite every partition that gains, loses or changes a record.
     const bySlotMonth = new Map<string, number[]>();
     for (let s = 0; s < n; s++) {
@@ -241,7 +259,7 @@ async function fold(
       if (list) list.push(s);
       else bySlotMonth.set(p.months[s]!, [s]);
     }
-    const touched = new Set([...bySlotMonth.keys(), ...[...found].filter((m) => m >= 0).map(monthOfNumber)]);
+    const touched = new Set([...bySlotMonth.keys(), ...[...earlier].map(monthOfNumber)]);
     for (const month of [...touched].sort()) {
       const entry = partitions[month];
       const kept = entry ? (await store.readPartition(entry.key, dataset)).filter((r) => p.slots.slotOf(keyOf(r.record as never)) < 0) : [];
@@ -254,10 +272,6 @@ async function fold(
       const bytes = await store.writePartition(key, dataset, rows, deps.timezone);
       partitions[month] = { key, bytes, ...describePartition(dataset, rows, deps.timezone, uploadOrder) };
     }
-    const moves: KeyMove[] = hashes.map(([h1, h2], s) => ({
-      h1, h2, to: monthNumber(p.months[s]!), ...(found[s]! >= 0 ? { from: found[s]! } : {}),
-    }));
-    index = index.with(moves);
   };
 
   const batch = deps.batchRecords ?? 500_000;
@@ -279,11 +293,9 @@ async function fold(
   }
   await flush();
 
-  const keyIndex = `${SNAPSHOT_PREFIX}_keys/${dataset}/${attemptId}.bin`;
-  written.push(keyIndex);
-  await store.putBytes(keyIndex, index.encode());
+  const keyShards = await keys.save((n) => `${SNAPSHOT_PREFIX}_keys/${dataset}/${attemptId}-${n}.bin`, written);
   return {
-    format: start.format, dataset, version, timezone: deps.timezone, applied, partitions, keyIndex,
+    format: start.format, dataset, version, timezone: deps.timezone, applied, partitions, keyShards,
     records: Object.values(partitions).reduce((sum, e) => sum + e.rows, 0), segments,
   };
 }

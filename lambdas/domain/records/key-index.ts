@@ -2,126 +2,168 @@
  * Where each key's record is in a snapshot, and the merge of new records by key, in typed arrays rather than
  * `Map`s of strings (like the validator's id set, `validation/id-set.ts`).
  *
- * `KeyIndex`: one entry per key, its two 32-bit hashes and the month of its partition, sorted by hash: 10 bytes a
- * key (100 MB for ten million), read as three typed arrays with no object per key. It only says where to look:
- * two keys can share both hashes, so a lookup gives every month an equal hash is in, and the fold then compares
- * the keys themselves in those partitions. It is exact that way; the hashes' width only decides how often a
- * partition is read for nothing (about once in 10^8 lookups at ten million keys).
+ * The key index is cut by **key range** into shards (`KeyShard`): each holds the keys from its first one up to the
+ * next shard's first, sorted, with the month of each key's partition. A fold reads only the shards its new keys
+ * fall in. Split by hash, a 10k-row upload's keys would hit nearly every shard; split by range, the new ids of a
+ * CRM export (which mostly grow: `L00012345`, HubSpot's record ids, Salesforce's) fall in the last shard or two,
+ * and corrections of a month's leads in the few shards their ids span. Keys in random order (UUIDs) still read
+ * every shard: the cost of the old single index, no more.
+ *
+ * Keys are kept as their UTF-16 code units, so the index's order is JavaScript's own string order (`a < b`) and
+ * any string, even one a UTF-8 round trip would change, keeps its identity: the index is exact, with no hash to
+ * collide.
  *
  * `KeySlots`: the keys of the records being folded in, each with a slot number, in an open-addressing table of
  * (hash, slot) pairs; the strings are the records' own, not copies.
  */
 import { mix32 } from '../hash.ts';
 
-/** Two independent 32-bit hashes of a key (FNV-1a with two offsets, each finished with the murmur3 mix). */
-export function keyHashes(key: string): [number, number] {
+/** A 32-bit hash of a key (FNV-1a finished with the murmur3 mix). */
+export function keyHash(key: string): number {
   let a = 0x811c9dc5 | 0;
-  let b = 0x2545f491 | 0;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  for (let i = 0; i < key.length; i++) a = Math.imul(a ^ key.charCodeAt(i), 0x01000193);
+  return mix32(a);
+}
+
+/** `key` against the code units `units[start, end)`, in string order: negative, zero or positive. */
+function compareKeyTo(key: string, units: Uint16Array, start: number, end: number): number {
+  const n = Math.min(key.length, end - start);
+  for (let i = 0; i < n; i++) {
+    const d = key.charCodeAt(i) - units[start + i]!;
+    if (d !== 0) return d;
   }
-  return [mix32(a) >>> 0, mix32(b ^ key.length) >>> 0];
+  return key.length - (end - start);
 }
 
-/** A key's move: from the month it is in (none: a new key) to the month it goes to. */
-export interface KeyMove {
-  readonly h1: number;
-  readonly h2: number;
-  readonly from?: number;
-  readonly to: number;
-}
+/**
+ * One range of the key index: its keys in string order, each with the month (`monthNumber`) of its partition.
+ * Immutable: an update gives a new shard.
+ */
+export class KeyShard {
+  /** Key i is `units[offsets[i], offsets[i + 1])`. */
+  private constructor(private readonly units: Uint16Array, private readonly offsets: Uint32Array, private readonly months: Uint16Array) {}
 
-const compare = (h1: Uint32Array, h2: Uint32Array, i: number, a: number, b: number): number =>
-  h1[i]! !== a ? (h1[i]! < a ? -1 : 1) : h2[i]! !== b ? (h2[i]! < b ? -1 : 1) : 0;
-
-export class KeyIndex {
-  private constructor(readonly h1: Uint32Array, readonly h2: Uint32Array, readonly month: Uint16Array) {}
-
-  static empty(): KeyIndex {
-    return new KeyIndex(new Uint32Array(0), new Uint32Array(0), new Uint16Array(0));
+  static empty(): KeyShard {
+    return new KeyShard(new Uint16Array(0), new Uint32Array(1), new Uint16Array(0));
   }
 
   get size(): number {
-    return this.h1.length;
+    return this.months.length;
   }
 
-  /** The months of the entries with these hashes (usually none or one). */
-  monthsOf(a: number, b: number): number[] {
-    const { h1, h2, month } = this;
-    let lo = 0;
-    let hi = h1.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare(h1, h2, mid, a, b) < 0) lo = mid + 1;
-      else hi = mid;
+  keyAt(i: number): string {
+    let key = '';
+    for (let s = this.offsets[i]!, e = this.offsets[i + 1]!; s < e; s += 4096) key += String.fromCharCode(...this.units.subarray(s, Math.min(e, s + 4096)));
+    return key;
+  }
+
+  monthAt(i: number): number {
+    return this.months[i]!;
+  }
+
+  /**
+   * The shard with `keys` (distinct, in string order) now in `months`; and per key the month it was in before
+   * (-1: a new key). One pass over both, as a merge.
+   */
+  upsert(keys: readonly string[], months: ArrayLike<number>): { shard: KeyShard; before: Int32Array } {
+    const n = this.size;
+    const m = keys.length;
+    let added = 0;
+    for (const k of keys) added += k.length;
+    const units = new Uint16Array(this.offsets[n]! + added);
+    const offsets = new Uint32Array(n + m + 1);
+    const out = new Uint16Array(n + m);
+    const before = new Int32Array(m).fill(-1);
+    let i = 0;
+    let j = 0;
+    let o = 0;
+    let at = 0;
+    const copyOld = (): void => {
+      const s = this.offsets[i]!;
+      const e = this.offsets[i + 1]!;
+      units.set(this.units.subarray(s, e), at);
+      at += e - s;
+    };
+    while (i < n || j < m) {
+      const c = i >= n ? 1 : j >= m ? -1 : -compareKeyTo(keys[j]!, this.units, this.offsets[i]!, this.offsets[i + 1]!);
+      if (c < 0) {
+        copyOld();
+        out[o] = this.months[i++]!;
+      } else {
+        if (j > 0 && !(keys[j - 1]! < keys[j]!)) throw new Error('key shard: keys to add must be distinct and in order');
+        if (c === 0) {
+          before[j] = this.months[i]!;
+          copyOld();
+          i++;
+        } else {
+          const k = keys[j]!;
+          for (let u = 0; u < k.length; u++) units[at + u] = k.charCodeAt(u);
+          at += k.length;
+        }
+        out[o] = months[j++]!;
+      }
+      offsets[++o] = at;
     }
-    const out: number[] = [];
-    for (let i = lo; i < h1.length && h1[i] === a && h2[i] === b; i++) out.push(month[i]!);
-    return out;
+    return { shard: new KeyShard(units.subarray(0, at), offsets.subarray(0, o + 1), out.subarray(0, o)), before };
   }
 
-  /** A new index with the moves applied: per move, its `from` entry removed (one of them) and a `to` entry added. */
-  with(moves: readonly KeyMove[]): KeyIndex {
-    const changed = moves.filter((m) => m.from !== m.to);
-    if (changed.length === 0) return this;
-    const removals = changed.filter((m) => m.from !== undefined).map((m) => ({ h1: m.h1, h2: m.h2, month: m.from! }));
-    const additions = changed.map((m) => ({ h1: m.h1, h2: m.h2, month: m.to }));
-    const byHash = (x: { h1: number; h2: number; month: number }, y: { h1: number; h2: number; month: number }): number =>
-      x.h1 - y.h1 || x.h2 - y.h2 || x.month - y.month;
-    removals.sort(byHash);
-    additions.sort(byHash);
-    const n = this.size - removals.length + additions.length;
-    const h1 = new Uint32Array(n);
-    const h2 = new Uint32Array(n);
-    const month = new Uint16Array(n);
-    let out = 0;
-    let r = 0;
-    let a = 0;
-    const put = (x: number, y: number, m: number): void => { h1[out] = x; h2[out] = y; month[out] = m; out++; };
-    for (let i = 0; i < this.size; i++) {
-      const x = this.h1[i]!;
-      const y = this.h2[i]!;
-      const m = this.month[i]!;
-      while (a < additions.length && byHash(additions[a]!, { h1: x, h2: y, month: m }) < 0) put(additions[a]!.h1, additions[a]!.h2, additions[a++]!.month);
-      // Removals are sorted the same way, so the next one due is always at `r`.
-      if (r < removals.length && removals[r]!.h1 === x && removals[r]!.h2 === y && removals[r]!.month === m) { r++; continue; }
-      put(x, y, m);
-    }
-    while (a < additions.length) put(additions[a]!.h1, additions[a]!.h2, additions[a++]!.month);
-    if (r !== removals.length || out !== n) throw new Error(`key index: ${removals.length - r} entries to move were not in it`);
-    return new KeyIndex(h1, h2, month);
+  /** The keys `[from, to)` as a shard of their own (copied, so this one's memory can go). */
+  slice(from: number, to: number): KeyShard {
+    const s = this.offsets[from]!;
+    const units = this.units.slice(s, this.offsets[to]!);
+    const offsets = this.offsets.slice(from, to + 1).map((x) => x - s);
+    return new KeyShard(units, offsets, this.months.slice(from, to));
   }
 
-  /** The stored form: the entry count, then the three arrays, little-endian. */
+  /** Shards of at most `max` keys (half full, so the next keys fit without another split at once); just this one if it fits. */
+  split(max: number): KeyShard[] {
+    if (this.size <= max) return [this];
+    const count = Math.ceil(this.size / Math.max(1, max >> 1));
+    return Array.from({ length: count }, (_, k) => this.slice(Math.floor((k * this.size) / count), Math.floor(((k + 1) * this.size) / count)));
+  }
+
+  /** The stored form, little-endian: key count, code unit count, the months, the offsets, the code units. */
   encode(): Uint8Array {
     const n = this.size;
-    const bytes = new Uint8Array(4 + n * 10);
+    const u = this.units.length;
+    const bytes = new Uint8Array(8 + n * 2 + (n + 1) * 4 + u * 2);
     const view = new DataView(bytes.buffer);
     view.setUint32(0, n, true);
-    for (let i = 0; i < n; i++) {
-      view.setUint32(4 + i * 4, this.h1[i]!, true);
-      view.setUint32(4 + n * 4 + i * 4, this.h2[i]!, true);
-      view.setUint16(4 + n * 8 + i * 2, this.month[i]!, true);
-    }
+    view.setUint32(4, u, true);
+    let at = 8;
+    for (let i = 0; i < n; i++, at += 2) view.setUint16(at, this.months[i]!, true);
+    for (let i = 0; i <= n; i++, at += 4) view.setUint32(at, this.offsets[i]!, true);
+    for (let i = 0; i < u; i++, at += 2) view.setUint16(at, this.units[i]!, true);
     return bytes;
   }
 
-  static decode(bytes: Uint8Array): KeyIndex {
+  static decode(bytes: Uint8Array): KeyShard {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const n = view.getUint32(0, true);
-    if (bytes.byteLength !== 4 + n * 10) throw new Error(`key index of ${bytes.byteLength} bytes does not hold ${n} entries`);
-    const h1 = new Uint32Array(n);
-    const h2 = new Uint32Array(n);
-    const month = new Uint16Array(n);
-    for (let i = 0; i < n; i++) {
-      h1[i] = view.getUint32(4 + i * 4, true);
-      h2[i] = view.getUint32(4 + n * 4 + i * 4, true);
-      month[i] = view.getUint16(4 + n * 8 + i * 2, true);
-    }
-    return new KeyIndex(h1, h2, month);
+    const n = bytes.byteLength >= 8 ? view.getUint32(0, true) : -1;
+    const u = bytes.byteLength >= 8 ? view.getUint32(4, true) : -1;
+    if (n < 0 || bytes.byteLength !== 8 + n * 2 + (n + 1) * 4 + u * 2) throw new Error(`a key shard of ${bytes.byteLength} bytes is cut short or damaged`);
+    const months = new Uint16Array(n);
+    const offsets = new Uint32Array(n + 1);
+    const units = new Uint16Array(u);
+    let at = 8;
+    for (let i = 0; i < n; i++, at += 2) months[i] = view.getUint16(at, true);
+    for (let i = 0; i <= n; i++, at += 4) offsets[i] = view.getUint32(at, true);
+    for (let i = 0; i < u; i++, at += 2) units[i] = view.getUint16(at, true);
+    if (offsets[0] !== 0 || offsets[n] !== u || offsets.some((x, i) => i > 0 && x < offsets[i - 1]!)) throw new Error('a key shard has damaged offsets');
+    return new KeyShard(units, offsets, months);
   }
+}
+
+/** The shard a key falls in, given the shards' first keys in order (the first is '', below every key). */
+export function shardOf(firsts: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = firsts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (firsts[mid]! <= key) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Keys with a slot number each (0, 1, … in the order they were first inserted). */
@@ -137,7 +179,7 @@ export class KeySlots {
 
   /** The slot of `key`, or -1. */
   slotOf(key: string): number {
-    const h = keyHashes(key)[0] | 0;
+    const h = keyHash(key);
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
       const e = this.table[2 * i + 1]!;
       if (e === 0) return -1;
@@ -147,7 +189,7 @@ export class KeySlots {
 
   /** The slot of `key`, given one if it has none; `created` says which. */
   insert(key: string): { slot: number; created: boolean } {
-    const h = keyHashes(key)[0] | 0;
+    const h = keyHash(key);
     let i = h & this.mask;
     for (; ; i = (i + 1) & this.mask) {
       const e = this.table[2 * i + 1]!;

@@ -13,7 +13,7 @@ import { daysFromCivil, dayToIsoDate, localDayNumber } from '../periods/period.t
 import { segmentKey } from './record-table.ts';
 
 /** The version of the stored form; a manifest of another format is rebuilt. */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 
 /** The date fields of each dataset, the primary one first: its local month names the record's partition. */
 export const DATE_FIELDS = {
@@ -85,6 +85,16 @@ export interface PartitionEntry {
   readonly sources?: readonly string[];
 }
 
+/** One shard of the key index: the keys from `first` up to the next shard's first. */
+export interface KeyShardEntry {
+  /** The lowest key it may hold ('' for the first shard). */
+  readonly first: string;
+  /** Its object. */
+  readonly key: string;
+  readonly keys: number;
+  readonly bytes: number;
+}
+
 export interface SnapshotManifest {
   readonly format: number;
   readonly dataset: DatasetName;
@@ -94,8 +104,8 @@ export interface SnapshotManifest {
   readonly applied: readonly AppliedUpload[];
   /** By local month, `YYYY-MM`. */
   readonly partitions: Readonly<Record<string, PartitionEntry>>;
-  /** The object of the key index (`key-index.ts`): where each key's record is. */
-  readonly keyIndex?: string;
+  /** The key index (`key-index.ts`): where each key's record is, in shards by key range, in key order. */
+  readonly keyShards?: readonly KeyShardEntry[];
   readonly records: number;
   /** Every segment met in the uploads (sources, channels, breakdown values), in first-met order, with its label. */
   readonly segments: readonly (readonly [string, string])[];
