@@ -54,6 +54,16 @@ describe('the key index', () => {
       }), { numRuns: 300 });
   });
 
+  it('reads back what it stored: keys sharing long prefixes, any code unit', () => {
+    const long = fc.array(fc.constantFrom('a', 'b', '0', '\u0080', '\u07FF', '\u0800', '\uD800', '\uFFFF'), { maxLength: 12 }).map((cs) => cs.join(''));
+    fc.assert(fc.property(fc.uniqueArray(long, { maxLength: 60 }), (keys) => {
+      const sorted = [...keys].sort();
+      const { shard } = KeyShard.empty().upsert(sorted, sorted.map((_, i) => i));
+      const back = KeyShard.decode(shard.encode());
+      expect(Array.from({ length: back.size }, (_, i) => [back.keyAt(i), back.monthAt(i)])).toEqual(sorted.map((k, i) => [k, i]));
+    }), { numRuns: 500 });
+  });
+
   it('stores any string exactly, and refuses a damaged shard', () => {
     const keys = ['', 'a', '\uD800', '\uD800\uDC00', '\uE000', 'x'.repeat(10_000)].sort();
     const { shard } = KeyShard.empty().upsert(keys, keys.map((_, i) => i * 1000));
@@ -61,6 +71,19 @@ describe('the key index', () => {
     expect(Array.from({ length: back.size }, (_, i) => [back.keyAt(i), back.monthAt(i)])).toEqual(keys.map((k, i) => [k, i * 1000]));
     expect(() => KeyShard.decode(shard.encode().subarray(0, 20))).toThrow(/cut short or damaged/);
     expect(() => KeyShard.empty().upsert(['b', 'a'], [1, 2])).toThrow(/distinct and in order/);
+    // Damaged bytes are refused (or read as some other shard), never a crash or a hang.
+    const stored = shard.encode();
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(), fc.nat({ max: 255 }), (noise, at, b) => {
+      const flipped = Uint8Array.from(stored);
+      flipped[at % stored.length] = b;
+      for (const bytes of [noise, flipped]) {
+        try {
+          KeyShard.decode(bytes);
+        } catch (e) {
+          expect((e as Error).message).toMatch(/key shard/);
+        }
+      }
+    }), { numRuns: 500 });
   });
 
   it('reads one shard for an upload of new, growing ids, and one for corrections of a run of older ids', async () => {
