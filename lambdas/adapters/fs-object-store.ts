@@ -2,9 +2,9 @@
  * `ObjectStore` over the file system: a bucket is a directory, a key a relative path in it (`/`-separated).
  * Record files are in the stored format of `record-lines.ts`, as on S3. The CLI runs the real use cases over it.
  */
-import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, posix, win32 } from 'node:path';
+import { createReadStream, createWriteStream, mkdirSync, type Dirent, type WriteStream } from 'node:fs';
+import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, posix, relative, sep, win32 } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AnyRecord } from '../domain/datasets/records.ts';
 import type { DatasetName } from '../domain/layout.ts';
@@ -68,6 +68,22 @@ export class FsObjectStore implements ObjectStore {
     const s = await orNotFound(ref.key, () => stat(pathOfKey(ref.bucket, ref.key)));
     // No ETag and no versions: the upload id is made of the key and this time (see `uploadIdOf`).
     return { lastModified: (this.opts.uploadedAt ?? s.mtime).toISOString(), size: s.size };
+  }
+
+  async listKeys(bucket: string, prefix: string): Promise<string[]> {
+    // The folder the prefix names (or is in), walked; a key is its path under the bucket, with '/'.
+    const dir = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir === '' ? bucket : pathOfKey(bucket, dir), { recursive: true, withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    return entries
+      .filter((d) => d.isFile() && !d.name.endsWith('.partial'))
+      .map((d) => relative(bucket, join(d.parentPath, d.name)).split(sep).join('/'))
+      .filter((k) => k.startsWith(prefix));
   }
 
   open(ref: ObjectRef): AsyncIterable<Uint8Array> {

@@ -38,6 +38,17 @@ const isNoSuchBucket = (e: unknown): boolean => (e as { name?: unknown } | null)
 export class S3ObjectStore implements ObjectStore {
   constructor(private readonly s3: S3Client) {}
 
+  async listKeys(bucket: string, prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const r = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+      for (const o of r.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+
   async head(ref: ObjectRef): Promise<ObjectInfo> {
     const r = await orNotFound(ref.key, () =>
       this.s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...(ref.versionId ? { VersionId: ref.versionId } : {}) })));

@@ -4,6 +4,7 @@
  * to behave like S3: its events carry keys not URL-encoded, it ignores prefix filters, its sequencer is the clock,
  * and it stores a key as a path, so a key with a `..` segment would be written outside its folder (refused here).
  */
+import crypto from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +111,30 @@ export function unsafeObjectPath(path: string): string | undefined {
 /** URL-encodes a key the way S3 event notifications do (spaces as `+`). */
 export const encodeS3EventKey = (key: string): string => encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
 
+/**
+ * s3rver makes ListObjectsV2's continuation tokens with DES, which OpenSSL 3 (Node 17 on) no longer has: any
+ * listing of more than a thousand keys failed with InternalError. Its tokens need no secrecy here, so where DES is
+ * missing a DES cipher passes its text through (the token is then the base64 of a random IV and the last key).
+ * Only the algorithm 'des' is touched, and only when the real one is unavailable.
+ */
+function letS3rverPaginate(): void {
+  type Passthrough = { update(data: string | Buffer, encoding?: BufferEncoding): Buffer; final(): Buffer };
+  const passthrough: Passthrough = { update: (data, encoding) => (typeof data === 'string' ? Buffer.from(data, encoding) : Buffer.from(data)), final: () => Buffer.alloc(0) };
+  const wrap = <F extends (algorithm: string, ...rest: never[]) => unknown>(real: F): F => ((algorithm: string, ...rest: never[]) => {
+    try {
+      return real(algorithm, ...rest);
+    } catch (e) {
+      if (algorithm === 'des' && /unsupported/.test((e as Error).message)) return passthrough;
+      throw e;
+    }
+  }) as F;
+  const c = crypto as unknown as { createCipheriv: typeof crypto.createCipheriv; createDecipheriv: typeof crypto.createDecipheriv; s3rverPaginates?: true };
+  if (c.s3rverPaginates) return;
+  c.createCipheriv = wrap(c.createCipheriv as never) as never;
+  c.createDecipheriv = wrap(c.createDecipheriv as never) as never;
+  c.s3rverPaginates = true;
+}
+
 const listen = (server: Server): Promise<number> =>
   new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -121,6 +146,7 @@ export async function startStandIns(opts: { bucket?: string; table?: string } = 
   const table = opts.table ?? 'smarketing-local';
   const dir = await mkdtemp(join(tmpdir(), 'smarketing-s3-'));
 
+  letS3rverPaginate();
   const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: bucket }] });
   // First in the chain (s3rver is a Koa app, which composes its middleware when the server starts): an unsafe key
   // never reaches the store.

@@ -46,6 +46,8 @@ export interface RecordFileWriter {
  */
 export interface ObjectStore {
   head(ref: ObjectRef): Promise<ObjectInfo>;
+  /** The keys of the objects (current versions) under `prefix`, in any order: one request per thousand, not one per key. */
+  listKeys(bucket: string, prefix: string): Promise<string[]>;
   /** The object's bytes, from the start; may be called more than once. */
   open(ref: ObjectRef): AsyncIterable<Uint8Array>;
   putJson(bucket: string, key: string, value: unknown): Promise<void>;

@@ -155,26 +155,22 @@ function result(m: SnapshotManifest, accepted: readonly UploadRecord[], deps: Sn
 
 /**
  * Why a snapshot is rebuilt when the stored records of an upload it covers were deleted by hand (the upload then
- * stops counting, as a full read would leave it out), or came back after it was left out as missing. One HEAD
- * request per upload, a few at a time.
+ * stops counting, as a full read would leave it out), or came back after it was left out as missing. One listing
+ * of each folder the records files are in (a request per thousand files), not a request per upload.
  */
 async function storedRecordsChanged(m: SnapshotManifest, accepted: readonly UploadRecord[], objects: ObjectStore): Promise<string | undefined> {
-  const reasons: (string | undefined)[] = new Array(m.applied.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < m.applied.length) {
-      const i = next++;
-      const u = accepted[i]!;
-      const missing = await objects.head({ bucket: u.bucket, key: u.recordsKey! }).then(() => false, (e: unknown) => {
-        if (isNotFound(e)) return true;
-        throw e;
-      });
-      if (missing && !m.applied[i]!.missing) reasons[i] = `the stored records of upload ${u.uploadId} (${u.recordsKey}) are missing`;
-      if (!missing && m.applied[i]!.missing) reasons[i] = `the stored records of upload ${u.uploadId}, missing before, are back`;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, m.applied.length) }, worker));
-  return reasons.find((r) => r !== undefined);
+  const listed = new Map<string, Set<string>>();
+  for (const [i, a] of m.applied.entries()) {
+    const u = accepted[i]!;
+    const key = u.recordsKey!;
+    const folder = key.slice(0, key.lastIndexOf('/') + 1);
+    let present = listed.get(`${u.bucket}\n${folder}`);
+    if (!present) listed.set(`${u.bucket}\n${folder}`, (present = new Set(await objects.listKeys(u.bucket, folder))));
+    const missing = !present.has(key);
+    if (missing && !a.missing) return `the stored records of upload ${u.uploadId} (${u.recordsKey}) are missing`;
+    if (!missing && a.missing) return `the stored records of upload ${u.uploadId}, missing before, are back`;
+  }
+  return undefined;
 }
 
 /** Deletes the dataset's objects that the current manifest does not name and that no running run can still be writing. */

@@ -39,6 +39,11 @@ export class MemoryBucket implements ObjectStore {
     return { lastModified: v.lastModified, size: v.body.length, etag: v.etag, ...(this.versioned ? { versionId: v.versionId } : {}) };
   }
 
+  async listKeys(_bucket: string, prefix: string): Promise<string[]> {
+    const current = [...this.versions.keys()].filter((k) => this.versions.get(k)!.length > 0);
+    return [...new Set([...current, ...this.files.keys(), ...this.json.keys()])].filter((k) => k.startsWith(prefix));
+  }
+
   open(ref: ObjectRef): AsyncIterable<Uint8Array> {
     const v = this.find(ref);
     return (async function* () { yield v.body; })();

@@ -60,6 +60,19 @@ describe('FsObjectStore keys', () => {
 });
 
 describe('FsObjectStore objects', () => {
+  it('lists the keys under a prefix, in subfolders too, without files still being written', async () => {
+    const store = new FsObjectStore();
+    const dir = join(root, 'listing');
+    await mkdir(join(dir, 'accepted', 'leads', 'sub'), { recursive: true });
+    await mkdir(join(dir, 'accepted', 'leads-old'), { recursive: true });
+    for (const f of ['accepted/leads/u1.jsonl.gz', 'accepted/leads/sub/u2.jsonl.gz', 'accepted/leads/u3.jsonl.gz.abc123.partial', 'accepted/leads-old/u4.jsonl.gz']) {
+      await writeFile(join(dir, ...f.split('/')), 'x');
+    }
+    expect((await store.listKeys(dir, 'accepted/leads/')).sort()).toEqual(['accepted/leads/sub/u2.jsonl.gz', 'accepted/leads/u1.jsonl.gz']);
+    expect((await store.listKeys(dir, 'accepted/leads')).sort()).toEqual(['accepted/leads-old/u4.jsonl.gz', 'accepted/leads/sub/u2.jsonl.gz', 'accepted/leads/u1.jsonl.gz']);
+    expect(await store.listKeys(dir, 'accepted/spend/')).toEqual([]);
+  });
+
   it('writes JSON and copies objects into folders it creates; head reports the given upload time', async () => {
     const at = new Date('2026-11-23T09:00:00.123Z');
     const store = new FsObjectStore({ uploadedAt: at });
