@@ -129,4 +129,18 @@ export class DynamoUploadLedger implements UploadLedger, MisplacedNoticeLedger {
       ExpressionAttributeValues: { ':sent': 'sent', ':at': at },
     })).catch((e: unknown) => { if (!isConditionFailure(e)) throw e; });
   }
+
+  async leaseMisplacedNotice(id: string, from: string | undefined, to: string): Promise<boolean> {
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.table, Key: { pk: NOTICES_PK, sk: id }, UpdateExpression: 'SET leaseUntil = :to',
+        ConditionExpression: `notice = :pending AND ${from === undefined ? 'attribute_not_exists(leaseUntil)' : 'leaseUntil = :from'}`,
+        ExpressionAttributeValues: { ':to': to, ':pending': 'pending', ...(from === undefined ? {} : { ':from': from }) },
+      }));
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
 }

@@ -118,6 +118,13 @@ export class InMemoryUploadLedger implements UploadLedger, MisplacedNoticeLedger
     const found = this.notices.get(id);
     if (found) this.notices.set(id, { ...found, notice: 'sent', sentAt: at });
   }
+
+  async leaseMisplacedNotice(id: string, from: string | undefined, to: string): Promise<boolean> {
+    const found = this.notices.get(id);
+    if (!found || found.notice !== 'pending' || found.leaseUntil !== from) return false;
+    this.notices.set(id, { ...found, leaseUntil: to });
+    return true;
+  }
 }
 
 export class InMemorySendLedger implements SendLedger {

@@ -91,8 +91,13 @@ export interface MisplacedUploadNotice {
   /** The dataset the key most likely meant, when there is one. */
   readonly suggestion?: DatasetName;
   readonly seenAt: string;
-  /** 'pending' until SES took the email: a redelivered event sends a pending one again. */
+  /** 'pending' until SES took the email: a redelivered event sends a pending one again, once its lease is over. */
   readonly notice: 'pending' | 'sent';
+  /**
+   * Until when the delivery that claimed it may still be sending (its deadline): a redelivery before then waits (it
+   * fails, and Lambda retries it later), so two deliveries at once send one email.
+   */
+  readonly leaseUntil?: string;
   readonly sentAt?: string;
 }
 

@@ -17,6 +17,9 @@ import { lazyRuntime, type Runtime } from './runtime.ts';
 /** The Lambda context as the work may read it: outside Lambda it has no deadline (`getRemainingTimeInMillis`). */
 export type InvocationContext = Partial<Context>;
 
+/** Added to a claim's lease (the invocation's remaining time) for the clock skew between this function and whoever reads the claim. */
+export const CLAIM_LEASE_MARGIN_MS = 30_000;
+
 /** What a handler does with one event. */
 export type HandlerWork<E, R> = (event: E, rt: Runtime, context: InvocationContext) => Promise<R>;
 

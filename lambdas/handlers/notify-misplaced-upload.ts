@@ -5,7 +5,7 @@
  */
 import type { EventBridgeEvent } from 'aws-lambda';
 import { notifyMisplacedUpload, type MisplacedOutcome } from '../use-cases/notify-misplaced-upload.ts';
-import { lambdaHandler } from './middleware.ts';
+import { CLAIM_LEASE_MARGIN_MS, lambdaHandler, type InvocationContext } from './middleware.ts';
 import type { Runtime } from './runtime.ts';
 
 /** The `detail` of S3's "Object Created" event on EventBridge (docs: "EventBridge event message structure"). */
@@ -25,14 +25,19 @@ export interface S3ObjectCreatedDetail {
 
 export type ObjectCreatedEvent = EventBridgeEvent<'Object Created', S3ObjectCreatedDetail>;
 
-async function notifyMisplaced(event: ObjectCreatedEvent, rt: Runtime): Promise<MisplacedOutcome> {
+async function notifyMisplaced(event: ObjectCreatedEvent, rt: Runtime, context: InvocationContext): Promise<MisplacedOutcome> {
   const { bucket, object } = event.detail;
+  // A claim is stale once this invocation can no longer be running.
+  const remaining = context.getRemainingTimeInMillis?.();
   const result = await notifyMisplacedUpload({
     bucket: bucket.name, key: object.key,
     ...(object['version-id'] ? { versionId: object['version-id'] } : {}),
     ...(object.sequencer ? { sequencer: object.sequencer } : {}),
     ...(object.etag ? { etag: object.etag } : {}),
-  }, { notices: rt.table.uploads, mailer: rt.mailer, clock: rt.clock, settings: rt.settings });
+  }, {
+    notices: rt.table.uploads, mailer: rt.mailer, clock: rt.clock, settings: rt.settings,
+    ...(remaining ? { claimLeaseMs: remaining + CLAIM_LEASE_MARGIN_MS } : {}),
+  });
   // The key and what was done; never the address the notice went to.
   rt.logger.info('misplaced upload checked', {
     key: object.key, outcome: result.outcome,

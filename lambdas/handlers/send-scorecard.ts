@@ -5,7 +5,7 @@
  */
 import { parsePeriodId } from '../domain/periods/period.ts';
 import { SendIncompleteError, sendOptionsFrom, sendScorecard, type SendResult } from '../use-cases/send-scorecard.ts';
-import { lambdaHandler, type InvocationContext } from './middleware.ts';
+import { CLAIM_LEASE_MARGIN_MS, lambdaHandler, type InvocationContext } from './middleware.ts';
 import { countSends, redactEmails } from './observability.ts';
 import type { Runtime } from './runtime.ts';
 import { pageOf } from './runtime-page.ts';
@@ -24,8 +24,6 @@ export function periodOfEvent(event: SendScorecardEvent): string {
   return id;
 }
 
-/** Time kept back from the claim lease for the clock skew between this function and whoever reads the claim. */
-const LEASE_MARGIN_MS = 30_000;
 
 async function sendPeriodScorecard(event: SendScorecardEvent, rt: Runtime, context: InvocationContext): Promise<SendResult> {
   const period = parsePeriodId(periodOfEvent(event));
@@ -41,7 +39,7 @@ async function sendPeriodScorecard(event: SendScorecardEvent, rt: Runtime, conte
         // The page and its links when the stack bound the function to them (always, deployed).
         ...(page?.baseUrl ? { page: { pages: page.pages, key: page.key, baseUrl: page.baseUrl } } : {}),
       },
-      { ...sendOptionsFrom(rt.settings), ...(remaining ? { claimLeaseMs: remaining + LEASE_MARGIN_MS } : {}), ...(resend.length ? { resend } : {}) },
+      { ...sendOptionsFrom(rt.settings), ...(remaining ? { claimLeaseMs: remaining + CLAIM_LEASE_MARGIN_MS } : {}), ...(resend.length ? { resend } : {}) },
     );
     countSends(rt.metrics, result);
     if (result.uncertain.length) rt.logger.error('scorecard delivery unknown', { period: period.id, uncertain: result.uncertain.length });

@@ -105,6 +105,12 @@ export interface MisplacedNoticeLedger {
   claimMisplacedNotice(n: MisplacedUploadNotice): Promise<boolean>;
   findMisplacedNotice(id: string): Promise<MisplacedUploadNotice | undefined>;
   markMisplacedNotified(id: string, at: string): Promise<void>;
+  /**
+   * Moves a pending notice's lease from `from` (undefined: it has none) to `to`, if it is still pending with that
+   * lease: a redelivery takes over a notice whose claimant died, and a claimant gives its lease back when the
+   * email was certainly not sent. False when another delivery changed it first, or it was sent.
+   */
+  leaseMisplacedNotice(id: string, from: string | undefined, to: string): Promise<boolean>;
 }
 
 export interface KpiStore {

@@ -165,6 +165,27 @@ describe('InMemoryUploadLedger', () => {
     expect(await answers(dynamo)).toEqual(expected);
   });
 
+  it('moves a pending notice\'s lease only from the lease it has, and never a sent one\'s, as the DynamoDB ledger does', async () => {
+    const answers = async (l: MisplacedNoticeLedger, id: string) => {
+      const notice: MisplacedUploadNotice = { id, bucket: 'b', key: 'incoming/x.csv', seenAt: T, notice: 'pending' };
+      return [
+        await l.leaseMisplacedNotice(id, undefined, 'L1'), // no notice yet: nothing created
+        await l.findMisplacedNotice(id),
+        await l.claimMisplacedNotice(notice), // an older notice, without a lease
+        await l.leaseMisplacedNotice(id, 'L0', 'L1'), // not the lease it has
+        await l.leaseMisplacedNotice(id, undefined, 'L1'), // taken over
+        await l.leaseMisplacedNotice(id, undefined, 'L2'), // by another redelivery at the same time: too late
+        (await l.findMisplacedNotice(id))?.leaseUntil,
+        await l.markMisplacedNotified(id, '2026-11-24T00:00:00.000Z'),
+        await l.leaseMisplacedNotice(id, 'L1', 'L3'), // sent: never again
+        (await l.findMisplacedNotice(id))?.leaseUntil,
+      ];
+    };
+    const expected = [false, undefined, true, false, true, false, 'L1', undefined, false, 'L1'];
+    expect(await answers(new InMemoryUploadLedger(), 'n-lease')).toEqual(expected);
+    expect(await answers(stack.table.uploads, 'n-lease')).toEqual(expected);
+  });
+
   it('hands out copies: changing a listed record does not change the ledger', async () => {
     const memory = new InMemoryUploadLedger();
     await memory.recordUpload(UPLOADS[0]!);

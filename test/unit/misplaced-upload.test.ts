@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { CapturingMailer, InMemoryUploadLedger } from '../../lambdas/adapters/memory.ts';
 import { datasetOfFolderName, suggestDatasetFolder } from '../../lambdas/domain/upload-notices.ts';
-import type { Mailer } from '../../lambdas/ports/index.ts';
-import { notifyMisplacedUpload } from '../../lambdas/use-cases/notify-misplaced-upload.ts';
+import { MailNotSentError, type Mailer } from '../../lambdas/ports/index.ts';
+import { NoticeInFlightError, notifyMisplacedUpload } from '../../lambdas/use-cases/notify-misplaced-upload.ts';
 import { settingsWith } from '../helpers/export-builders.ts';
 
 const bucket = 'b';
@@ -95,16 +95,47 @@ describe('notifyMisplacedUpload', () => {
     expect(w.inbox.sent).toEqual([]);
   });
 
-  it('sends on the redelivery an email that failed, and only then is it a duplicate', async () => {
+  it('sends on the redelivery an email SES refused, and only then is it a duplicate', async () => {
     let fail = true;
     const inbox = new CapturingMailer();
-    const w = world({ send: async (e) => { if (fail) { fail = false; throw new Error('Throttling'); } return inbox.send(e); } });
+    const w = world({ send: async (e) => { if (fail) { fail = false; throw new MailNotSentError('Throttling', 'Rate exceeded'); } return inbox.send(e); } });
     const object = { bucket, key: 'incoming/deals/q4.csv', versionId: 'v1' };
-    await expect(notifyMisplacedUpload(object, w.deps)).rejects.toThrow('Throttling');
-    w.later();
+    await expect(notifyMisplacedUpload(object, w.deps)).rejects.toThrow('Rate exceeded');
+    // Refused for certain: the lease was given back, so the retry sends at once.
     expect(await notifyMisplacedUpload(object, w.deps)).toMatchObject({ outcome: 'notified', suggestedKey: 'incoming/opportunities/q4.csv' });
     expect(await notifyMisplacedUpload(object, w.deps)).toMatchObject({ outcome: 'duplicate' });
     expect(inbox.sent.map((s) => s.email.subject)).toEqual(['Upload outside a dataset folder: incoming/deals/q4.csv']);
+  });
+
+  it('sends one email when two deliveries of the event run at once; the other is retried and finds it sent', async () => {
+    const inbox = new CapturingMailer();
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    const w = world({ send: async (e) => { await held; return inbox.send(e); } });
+    const object = { bucket, key: 'incoming/deals/q4.csv', versionId: 'v1' };
+    const first = notifyMisplacedUpload(object, { ...w.deps, claimLeaseMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 0));
+    await expect(notifyMisplacedUpload(object, { ...w.deps, claimLeaseMs: 30_000 })).rejects.toBeInstanceOf(NoticeInFlightError);
+    release();
+    expect(await first).toMatchObject({ outcome: 'notified' });
+    w.later(); // Lambda's retry of the second, a minute later
+    expect(await notifyMisplacedUpload(object, w.deps)).toMatchObject({ outcome: 'duplicate' });
+    expect(inbox.sent).toHaveLength(1);
+  });
+
+  it('sends again once the lease of a delivery that died mid-send is over (at least once), and only one redelivery takes it over', async () => {
+    const inbox = new CapturingMailer();
+    let dies = true;
+    const w = world({ send: async (e) => { if (dies) { dies = false; throw new Error('socket hang up'); } return inbox.send(e); } });
+    const object = { bucket, key: 'incoming/deals/q4.csv', versionId: 'v1' };
+    // An unknown outcome keeps the lease: SES may have taken the email.
+    await expect(notifyMisplacedUpload(object, { ...w.deps, claimLeaseMs: 30_000 })).rejects.toThrow('socket hang up');
+    await expect(notifyMisplacedUpload(object, w.deps)).rejects.toBeInstanceOf(NoticeInFlightError);
+    w.later();
+    const [a, b] = await Promise.allSettled([notifyMisplacedUpload(object, w.deps), notifyMisplacedUpload(object, w.deps)]);
+    expect([a.status, b.status].sort()).toEqual(['fulfilled', 'rejected']);
+    expect(inbox.sent).toHaveLength(1);
+    expect(await notifyMisplacedUpload(object, w.deps)).toMatchObject({ outcome: 'duplicate' });
   });
 
   it('escapes control characters of a key in the email', async () => {
