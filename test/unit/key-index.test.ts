@@ -70,6 +70,14 @@ describe('the key index', () => {
     const back = KeyShard.decode(shard.encode());
     expect(Array.from({ length: back.size }, (_, i) => [back.keyAt(i), back.monthAt(i)])).toEqual(keys.map((k, i) => [k, i * 1000]));
     expect(() => KeyShard.decode(shard.encode().subarray(0, 20))).toThrow(/cut short or damaged/);
+    // One byte a code unit while every key allows it, in memory and read back; two from the first key that needs it.
+    const ids = ['L001', 'L002', 'Zoë'];
+    const narrow = KeyShard.empty().upsert(ids, [1, 2, 3]).shard;
+    expect([narrow.unitBytes, KeyShard.decode(narrow.encode()).unitBytes]).toEqual([1, 1]);
+    const wide = narrow.upsert(['Ł003'], [4]).shard;
+    expect([wide.unitBytes, KeyShard.decode(wide.encode()).unitBytes]).toEqual([2, 2]);
+    expect(Array.from({ length: wide.size }, (_, i) => wide.keyAt(i))).toEqual(['L001', 'L002', 'Zoë', 'Ł003']);
+    expect([shard.unitBytes, back.unitBytes]).toEqual([2, 2]);
     expect(() => KeyShard.empty().upsert(['b', 'a'], [1, 2])).toThrow(/distinct and in order/);
     // Damaged bytes are refused (or read as some other shard), never a crash or a hang.
     const stored = shard.encode();

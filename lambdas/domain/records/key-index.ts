@@ -9,9 +9,9 @@
  * and corrections of a month's leads in the few shards their ids span. Keys in random order (UUIDs) still read
  * every shard: the cost of the old single index, no more.
  *
- * Keys are kept as their UTF-16 code units, so the index's order is JavaScript's own string order (`a < b`) and
- * any string, even one a UTF-8 round trip would change, keeps its identity: the index is exact, with no hash to
- * collide.
+ * Keys are kept as their UTF-16 code units (one byte each while all are below 256), so the index's order is
+ * JavaScript's own string order (`a < b`) and any string, even one a UTF-8 round trip would change, keeps its
+ * identity: the index is exact, with no hash to collide.
  *
  * `KeySlots`: the keys of the records being folded in, each with a slot number, in an open-addressing table of
  * (hash, slot) pairs; the strings are the records' own, not copies.
@@ -25,8 +25,19 @@ export function keyHash(key: string): number {
   return mix32(a);
 }
 
+/**
+ * A shard's keys as code units: one byte each while every one is below 256 (ids, dates, Latin-1 names: half the
+ * memory), two once a key needs more.
+ */
+type Units = Uint8Array | Uint16Array;
+
+const needsTwoBytes = (key: string): boolean => {
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) > 0xff) return true;
+  return false;
+};
+
 /** `key` against the code units `units[start, end)`, in string order: negative, zero or positive. */
-function compareKeyTo(key: string, units: Uint16Array, start: number, end: number): number {
+function compareKeyTo(key: string, units: Units, start: number, end: number): number {
   const n = Math.min(key.length, end - start);
   for (let i = 0; i < n; i++) {
     const d = key.charCodeAt(i) - units[start + i]!;
@@ -41,10 +52,15 @@ function compareKeyTo(key: string, units: Uint16Array, start: number, end: numbe
  */
 export class KeyShard {
   /** Key i is `units[offsets[i], offsets[i + 1])`. */
-  private constructor(private readonly units: Uint16Array, private readonly offsets: Uint32Array, private readonly months: Uint16Array) {}
+  private constructor(private readonly units: Units, private readonly offsets: Uint32Array, private readonly months: Uint16Array) {}
 
   static empty(): KeyShard {
-    return new KeyShard(new Uint16Array(0), new Uint32Array(1), new Uint16Array(0));
+    return new KeyShard(new Uint8Array(0), new Uint32Array(1), new Uint16Array(0));
+  }
+
+  /** Bytes a code unit takes in memory: 1 or 2. */
+  get unitBytes(): number {
+    return this.units.BYTES_PER_ELEMENT;
   }
 
   get size(): number {
@@ -70,7 +86,8 @@ export class KeyShard {
     const m = keys.length;
     let added = 0;
     for (const k of keys) added += k.length;
-    const units = new Uint16Array(this.offsets[n]! + added);
+    const length = this.offsets[n]! + added;
+    const units: Units = this.units instanceof Uint16Array || keys.some(needsTwoBytes) ? new Uint16Array(length) : new Uint8Array(length);
     const offsets = new Uint32Array(n + m + 1);
     const out = new Uint16Array(n + m);
     const before = new Int32Array(m).fill(-1);
@@ -164,8 +181,9 @@ export class KeyShard {
     if (8 + n * 2 > bytes.byteLength) throw damaged();
     const months = new Uint16Array(n);
     const offsets = new Uint32Array(n + 1);
-    // Grown as keys are read, up to the count the header gives: a damaged count must not allocate gigabytes.
-    let units = new Uint16Array(Math.min(u, 16 + bytes.byteLength * 4));
+    // Grown as keys are read, up to the count the header gives (a damaged count must not allocate gigabytes), and
+    // widened to two bytes a unit at the first unit over 255.
+    let units: Units = new Uint8Array(Math.min(u, 16 + bytes.byteLength * 4));
     let at = 8;
     for (let i = 0; i < n; i++, at += 2) months[i] = view.getUint16(at, true);
     const varint = (): number => {
@@ -183,19 +201,27 @@ export class KeyShard {
       const shared = varint();
       const rest = varint();
       if (shared > (i > 0 ? start - offsets[i - 1]! : 0) || start + shared + rest > u) throw damaged();
-      if (start + shared + rest > units.length) {
-        const grown = new Uint16Array(Math.min(u, Math.max(units.length * 2, start + shared + rest)));
-        grown.set(units);
-        units = grown;
-      }
+      if (start + shared + rest > units.length) units = resized(units, Math.min(u, Math.max(units.length * 2, start + shared + rest)), units instanceof Uint16Array);
       if (i > 0) units.copyWithin(start, offsets[i - 1]!, offsets[i - 1]! + shared);
       end = start + shared;
-      for (let k = 0; k < rest; k++) units[end++] = varint();
+      for (let k = 0; k < rest; k++) {
+        const unit = varint();
+        if (unit > 0xffff) throw damaged();
+        if (unit > 0xff && units instanceof Uint8Array) units = resized(units, units.length, true);
+        units[end++] = unit;
+      }
       offsets[i + 1] = end;
     }
     if (end !== u || at !== bytes.byteLength) throw damaged();
     return new KeyShard(units, offsets, months);
   }
+}
+
+/** `units` copied into an array of `length`, of two bytes a unit if `wide`. */
+function resized(units: Units, length: number, wide: boolean): Units {
+  const out = wide ? new Uint16Array(length) : new Uint8Array(length);
+  out.set(units.subarray(0, Math.min(units.length, length)));
+  return out;
 }
 
 /** The shard a key falls in, given the shards' first keys in order (the first is '', below every key). */
