@@ -73,7 +73,7 @@ export function mappingSection(): string[] {
     '| key | what it says | example |',
     '|---|---|---|',
     '| `columns` | for a column of the dataset, the header the file has it under; adds to a tool profile and wins over it | `{ "opportunity_id": "Ref" }` |',
-    '| `values` | for a column, the file\'s own words for each of its values (`status`: won, lost, open; yes/no columns: true, false); `skip` marks rows that are no records; `"*"` stands for every word not listed | `{ "status": { "won": ["Signed"], "skip": ["Duplicate"], "open": ["*"] } }` |',
+    '| `values` | for a column, the file\'s own words for each of its values (`status`: won, lost, open; yes/no columns: true, false); `skip` marks rows that are no records; `"*"` stands for every word not listed, `""` for a blank cell (`"skip": [""]` leaves out rows with nothing in the column) | `{ "status": { "won": ["Signed"], "skip": ["Duplicate"], "open": ["*"] } }` |',
     '| `dateOrder` | how the file writes slash dates: `DMY` (14/09/2026) or `MDY` | `"DMY"` |',
     '| `decimalSeparator` | `,` when amounts are written `59,78` | `","` |',
     '| `currency` | the currency of the file\'s amounts: an upload in another currency than the configured one is rejected | `"EUR"` |',

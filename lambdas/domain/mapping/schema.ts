@@ -51,7 +51,7 @@ export const mappingSchema = z.strictObject({
     .describe('Canonical column → the header in the file it is read from. Adds to a detected profile and wins over it.'),
   values: z.record(z.string(), z.record(z.string(), words)).optional().describe(
     'Canonical column → canonical value → the words the file uses for it ("status": {"won": ["Signed"]}). "skip" marks rows ' +
-      'that are no records (left out with a warning).',
+      'that are no records (left out with a warning); "*" stands for every other word, "" for a blank cell.',
   ),
   dateOrder: z.enum(['DMY', 'MDY'], { error: (iss) => `${describeValue(iss.input)} is not a date order: write "DMY" (day first) or "MDY" (month first)` })
     .optional().describe('How the file writes slash dates: DMY (5/10/2026 is 5 October) or MDY.'),
@@ -143,7 +143,8 @@ export function parseMappingFile(text: string, dataset: DatasetName, source: str
       }
       // A text column's canonical value keeps its spelling ("Paid Search"); a closed set's is its lower-case name.
       const key = allowed || value.trim().toLowerCase() === SKIP_VALUE ? canonical : value.trim();
-      out[key] = [...(out[key] ?? []), ...(typeof list === 'string' ? [list] : list).map((w) => w.trim()).filter(Boolean)];
+      // "" is kept: it stands for a blank cell ("skip": [""] leaves out rows with nothing in the column).
+      out[key] = [...(out[key] ?? []), ...(typeof list === 'string' ? [list] : list).map((w) => w.trim())];
     }
     values[column] = out;
   }

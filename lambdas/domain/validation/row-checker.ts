@@ -243,8 +243,9 @@ export class RowChecker<N extends DatasetName> {
         continue;
       }
       let raw = trimmed(cell);
-      if (plan.values !== undefined && raw !== '') {
-        const word = translateValue(plan.values, raw);
+      // A blank cell is read through the words only when they list "" (a blank that means something: "skip": [""]).
+      if (plan.values !== undefined && (raw !== '' || plan.values.words.has(''))) {
+        const word = raw === '' ? plan.values.words.get('')! : translateValue(plan.values, raw);
         if (word === SKIP_VALUE) { this.skip = { column: plan.name, value: raw }; continue; }
         if (word === undefined) { this.err('constraint-error', row, line, plan.name, raw, `"${truncate(raw)}" ${refusedWordProblem(plan.values, raw)}`); continue; }
         raw = word;
