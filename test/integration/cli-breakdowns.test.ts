@@ -91,7 +91,7 @@ describe('smarketing kpis --json: breakdowns', () => {
     expect(cpl.breakdowns.campaign).toEqual({
       'brand - search': { value: null, numerator: 25, denominator: 0 },
       'generic - search': { value: 150, numerator: 150, denominator: 1 },
-      google: { value: 0, numerator: 0, denominator: 1 },
+      google: { value: null, numerator: 0, denominator: 1 }, // a lead's campaign no spend row has: not a free lead
       'webinar: pipeline math': { value: 200, numerator: 400, denominator: 2 },
     });
     expect(leads.breakdowns).toEqual({ campaign: { 'generic - search': { value: 1 }, google: { value: 1 }, 'webinar: pipeline math': { value: 2 } } });

@@ -95,10 +95,12 @@ describe('breakdowns of a small October, worked out by hand', () => {
       brand: { value: 150, numerator: 150, denominator: 1 },
       retargeting: { value: null, numerator: 50, denominator: 0 }, // spent, no lead
       'spring webinar': { value: 150, numerator: 300, denominator: 2 },
-      unknown: { value: 0, numerator: 0, denominator: 1 }, // L4: no campaign, no spend
+      // L4: no campaign, and no spend without a campaign either: a lead no spend row speaks for costs nothing
+      // only as far as anyone knows, so it has no value (its numerator and denominator still add up).
+      unknown: { value: null, numerator: 0, denominator: 1 },
     });
     expect(cpl.breakdowns?.source).toEqual({
-      'organic search': { value: 0, numerator: 0, denominator: 1 },
+      'organic search': { value: null, numerator: 0, denominator: 1 }, // no spend channel of that name
       'paid search': { value: 150, numerator: 150, denominator: 1 },
       'paid social': { value: null, numerator: 50, denominator: 0 },
       webinar: { value: 150, numerator: 300, denominator: 2 },

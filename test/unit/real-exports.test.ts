@@ -3,7 +3,9 @@
  * headers, values and layout, not the files themselves.
  */
 import { describe, expect, it } from 'vitest';
+import type { LeadRecord, SpendRecord } from '../../lambdas/domain/datasets/records.ts';
 import { lines, validate } from '../helpers/export-builders.ts';
+import { kpi, kpis, sets } from '../helpers/metric-builders.ts';
 
 describe('real exports', () => {
   it('a mapping word "" stands for a blank cell: "skip": [""] leaves out sign-ups with no status; "*" never covers blanks', async () => {
@@ -16,5 +18,23 @@ describe('real exports', () => {
     // "*" is every other word, not a blank: the blank row is read as the dataset reads a blank status.
     const star = await validate('customers', content, { mapping: { columns, values: { status: { active: ['active'], skip: ['*'] } } } });
     expect(star.records.map((r) => r.customer_id)).toEqual(['cus_1', 'cus_2']);
+  });
+
+  it('Google Ads spend (no channel column) and leads by source: no source has a cost per lead of $0, the total is right', async () => {
+    const ads = await validate('spend', lines([
+      'Campaign report', '"October 1, 2026 - October 31, 2026"', 'Day,Campaign,Currency code,Cost,Impr.,Clicks',
+      '2026-10-01,Brand,USD,120.00,1000,50', '2026-10-02,Generic,USD,80.00,900,30', 'Total: Account,--,USD,200.00,1900,80',
+    ]));
+    expect(ads.report).toMatchObject({ status: 'accepted', format: { profile: 'google-ads-en' } });
+    expect(ads.records.map((r) => r.channel)).toEqual(['unspecified', 'unspecified']);
+    const leads: LeadRecord[] = [1, 2, 3, 4].map((i) => ({ lead_id: `L${i}`, created_at: '2026-10-05', source: i < 4 ? 'Paid Search' : 'Organic Search', marketing_sourced: true }));
+    const cpl = kpi(kpis(sets({ spend: ads.records as SpendRecord[], leads })), 'cost_per_lead');
+    expect(cpl).toMatchObject({ value: 50, numerator: 200, denominator: 4 });
+    // The $200 came with no channel: "paid search" did not cost $0 a lead, and the email must not say it did.
+    expect(cpl.breakdowns?.source).toEqual({
+      'organic search': { value: null, numerator: 0, denominator: 1 },
+      'paid search': { value: null, numerator: 0, denominator: 3 },
+      unspecified: { value: null, numerator: 200, denominator: 0 },
+    });
   });
 });

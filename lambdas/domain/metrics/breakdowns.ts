@@ -9,7 +9,8 @@
  * the period's total under every value.
  *
  * Every value the period's records carry is listed (blank = `unknown`), so the values of a dimension add up to
- * the KPI: sums add up to the total, ratios' numerators and denominators add up to the KPI's.
+ * the KPI: sums add up to the total, ratios' numerators and denominators add up to the KPI's. A KPI read from two
+ * datasets has no value for a value only one of them carries (`breakdownsOf`).
  */
 import type { DatasetName } from '../layout.ts';
 import type { RecordTable } from '../records/record-table.ts';
@@ -133,8 +134,14 @@ export function breakdownsOf(
     if (!keys.some((k) => k !== 'unknown')) continue;
     const values: Record<string, BreakdownValue> = {};
     const names: Record<string, string> = {};
+    // A KPI read from two datasets (cost per lead: spend over leads) is known for a value only when both carry it:
+    // leads from "Paid Search" whose spend came with no channel did not cost nothing. Such a value keeps its
+    // numerator and denominator (they still add up to the KPI's) and has no value.
+    const needed = [...inputs].filter((ds) => DIMENSIONS[d].readFrom[ds] !== undefined);
     for (const k of keys) {
-      values[k] = pick(def.id, d, k, def.compute(sliceMeasures(m, dm.values.get(k)!), ctx));
+      const slice = dm.values.get(k)!;
+      const v = pick(def.id, d, k, def.compute(sliceMeasures(m, slice), ctx));
+      values[k] = needed.length > 1 && !needed.every((ds) => slice.datasets.includes(ds)) ? { ...v, value: null } : v;
       if (dm.labels[k] !== undefined) names[k] = dm.labels[k];
     }
     breakdowns[d] = values;
