@@ -37,4 +37,17 @@ describe('real exports', () => {
       unspecified: { value: null, numerator: 200, denominator: 0 },
     });
   });
+
+  it('a Stripe customers export: a custom field "account_id (metadata)" is not the Account ID column; "id" is suggested', async () => {
+    const content = lines([
+      'id,Description,Email,Name,Created (UTC),Plan,Status,account_id (metadata),plan (metadata)',
+      'cus_P1,,a@example.com,Ana,2026-09-01 10:00:00,price_1Abc,active,acct-7,pro',
+      'cus_P2,,b@example.com,Bo,2026-09-02 11:00:00,,,,',
+    ]);
+    const { report } = await validate('customers', content);
+    expect(report.status).toBe('rejected');
+    expect(report.columns.customer_id).toBeUndefined();
+    expect(report.errorCounts['missing-column']).toBeGreaterThan(0);
+    expect((report.suggestions?.customer_id ?? []).map((x) => x.header)[0]).toBe('id');
+  });
 });

@@ -15,9 +15,15 @@ export interface HeaderForms {
   readonly bare?: string;
 }
 
+/**
+ * Endings that make a header another column, never a qualifier of it: Stripe writes the custom fields a business
+ * adds as `account_id (metadata)`, which is no `Account ID`.
+ */
+const KEPT_SUFFIXES = new Set(['metadata']);
+
 export function headerForms(raw: string): HeaderForms {
   const paren = PAREN_SUFFIX.exec(raw);
-  const bare = paren ? normalizeHeader(paren[1] ?? '') : undefined;
+  const bare = paren && !KEPT_SUFFIXES.has((paren[2] ?? '').trim().toLowerCase()) ? normalizeHeader(paren[1] ?? '') : undefined;
   return { full: normalizeHeader(raw), ...(bare ? { bare } : {}) };
 }
 
