@@ -50,4 +50,20 @@ describe('real exports', () => {
     expect(report.errorCounts['missing-column']).toBeGreaterThan(0);
     expect((report.suggestions?.customer_id ?? []).map((x) => x.header)[0]).toBe('id');
   });
+
+  it('a Google Ads ad group report with "Currency code" twice is read (each row\'s currency checked), not a duplicate-column', async () => {
+    const content = lines([
+      'Ad group report', '"October 1, 2026 - October 31, 2026"', 'Day,Ad group,Campaign,Currency code,Cost,Currency code,Clicks',
+      '2026-10-01,AG 1,Brand,USD,10.50,USD,5', '2026-10-02,AG 2,Brand,USD,4.50,USD,3',
+    ]);
+    const ok = await validate('spend', content);
+    expect(ok.report).toMatchObject({ status: 'accepted', format: { profile: 'google-ads-en' } });
+    expect(ok.records.map((r) => r.amount_minor)).toEqual([1050, 450]);
+    // The currency is still checked: another one than the configured is refused.
+    const eur = await validate('spend', content.replace(/USD,10\.50/, 'EUR,10.50'));
+    expect(eur.report.errorCounts).toMatchObject({ 'currency-mismatch': 1 });
+    // Two headers that are one after normalising, for another column, are still a mistake.
+    const twice = await validate('spend', lines(['Day,Campaign,Cost,Cost', '2026-10-01,Brand,1,2']));
+    expect(twice.report.errorCounts).toMatchObject({ 'duplicate-column': 1 });
+  });
 });

@@ -106,8 +106,11 @@ export function mapHeader(cells: readonly string[], spec: DatasetSpec, headers?:
       const hits = hitsOf(pattern).filter((h) => !taken.has(h.i));
       if (hits.length === 0) continue;
       const hit = hits[0]!;
-      // Two headers that are one after normalising are a mistake; two that only fit one `*` pattern are not.
-      if (hits.length > 1 && !pattern.includes('*')) duplicates.push({ column: column.name, headers: hits.map((h) => h.header) });
+      // Two headers that are one after normalising are a mistake; two that only fit one `*` pattern are not, nor a
+      // currency column written twice with the same header (Google Ads' ad group reports): each row's currency is
+      // checked against the configured one anyway.
+      const repeatedCurrency = column.type === 'currency' && hits.every((h) => h.header === hit.header);
+      if (hits.length > 1 && !pattern.includes('*') && !repeatedCurrency) duplicates.push({ column: column.name, headers: hits.map((h) => h.header) });
       index[column.name] = hit.i;
       found[column.name] = hit.header;
       if (hit.currency && column.type === 'money') headerCurrency[column.name] = hit.currency;
