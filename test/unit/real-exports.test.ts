@@ -66,4 +66,20 @@ describe('real exports', () => {
     const twice = await validate('spend', lines(['Day,Campaign,Cost,Cost', '2026-10-01,Brand,1,2']));
     expect(twice.report.errorCounts).toMatchObject({ 'duplicate-column': 1 });
   });
+
+  it('a GA4 exploration: its "Grand total" row, first, labelled past the last column, is skipped as a summary row', async () => {
+    const content = lines([
+      '# ----------------------------------------', '# Acme GA4', '# Free form 1', '# 20261001-20261031', '# ----------------------------------------', '',
+      'Date,Session primary channel group (Default Channel Group),Sessions,Engaged sessions',
+      ',,1500,1100,Grand total',
+      '20261001,Organic Search,900,700', '20261001,Direct,600,400',
+    ]);
+    const { report, records } = await validate('web_traffic', content);
+    expect(report.status).toBe('accepted');
+    expect(records.map((r) => [r.date, r.channel, r.sessions])).toEqual([['2026-10-01', 'Organic Search', 900], ['2026-10-01', 'Direct', 600]]);
+    expect(report.warnings.filter((w) => w.code === 'summary-row').map((w) => [w.row, w.value])).toEqual([[2, 'Grand total']]);
+    // A row of the data with a stray cell is still an error, not a summary.
+    const stray = await validate('web_traffic', content.replace('20261001,Direct,600,400', '20261001,Direct,600,400,x'));
+    expect(stray.report.errorCounts).toMatchObject({ 'extra-cell': 1 });
+  });
 });

@@ -39,7 +39,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
 /** For each warning code: what happened. */
 export const WARNING_HINTS: Readonly<Record<WarningCode, string>> = {
   'no-rows': 'The file has a header and no data rows: accepted, nothing to count.',
-  'summary-row': 'A total row (first cell "Total…" or "Grand total", or a last row with numbers but no keys) was skipped.',
+  'summary-row': 'A total row (first cell "Total…" or "Grand total", or a last row with numbers but no keys, or a row with no keys labelled "Grand total" in a cell past the last column, as GA4 explorations write it) was skipped.',
   'footer-row': 'A line a report tool prints under the data (confidentiality notice, copyright) was skipped.',
   'comment-row': 'A `#` comment line was skipped.',
   'encoding-fallback': 'The file is not UTF-8 and was read as Windows-1252 (old Excel "CSV"): check accented letters.',

@@ -196,7 +196,8 @@ export class RowChecker<N extends DatasetName> {
     const skipped = this.rowErrors.length > 0 ? this.skippedAs(cells, trailing) : undefined;
     if (skipped) {
       if (skipped === 'summary-row') this.afterSummary = true;
-      this.logs.warnings.add({ code: skipped, row, line, value: trimmed(cells[0] ?? '').slice(0, 80), message: SKIPPED_MESSAGE[skipped] });
+      const label = trimmed(cells[0] ?? '') || trimmed(cells[this.headerWidth] ?? '');
+      this.logs.warnings.add({ code: skipped, row, line, value: label.slice(0, 80), message: SKIPPED_MESSAGE[skipped] });
       return;
     }
     this.checkUnique(record, row, line);
@@ -335,6 +336,8 @@ export class RowChecker<N extends DatasetName> {
     const first = trimmed(cells[0] ?? '');
     const lone = onlyFirstCell(cells);
     if (isTotalLabel(first)) return 'summary-row';
+    // GA4 explorations put their "Grand total" row first, its label in a cell past the header's last column.
+    if (cells.length === this.headerWidth + 1 && isTotalLabel(trimmed(cells[this.headerWidth]!)) && this.keysBlank(cells)) return 'summary-row';
     if (trailing && this.keysBlank(cells) && this.numbersFilled(cells)) return 'summary-row';
     if (first.startsWith('#') && (trailing || lone)) return 'comment-row';
     if (lone && (this.afterSummary || FOOTER_RE.test(first) || this.opts.footer?.test(first))) return 'footer-row';
