@@ -82,4 +82,35 @@ describe('real exports', () => {
     const stray = await validate('web_traffic', content.replace('20261001,Direct,600,400', '20261001,Direct,600,400,x'));
     expect(stray.report.errorCounts).toMatchObject({ 'extra-cell': 1 });
   });
+
+  it('a Meta export broken down by Month and Platform: the total row first is skipped, each row covers its range of days', async () => {
+    const header = '\ufeff"Account name",Month,Platform,Reach,Impressions,Currency,"Amount spent (USD)","Link clicks","Reporting starts","Reporting ends"';
+    const content = lines([
+      header,
+      ',,,4887984,8595576,USD,1234.50,101679,2026-08-28,2026-10-30',
+      'Acme,"2026-08-28 - 2026-08-31",facebook,1000,2000,USD,100.25,30,2026-08-28,2026-10-30',
+      'Acme,"2026-08-28 - 2026-08-31",instagram,1000,2000,USD,34.25,10,2026-08-28,2026-10-30',
+      'Acme,"2026-09-01 - 2026-09-30",facebook,1000,2000,USD,600,30,2026-08-28,2026-10-30',
+      'Acme,"2026-10-01 - 2026-10-30",facebook,1000,2000,USD,500,30,2026-08-28,2026-10-30',
+    ]);
+    const { report, records } = await validate('spend', content, { uploadedAt: '2026-11-02T10:00:00Z' });
+    expect(report).toMatchObject({ status: 'accepted', format: { profile: 'meta-ads' } });
+    expect(report.warnings.filter((w) => w.code === 'summary-row').map((w) => w.row)).toEqual([2]);
+    expect(records.map((r) => [r.date, r.channel, r.amount_minor])).toEqual([
+      ['2026-08-28', 'facebook', 10_025], ['2026-08-28', 'instagram', 3_425], ['2026-09-01', 'facebook', 60_000], ['2026-10-01', 'facebook', 50_000],
+    ]);
+    // A range over two months cannot be put in one: the row says to export by day.
+    const spans = await validate('spend', content.replace('"2026-10-01 - 2026-10-30"', '"2026-09-20 - 2026-10-05"'), { uploadedAt: '2026-11-02T10:00:00Z' });
+    expect(spans.report.status).toBe('rejected');
+    expect(spans.report.errors.map((e) => [e.row, e.code])).toEqual([[6, 'constraint-error']]);
+    expect(spans.report.errors[0]!.message).toMatch(/daily breakdown/);
+  });
+
+  it('a Meta export that says "No data available." is an empty export, not four errors', async () => {
+    const { report } = await validate('spend', lines([
+      '"Reporting starts","Reporting ends","Campaign name","Campaign delivery",Results,Reach,Impressions,"Amount spent (USD)",Ends', '"No data available."',
+    ]));
+    expect(report.errorCounts).toEqual({});
+    expect(report.warnings.map((w) => w.code)).toContain('footer-row');
+  });
 });

@@ -77,6 +77,11 @@ export interface DatasetSpec<N extends DatasetName = DatasetName> {
   readonly uniqueKey: readonly string[];
   /** Date columns exempt from the future-date rule for this row (an open deal's expected close date). */
   futureDateExempt?(cells: ParsedCells): readonly string[];
+  /**
+   * A column whose cell may hold a range of days (`2024-10-01 - 2024-10-30`, Meta's Month and Week breakdowns):
+   * `start` is read as its first day and `end` as its last, whatever the file's own `end` column says.
+   */
+  readonly dayRange?: { readonly start: string; readonly end: string };
   /** The key that makes a later upload's record replace an earlier one. */
   keyOf(record: DatasetRecords[N]): string;
   /**
@@ -304,8 +309,9 @@ const spend: DatasetSpec<'spend'> = {
   name: 'spend',
   rowIs: 'money spent on a day (or a month) on a channel / campaign',
   rules: [
-    'A Meta export row covers `Reporting starts` .. `Reporting ends`: a row whose range spans two reporting periods ' +
-      '(months by default; quarters or weeks when so configured) is an error that says to export with a daily breakdown.',
+    'A Meta export row covers `Reporting starts` .. `Reporting ends`, or the range of days its date cell holds ' +
+      '(`2024-10-01 - 2024-10-30`, a Month or Week breakdown): a row whose range spans two reporting periods (months ' +
+      'by default; quarters or weeks when so configured) is an error that says to export with a daily breakdown.',
     'A currency in a header (`Amount spent (EUR)`) or in a `currency` column must be the configured currency.',
     '`category` is marketing or sales (blank = marketing).',
     'Two rows with the same date, channel, campaign and category (case ignored) are a `duplicate-id` error: the ' +
@@ -328,6 +334,7 @@ const spend: DatasetSpec<'spend'> = {
     col('date_end', 'date', false, ['Reporting ends'], true),
   ],
   keyColumns: ['date'],
+  dayRange: { start: 'date', end: 'date_end' },
   uniqueKey: ['date', 'channel', 'campaign', 'category'],
   keyOf: (r) => `${r.date}|${r.channel.toLowerCase()}|${r.campaign.toLowerCase()}|${r.category}`,
   granularity: (r) => ({

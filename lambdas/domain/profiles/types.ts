@@ -60,6 +60,11 @@ export interface ExportProfile {
   readonly footer?: string;
   /** Lines the tool prints under the data, as regular expression sources (skipped with a `footer-row` warning). */
   readonly footerLines?: readonly string[];
+  /**
+   * The tool writes the total of all rows first, right under the header, with no key (Meta's Ads Manager): that
+   * row, when its keys are blank and its numbers filled, is skipped as a `summary-row`.
+   */
+  readonly totalRowFirst?: boolean;
   /** Things to know about this export, for the docs. */
   readonly notes?: readonly string[];
 }

@@ -45,6 +45,8 @@ export interface ColumnPlan {
   readonly isKey: boolean;
   /** The file's words for the column's values (a profile's or mapping's vocabulary), read before the value. */
   readonly values: ValueMap | undefined;
+  /** Where the last day goes when a cell holds a range of days (`DatasetSpec.dayRange`): the end column's plan. */
+  readonly rangeEnd: ColumnPlan | undefined;
 }
 
 const DATE_TYPES: ReadonlySet<ColumnSpec['type']> = new Set(['datetime', 'date', 'day-or-month']);
@@ -54,16 +56,20 @@ export function planColumns(
   spec: DatasetSpec, mapping: HeaderMapping, settings: Settings, decimalComma: boolean, values?: Readonly<Record<string, ValueMap>>,
 ): ColumnPlan[] {
   const plans: ColumnPlan[] = [];
+  const planOf = (column: ColumnSpec, i: number, index: number, rangeEnd?: ColumnPlan): ColumnPlan => ({
+    name: column.name, index, column: i, type: column.type, dateOrder: settings.dateOrder, timezone: settings.timezone, currency: settings.currency, decimalComma,
+    blank: blankRule(spec, column), isDate: DATE_TYPES.has(column.type), isText: column.type === 'text',
+    isKey: column.name === spec.idColumn || column.name === 'lead_id' || spec.uniqueKey.includes(column.name),
+    // Always present (undefined or not): every plan has one shape, so the row loop's reads stay monomorphic.
+    values: values?.[column.name], rangeEnd,
+  });
+  const endAt = spec.dayRange ? spec.columns.findIndex((c) => c.name === spec.dayRange!.end) : -1;
   spec.columns.forEach((column, i) => {
     const index = mapping.index[column.name];
     if (index === undefined) return;
-    plans.push({
-      name: column.name, index, column: i, type: column.type, dateOrder: settings.dateOrder, timezone: settings.timezone, currency: settings.currency, decimalComma,
-      blank: blankRule(spec, column), isDate: DATE_TYPES.has(column.type), isText: column.type === 'text',
-      isKey: column.name === spec.idColumn || column.name === 'lead_id' || spec.uniqueKey.includes(column.name),
-      // Always present (undefined or not): every plan has one shape, so the row loop's reads stay monomorphic.
-      values: values?.[column.name],
-    });
+    // The end of a range is set from the start's cell, read as the end column is (mapped or not).
+    const rangeEnd = endAt >= 0 && column.name === spec.dayRange!.start ? planOf(spec.columns[endAt]!, endAt, mapping.index[spec.dayRange!.end] ?? -1) : undefined;
+    plans.push(planOf(column, i, index, rangeEnd));
   });
   return plans;
 }

@@ -39,6 +39,8 @@ export interface FileReading extends HeaderReading {
   readonly merge: boolean;
   /** Lines the profile's tool prints under the data. */
   readonly footer?: RegExp;
+  /** The profile's tool writes a total row first (`ExportProfile.totalRowFirst`). */
+  readonly totalRowFirst?: boolean;
 }
 
 const cache = new WeakMap<object, Map<string, FileReading>>();
@@ -123,6 +125,7 @@ function buildReading(spec: DatasetSpec, profile: ExportProfile | undefined, map
     ...(dateOrder ? { dateOrder } : {}),
     ...(decimalSeparator ? { decimalSeparator } : {}),
     ...(footer ? { footer } : {}),
+    ...(profile?.totalRowFirst ? { totalRowFirst: true } : {}),
   };
 }
 

@@ -44,7 +44,12 @@ export interface RowCheckerOptions {
   readonly mergeDuplicates?: boolean;
   /** Lines the file's tool prints under the data, beyond the usual ones. */
   readonly footer?: RegExp;
+  /** The first data row may be the total of all rows, with no key (`ExportProfile.totalRowFirst`). */
+  readonly totalRowFirst?: boolean;
 }
+
+/** A cell holding a range of days, as Meta's Month and Week breakdowns write it: `2024-10-01 - 2024-10-30`. */
+const DAY_RANGE = /^(\d{4}-\d{2}-\d{2})\s+[-–]\s+(\d{4}-\d{2}-\d{2})$/;
 
 /** How reports label their totals, in the languages of the tools' UIs (Total, Grand total, Gesamt, Totaux, Summe…). */
 const TOTAL_LABEL_RE = /^(grand\s+totals?|totals?|gesamt\w*|insgesamt|summe|totaux|total\s+g[ée]n[ée]ral|totale|suma\s+total|totaal|somme|summa)\b/i;
@@ -146,6 +151,10 @@ export class RowChecker<N extends DatasetName> {
     this.rows++;
     const first = trimmed(cells[0] ?? '');
     if (first === '' && isBlankRow(cells)) return;
+    if (this.rows === 1 && this.opts.totalRowFirst && this.keysBlank(cells) && this.numbersFilled(cells)) {
+      this.logs.warnings.add({ code: 'summary-row', row, line, value: '', message: SKIPPED_MESSAGE['summary-row'] });
+      return;
+    }
     if (first.startsWith('#') || isTotalLabel(first) || (this.keysBlank(cells) && this.numbersFilled(cells)) || onlyFirstCell(cells)) {
       this.held.push({ cells: cells.slice(), row, line }); // the parser refills `cells` for the next row
       if (this.held.length > MAX_HELD_ROWS) this.checkHeldAsData();
@@ -235,8 +244,10 @@ export class RowChecker<N extends DatasetName> {
   private readCells(cells: readonly string[], row: number, line: number): void {
     const { plans } = this;
     const { values } = this.cells;
+    let endFromRange = -1;
     for (let k = 0; k < plans.length; k++) {
       const plan = plans[k]!;
+      if (plan.column === endFromRange) continue; // set from the start's range, whatever the file's own end says
       values[plan.column] = undefined;
       const cell = cells[plan.index];
       if (cell === undefined) {
@@ -244,6 +255,16 @@ export class RowChecker<N extends DatasetName> {
         continue;
       }
       let raw = trimmed(cell);
+      if (plan.rangeEnd !== undefined) values[plan.rangeEnd.column] = undefined; // no plan of its own may clear it
+      const range = plan.rangeEnd !== undefined && raw.length > 20 ? DAY_RANGE.exec(raw) : null;
+      if (range) {
+        raw = range[1]!;
+        const end = plan.rangeEnd!;
+        endFromRange = end.column;
+        const v = parseCell(end, range[2]!);
+        if (typeof v === 'object') this.err(v.code, row, line, end.name, range[2], `"${range[2]}" (the end of "${truncate(cell.trim())}") ${v.problem}`);
+        else values[end.column] = v;
+      }
       // A blank cell is read through the words only when they list "" (a blank that means something: "skip": [""]).
       if (plan.values !== undefined && (raw !== '' || plan.values.words.has(''))) {
         const word = raw === '' ? plan.values.words.get('')! : translateValue(plan.values, raw);

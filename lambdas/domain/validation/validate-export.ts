@@ -163,6 +163,7 @@ function checkerOptions(opts: ValidateOptions, reading: FileReading, delimiter: 
   return {
     settings, futureLimit: limit, uploadedAt: opts.uploadedAt, decimalComma, values: reading.values,
     ...(reading.merge ? { mergeDuplicates: true } : {}), ...(reading.footer ? { footer: reading.footer } : {}),
+    ...(reading.totalRowFirst ? { totalRowFirst: true } : {}),
   };
 }
 
