@@ -113,4 +113,17 @@ describe('real exports', () => {
     expect(report.errorCounts).toEqual({});
     expect(report.warnings.map((w) => w.code)).toContain('footer-row');
   });
+
+  it('dash dates with the year last (16-04-2026, as Excel re-saves a GA4 export) are read in the date order, like slash dates', async () => {
+    const content = lines(['Date,Session default channel group,Sessions', '16-04-2026,Organic Search,120', '02-05-2026,Direct,80']);
+    const mdy = await validate('web_traffic', content, { settings: { dateOrder: 'MDY' }, draft: true });
+    expect(mdy.report.status).toBe('rejected');
+    expect(mdy.report.errors[0]!.message).toContain('dash dates look like D-M-YYYY; set the date order to DMY');
+    expect(mdy.report.mappingDraft).toMatchObject({ dateOrder: 'DMY' });
+    const dmy = await validate('web_traffic', content, { settings: { dateOrder: 'DMY' } });
+    expect(dmy.records.map((r) => r.date)).toEqual(['2026-04-16', '2026-05-02']);
+    // A mix of separators in one date is no date.
+    const mixed = await validate('web_traffic', lines(['Date,Sessions', '16-04/2026,1']), { settings: { dateOrder: 'DMY' } });
+    expect(mixed.report.errorCounts).toMatchObject({ 'type-error': 1 });
+  });
 });

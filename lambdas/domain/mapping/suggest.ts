@@ -213,13 +213,13 @@ export function draftMapping(input: SuggestInput): Record<string, unknown> {
 /** An amount written with a decimal comma (`59,78`, `1.234,50`), not a thousands comma (`1,234`). */
 const DECIMAL_COMMA = /^[^\d,]*(\d{1,3}([.\s\u00a0\u202f']\d{3})+|\d+),\d{1,2}[^\d,]*$/;
 
-/** DMY when a slash date's first part is a day past 12, MDY when its second is; undefined when no date tells. */
+/** DMY when a slash (or dash) date's first part is a day past 12, MDY when its second is; undefined when no date tells. */
 export function dateOrderOf(values: readonly string[]): 'DMY' | 'MDY' | undefined {
   for (const v of values) {
-    const m = /^(\d{1,2})\/(\d{1,2})\/\d{4}/.exec(v);
+    const m = /^(\d{1,2})([/-])(\d{1,2})\2\d{4}/.exec(v);
     if (!m) continue;
     if (Number(m[1]) > 12) return 'DMY';
-    if (Number(m[2]) > 12) return 'MDY';
+    if (Number(m[3]) > 12) return 'MDY';
   }
   return undefined;
 }

@@ -134,7 +134,8 @@ export function fastInteger(s: string): number {
 const ISO_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|UTC|[+-]\d{2}:?\d{2})?)?$/;
 const COMPACT_RE = /^(\d{4})(\d{2})(\d{2})$/;
-const SLASH_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
+/** Slash dates, and dash dates with the year last (`16-04-2024`, as Excel re-saves them): read in the configured order. */
+const SLASH_RE = /^(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
 /** Dotted dates (`05.10.2026`) are day-first in every locale that writes them, whatever the configured order. */
 const DOTTED_RE = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const MONTH_RE = /^(\d{4})-(\d{2})$/;
@@ -197,22 +198,23 @@ export function parseDateValue(
   m = SLASH_RE.exec(s);
   if (m) {
     const a = Number(m[1]);
-    const b = Number(m[2]);
-    const y = Number(m[3]);
+    const b = Number(m[3]);
+    const y = Number(m[4]);
     const [mo, d] = dateOrder === 'MDY' ? [a, b] : [b, a];
     if (mo > 12 && d <= 12) {
-      const other = dateOrder === 'MDY' ? 'D/M/YYYY' : 'M/D/YYYY';
-      return typeError(`has no month ${mo}: the file's slash dates look like ${other}; set the date order to ${dateOrder === 'MDY' ? 'DMY' : 'MDY'}`);
+      const sep = m[2]!;
+      const other = dateOrder === 'MDY' ? `D${sep}M${sep}YYYY` : `M${sep}D${sep}YYYY`;
+      return typeError(`has no month ${mo}: the file's ${sep === '/' ? 'slash' : 'dash'} dates look like ${other}; set the date order to ${dateOrder === 'MDY' ? 'DMY' : 'MDY'}`);
     }
     if (!isValidDate(y, mo, d)) return typeError('is not a calendar date');
-    if (m[4] === undefined) return ok(isoDate(y, mo, d));
-    let hh = Number(m[4]);
-    const ampm = m[7]?.toLowerCase();
+    if (m[5] === undefined) return ok(isoDate(y, mo, d));
+    let hh = Number(m[5]);
+    const ampm = m[8]?.toLowerCase();
     if (ampm) {
       if (hh < 1 || hh > 12) return typeError('is not a valid 12-hour time');
       hh = (hh % 12) + (ampm === 'pm' ? 12 : 0);
     }
-    const withT = withTime(y, mo, d, hh, Number(m[5]), Number(m[6] ?? 0), undefined);
+    const withT = withTime(y, mo, d, hh, Number(m[6]), Number(m[7] ?? 0), undefined);
     return withT.ok && opts.dateOnly ? ok(isoDate(y, mo, d)) : withT;
   }
   if (opts.allowMonth) {
@@ -220,7 +222,7 @@ export function parseDateValue(
     if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) return ok(`${m[1]}-${m[2]}`);
   }
   return typeError(
-    `is not a date (expected YYYY-MM-DD, YYYY-MM-DD HH:mm, YYYYMMDD, DD.MM.YYYY or ${dateOrder === 'MDY' ? 'M/D/YYYY' : 'D/M/YYYY'})`,
+    `is not a date (expected YYYY-MM-DD, YYYY-MM-DD HH:mm, YYYYMMDD, DD.MM.YYYY or ${dateOrder === 'MDY' ? 'M/D/YYYY or M-D-YYYY' : 'D/M/YYYY or D-M-YYYY'})`,
   );
 }
 
