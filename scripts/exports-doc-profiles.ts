@@ -36,6 +36,7 @@ function profileSection(p: ExportProfile): string[] {
     ...(conventions.length ? [`Conventions: ${conventions.join(', ')}.`, ''] : []),
     ...(p.preamble ? [`Above the header: ${p.preamble}.`, ''] : []),
     ...(p.footer ? [`Under the data: ${p.footer}.`, ''] : []),
+    ...Object.entries(p.whenMissing ?? {}).flatMap(([column, todo]) => [`Without ${code(column)} (the error says so): ${todo}.`, '']),
     ...(p.notes ?? []).map((n) => `- ${n}`),
     ...(p.notes?.length ? [''] : []),
   ];

@@ -126,4 +126,18 @@ describe('real exports', () => {
     const mixed = await validate('web_traffic', lines(['Date,Sessions', '16-04/2026,1']), { settings: { dateOrder: 'DMY' } });
     expect(mixed.report.errorCounts).toMatchObject({ 'type-error': 1 });
   });
+
+  it('a Google Ads or GA4 export without its date says what to add in the tool, with no mapping draft that cannot work', async () => {
+    const ads = await validate('spend', lines([
+      'Campaign report', '"October 1, 2026 - October 31, 2026"', 'Campaign,Campaign state,Currency code,Cost,Impr.,Clicks', 'Brand,Enabled,USD,120.00,1000,50',
+    ]));
+    expect(ads.report).toMatchObject({ status: 'rejected', format: { profile: 'google-ads-en' }, errorCounts: { 'missing-column': 1 } });
+    expect(ads.report.errors[0]!.message).toContain('the Google Ads export has no such column: add the "Day" segment to the report');
+    expect(ads.report.mappingDraft).toBeUndefined();
+    const ga4 = await validate('web_traffic', lines(['Session primary channel group (Default Channel Group),Sessions,Engaged sessions', 'Direct,100,60']));
+    expect(ga4.report.errors[0]!.message).toContain('add the "Date" dimension');
+    // A sheet of the team's own still gets its closest headers and a draft.
+    const own = await validate('spend', lines(['Tag,Kanal,Betrag', '2026-10-01,Google,12.50']));
+    expect(own.report.mappingDraft).toBeDefined();
+  });
 });

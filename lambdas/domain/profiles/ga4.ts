@@ -20,7 +20,8 @@ function ga4(language: 'en' | 'de' | 'fr' | 'es', name: string, words: {
     export: `traffic acquisition report (${name} UI)`,
     dataset: 'web_traffic',
     language,
-    detect: [words.date, words.sessions, [...words.channel, ...words.engaged]],
+    // Not the date: an export without it is still GA4's, and is told to add the Date dimension (`whenMissing`).
+    detect: [words.sessions, [...words.channel, ...words.engaged]],
     columns: {
       date: words.date,
       sessions: words.sessions,
@@ -31,6 +32,7 @@ function ga4(language: 'en' | 'de' | 'fr' | 'es', name: string, words: {
     },
     preamble: PREAMBLE,
     footer: FOOTER,
+    whenMissing: { date: 'add the "Date" dimension to the report (or to the exploration) and export it again' },
   };
 }
 

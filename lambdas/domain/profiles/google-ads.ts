@@ -9,6 +9,11 @@ import type { ExportProfile } from './types.ts';
 
 const PREAMBLE = 'the report\'s title ("Campaign report") and its date range on the lines above the header';
 const footer = (label: string): string => `total rows ("${label}") under or above the data, skipped`;
+/** A campaign report without a time segment has one row per campaign for the whole range: no day to put it on. */
+const WHEN_MISSING = {
+  date: 'add the "Day" segment to the report (Segment → Time → Day; "Week" or "Month" also work) and download it again',
+  amount: 'add the "Cost" column to the report and download it again',
+};
 
 export const GOOGLE_ADS_EN: ExportProfile = {
   id: 'google-ads-en',
@@ -25,6 +30,7 @@ export const GOOGLE_ADS_EN: ExportProfile = {
   },
   preamble: PREAMBLE,
   footer: footer('Total: Account'),
+  whenMissing: WHEN_MISSING,
 };
 
 export const GOOGLE_ADS_DE: ExportProfile = {
@@ -44,6 +50,7 @@ export const GOOGLE_ADS_DE: ExportProfile = {
   decimalSeparator: ',',
   preamble: `${PREAMBLE} ("Kampagnenbericht")`,
   footer: footer('Gesamt: Konto'),
+  whenMissing: WHEN_MISSING,
 };
 
 export const GOOGLE_ADS_FR: ExportProfile = {
@@ -63,6 +70,7 @@ export const GOOGLE_ADS_FR: ExportProfile = {
   decimalSeparator: ',',
   preamble: `${PREAMBLE} ("Rapport sur les campagnes")`,
   footer: footer('Total : compte'),
+  whenMissing: WHEN_MISSING,
 };
 
 export const GOOGLE_ADS_ES: ExportProfile = {
@@ -82,6 +90,7 @@ export const GOOGLE_ADS_ES: ExportProfile = {
   decimalSeparator: ',',
   preamble: `${PREAMBLE} ("Informe de campañas")`,
   footer: footer('Total: cuenta'),
+  whenMissing: WHEN_MISSING,
 };
 
 export const GOOGLE_ADS_ES_419: ExportProfile = {

@@ -20,4 +20,5 @@ export const LINKEDIN_ADS: ExportProfile = {
   },
   preamble: '"Campaign Performance Report (in UTC)", "Report Start:", "Report End:" and "Date Generated:" lines',
   notes: ['Export with the time breakdown "Daily" (or "Monthly"): a row is then a day (or a month) of a campaign.'],
+  whenMissing: { date: 'export with the time breakdown "Daily" (or "Monthly")' },
 };

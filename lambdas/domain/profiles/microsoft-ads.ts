@@ -22,4 +22,5 @@ export const MICROSOFT_ADS: ExportProfile = {
   preamble: '"Report Name:", "Report Time:", "Time Zone:", "Last Completed Available Day:", "Potential Incomplete Data:" and "Rows:" lines',
   footer: 'a "Total" row and "©2026 Microsoft Corporation. All rights reserved."',
   footerLines: ['^©', '^\\(c\\)\\s*\\d{4}\\s+microsoft', '^microsoft corporation'],
+  whenMissing: { date: 'choose the time unit "Day" (or "Month") for the report and download it again' },
 };

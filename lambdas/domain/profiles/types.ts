@@ -67,4 +67,9 @@ export interface ExportProfile {
   readonly totalRowFirst?: boolean;
   /** Things to know about this export, for the docs. */
   readonly notes?: readonly string[];
+  /**
+   * What to do in the tool when its export lacks a required column (`date`: add the Day segment): said instead of
+   * a mapping, which cannot make up a column the file does not have.
+   */
+  readonly whenMissing?: Readonly<Record<string, string>>;
 }

@@ -61,7 +61,9 @@ export function checkHeader(spec: DatasetSpec, found: HeaderFound, settings: Set
       const col = spec.columns.find((c) => c.name === name);
       const accepted = reading.headers[name] ?? [name, ...(col?.aliases ?? [])];
       const closest = suggestions[name] ?? [];
-      const hint = closest.length
+      const inTool = reading.profile?.whenMissing?.[name];
+      const hint = inTool ? `; the ${reading.profile!.tool} export has no such column: ${inTool}`
+        : closest.length
         ? `; closest headers: ${closest.map((s) => `"${s.header}" (${s.why})`).join(', ')}. If it is "${closest[0]!.header}", ` +
           `write in mapping.json: "columns": { "${name}": "${closest[0]!.header}" }`
         : `; map the right header in mapping.json: "columns": { "${name}": "<header>" }`;
@@ -72,7 +74,9 @@ export function checkHeader(spec: DatasetSpec, found: HeaderFound, settings: Set
       });
     }
   }
-  const mappingDraft = mapping.missing.length > 0 || wantDraft ? draftMapping(input) : undefined;
+  // No draft when the tool's export itself lacks every missing column: a mapping cannot make one up.
+  const mappable = mapping.missing.some((name) => reading.profile?.whenMissing?.[name] === undefined);
+  const mappingDraft = mappable || wantDraft ? draftMapping(input) : undefined;
   const proposals = { ...(suggestions ? { suggestions } : {}), ...(mappingDraft ? { mappingDraft } : {}) };
   if (errors.total > 0) return { ok: false, ...proposals };
   for (const d of mapping.duplicates) {

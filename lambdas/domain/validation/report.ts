@@ -29,7 +29,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   'duplicate-id': 'Two rows have the same id (or key): keep one of them, or export without extra breakdowns.',
   'date-order': 'A date comes before the one it follows (say, an MQL date before the create date): correct the dates.',
   'future-date': 'A date is later than the upload: check the date, and the date order setting (M/D or D/M).',
-  'currency-mismatch': 'Amounts are in another currency than the configured one: export in that currency.',
+  'currency-mismatch': 'Amounts are in another currency than the configured one, and the scorecard adds up one currency only: export in the configured currency where the tool can, convert the amounts before uploading (ad platforms report in the ad account\'s currency), or, if the business reports in that currency, set `currency` in the settings (`--currency` for the CLI).',
   'row-too-large': 'A row is enormous, usually because a quote is never closed: find the stray " near that line.',
   'too-large': 'The file is (or expands to) more than the validator reads (docs/exports.md, "Limits"): split it into smaller files, or export CSV instead of .xlsx.',
   'overlapping-granularity': 'The file has a total and its parts (a month and its days, a day and its channels): keep one of the two.',
