@@ -140,4 +140,11 @@ describe('real exports', () => {
     const own = await validate('spend', lines(['Tag,Kanal,Betrag', '2026-10-01,Google,12.50']));
     expect(own.report.mappingDraft).toBeDefined();
   });
+
+  it('a draft never proposes a column whose values cannot be its type: GA4\'s "Nth day" (0000, 0001) as the date, a Stripe "Plan" of price ids as MRR', async () => {
+    const snapshot = await validate('web_traffic', lines(['# Reports snapshot', '# Start date: 20251211', 'Nth day,Active users', '0000,0', '0001,3', '0002,7']));
+    expect((snapshot.report.mappingDraft as { columns: Record<string, string> }).columns.date).toBeUndefined();
+    const stripe = await validate('customers', lines(['id,Created (UTC),Plan,Status', 'cus_1,2026-09-01 10:00:00,price_1AbCdEf,active', 'cus_2,2026-09-02 11:00:00,,active']), { draft: true });
+    expect((stripe.report.mappingDraft as { columns: Record<string, string> }).columns.mrr).toBeUndefined();
+  });
 });

@@ -132,6 +132,9 @@ function shapeFit(spec: DatasetSpec, column: ColumnSpec, filled: readonly string
 
 interface Scored extends ColumnSuggestion { readonly i: number; readonly name: number }
 
+/** Types whose values say for sure whether a column can be one (a date, an amount, a count). */
+const TYPED: ReadonlySet<ColumnSpec['type']> = new Set(['date', 'datetime', 'day-or-month', 'money', 'integer', 'percent']);
+
 /** The headers of the file that may be `column`, best first (not the ones another column already takes). */
 function candidatesFor(input: SuggestInput, column: ColumnSpec, taken: ReadonlySet<number>): Scored[] {
   const names = namesOf(input.spec, column);
@@ -147,6 +150,9 @@ function candidatesFor(input: SuggestInput, column: ColumnSpec, taken: ReadonlyS
     const values = input.sample.map((r) => (r[i] ?? '').trim());
     const { fit, why } = valueFit(input.spec, column, values);
     const hasValues = values.some((v) => v !== '');
+    // A column whose values are mostly no dates (GA4's "Nth day": 0000, 0001…) is no date column, whatever its name;
+    // likewise amounts and counts.
+    if (hasValues && TYPED.has(column.type) && fit < 0.5) return;
     // Sheets put their id first.
     const first = i === 0 && column.name === input.spec.idColumn ? 0.1 : 0;
     const score = Math.min(1, (hasValues ? 0.6 * best + 0.4 * fit : best) + first);
