@@ -147,4 +147,9 @@ describe('real exports', () => {
     const stripe = await validate('customers', lines(['id,Created (UTC),Plan,Status', 'cus_1,2026-09-01 10:00:00,price_1AbCdEf,active', 'cus_2,2026-09-02 11:00:00,,active']), { draft: true });
     expect((stripe.report.mappingDraft as { columns: Record<string, string> }).columns.mrr).toBeUndefined();
   });
+
+  it('a Microsoft Advertising report by hour says to export by day', async () => {
+    const { report } = await validate('spend', lines(['TimePeriod,CampaignName,CurrencyCode,Spend,Impressions,Clicks', '2026-10-05|13,Brand,USD,1.20,100,3']));
+    expect(report.errors[0]!.message).toContain('an hour of a day (an hourly report): export the report with a daily time unit');
+  });
 });

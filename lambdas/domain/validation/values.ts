@@ -217,6 +217,8 @@ export function parseDateValue(
     const withT = withTime(y, mo, d, hh, Number(m[6]), Number(m[7] ?? 0), undefined);
     return withT.ok && opts.dateOnly ? ok(isoDate(y, mo, d)) : withT;
   }
+  // Microsoft Advertising's hourly time unit writes the day and the hour: `2026-10-05|13`.
+  if (/^\d{4}-\d{2}-\d{2}\|\d{1,2}$/.test(s)) return typeError('is an hour of a day (an hourly report): export the report with a daily time unit');
   if (opts.allowMonth) {
     m = MONTH_RE.exec(s);
     if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) return ok(`${m[1]}-${m[2]}`);
