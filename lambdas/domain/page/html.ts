@@ -16,7 +16,8 @@ function table(t: PageTable, id?: string): string {
   const head = t.head.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
   const rows = t.rows.map((r) => `<tr>${r.cells.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`).join('');
   return `<table${id ? ` id="${esc(id)}"` : ''}${t.names ? ' class="names"' : ''}><caption>${esc(t.caption)}</caption><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>` +
-    (t.more ? `<p class="small">${esc(t.more)}</p>` : '');
+    (t.more ? `<p class="small">${esc(t.more)}</p>` : '') +
+    (t.note ? `<p class="small">${esc(t.note)}</p>` : '');
 }
 
 function kpi(k: PageKpi): string {

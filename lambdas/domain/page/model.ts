@@ -29,6 +29,8 @@ export interface PageTable {
   readonly rows: readonly PageRow[];
   /** Rows left out, said under the table. */
   readonly more?: string;
+  /** What an n/a in the table means, said under it. */
+  readonly note?: string;
   /** The first column holds names from the data (a campaign's can be long): they may break anywhere. */
   readonly names?: boolean;
 }
@@ -140,9 +142,12 @@ function breakdownTables(def: MetricDefinition, k: StoredKpi | undefined, curren
       ],
     }));
     const left = sorted.length - rows.length;
+    const unknown = parts && sorted.some(([, v]) => v.value === null);
+    const inputs = def.inputs.length > 1 ? `, or no ${def.inputs.map((d) => d.replace(/_/g, ' ')).join(' or no ')} recorded under it` : '';
     return {
       caption: `${def.label} by ${noun}`, head: [noun[0]!.toUpperCase() + noun.slice(1), 'Value', ...(parts ? PARTS_HEAD : [])], rows, names: true,
       ...(left > 0 ? { more: `${left} more ${noun === 'rep' ? 'reps' : `${noun}s`} with smaller denominators are in scorecard.csv.` } : {}),
+      ...(unknown ? { note: `n/a: no value for that ${noun}: a denominator of 0${inputs}.` } : {}),
     };
   };
   if (k?.segments && def.segmentBy) tables.push(table(def.segmentBy === 'source' ? 'lead source' : 'channel', k.segments));
