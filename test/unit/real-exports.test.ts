@@ -152,4 +152,16 @@ describe('real exports', () => {
     const { report } = await validate('spend', lines(['TimePeriod,CampaignName,CurrencyCode,Spend,Impressions,Clicks', '2026-10-05|13,Brand,USD,1.20,100,3']));
     expect(report.errors[0]!.message).toContain('an hour of a day (an hourly report): export the report with a daily time unit');
   });
+
+  it('HubSpot deals with a blank Amount: rejected (amount is required), with the mapping that says a blank means 0, which then works', async () => {
+    const content = lines([
+      'Record ID,Deal Name,Deal Stage,Amount,Create Date,Close Date',
+      '1,A,Closed won,100,2026-09-01,2026-09-20', '2,B,Closed won,,2026-09-02,2026-09-21', '3,C,Appointment scheduled,,2026-09-03,',
+    ]);
+    const rejected = await validate('opportunities', content);
+    expect(rejected.report.errorCounts).toEqual({ 'missing-value': 2 });
+    expect(rejected.report.errors[0]!.message).toContain('if a blank amount means 0 in this file, say so in mapping.json: "values": { "amount": { "0": [""] } }');
+    const accepted = await validate('opportunities', content, { mapping: { values: { amount: { '0': [''] } } } });
+    expect(accepted.records.map((r) => [r.opportunity_id, r.status, r.amount_minor])).toEqual([['1', 'won', 10_000], ['2', 'won', 0], ['3', 'open', 0]]);
+  });
 });

@@ -23,7 +23,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   'duplicate-column': 'Two columns mean the same thing: delete one of them.',
   'extra-cell': 'A row has more cells than the header: often an unquoted comma in a value; quote it or remove it.',
   'missing-cell': 'A row ends too early: often a line break inside a value that is not quoted.',
-  'missing-value': 'A required value is blank: fill it in in the tool (a deal\'s Amount, say) and export again, or remove the row. Setting `errorTolerance` accepts the other rows instead, but the rows left out then count nowhere (a deal without an amount leaves the win rate too).',
+  'missing-value': 'A required value is blank: fill it in in the tool (a deal\'s Amount, say) and export again, or remove the row. If a blank stands for a value in this file (an Amount left blank for 0), say so in mapping.json with the word "" (the message shows how). Setting `errorTolerance` accepts the other rows instead, but the rows left out then count nowhere (a deal without an amount leaves the win rate too).',
   'type-error': 'A value cannot be read (a date, number, amount or yes/no): fix its format (the message says what is expected).',
   'constraint-error': 'A value is out of bounds (a negative amount, an unknown status or category): correct it.',
   'duplicate-id': 'Two rows have the same id (or key): keep one of them, or export without extra breakdowns.',

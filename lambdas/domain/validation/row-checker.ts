@@ -273,7 +273,7 @@ export class RowChecker<N extends DatasetName> {
         raw = word;
       }
       if (raw === '') {
-        if (plan.blank === 'error') this.err('missing-value', row, line, plan.name, '', `required value "${plan.name}" is blank`);
+        if (plan.blank === 'error') this.err('missing-value', row, line, plan.name, '', `required value "${plan.name}" is blank${plan.type === 'money' ? blankMoneyHint(plan.name) : ''}`);
         else if (plan.blank === 'unknown') {
           values[plan.column] = 'unknown';
           this.logs.warnings.add({ code: 'blank-value', row, line, column: plan.name, value: '', message: `blank ${plan.name} read as "unknown"` });
@@ -381,6 +381,11 @@ function isBlankRow(cells: readonly string[]): boolean {
   for (const c of cells) if (trimmed(c) !== '') return false;
   return true;
 }
+
+/** What ops can say when a blank amount means 0 in their tool (HubSpot leaves a deal's Amount blank until it is set). */
+const blankMoneyHint = (column: string): string =>
+  `; if a blank ${column} means 0 in this file, say so in mapping.json: "values": { "${column}": { "0": [""] } } ` +
+  '(those rows then count at 0 in sums and averages)';
 
 const truncate = (s: string): string => (s.length > 60 ? `${s.slice(0, 57)}…` : s);
 const stringOf = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
