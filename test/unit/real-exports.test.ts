@@ -164,4 +164,26 @@ describe('real exports', () => {
     const accepted = await validate('opportunities', content, { mapping: { values: { amount: { '0': [''] } } } });
     expect(accepted.records.map((r) => [r.opportunity_id, r.status, r.amount_minor])).toEqual([['1', 'won', 10_000], ['2', 'won', 0], ['3', 'open', 0]]);
   });
+
+  it('Meta\'s leading total is skipped only when it is the total of the rows below: with its dates filled too; never a record with a campaign', async () => {
+    const at = { uploadedAt: '2026-11-02T10:00:00Z' };
+    // No time breakdown: the total row has the report's dates, like every row.
+    const byPlatform = lines([
+      '"Account name",Platform,Reach,Impressions,Currency,"Amount spent (USD)","Reporting starts","Reporting ends"',
+      ',,4887984,8595576,USD,1234.50,2026-10-01,2026-10-31', 'Acme,facebook,1,2,USD,1000.25,2026-10-01,2026-10-31', 'Acme,instagram,1,2,USD,234.25,2026-10-01,2026-10-31',
+    ]);
+    const a = await validate('spend', byPlatform, at);
+    expect(a.report).toMatchObject({ status: 'accepted', format: { profile: 'meta-ads' } });
+    expect(a.records.map((r) => [r.channel, r.amount_minor])).toEqual([['facebook', 100_025], ['instagram', 23_425]]);
+    expect(a.report.warnings.filter((w) => w.code === 'summary-row').map((w) => w.row)).toEqual([2]);
+    // A first row that is a record (its campaign filled) with no date is an error, not a total.
+    const missingDay = lines(['Campaign name,Day,"Amount spent (USD)","Reporting starts","Reporting ends"', 'Brand,,120.50,2026-10-01,2026-10-31', 'Brand,2026-10-02,60,2026-10-01,2026-10-31', 'Brand,2026-10-03,60.50,2026-10-01,2026-10-31']);
+    expect((await validate('spend', missingDay, at)).report.errorCounts).toMatchObject({ 'missing-value': 1 });
+    // One account-level row (no campaign, no platform): it is the data, not a total of nothing.
+    const one = await validate('spend', lines(['"Amount spent (USD)","Reporting starts","Reporting ends"', '99.90,2026-10-01,2026-10-31']), at);
+    expect(one.records.map((r) => r.amount_minor)).toEqual([9_990]);
+    // A first row without campaign that is not the sum of the rest is a record too, counted once.
+    const notTotal = lines(['Campaign name,"Amount spent (USD)","Reporting starts","Reporting ends"', ',50,2026-10-01,2026-10-31', 'Brand,20,2026-10-01,2026-10-31']);
+    expect((await validate('spend', notTotal, at)).records.map((r) => [r.campaign, r.amount_minor])).toEqual([['Brand', 2_000], ['', 5_000]]);
+  });
 });

@@ -33,7 +33,7 @@ export const META_ADS: ExportProfile = {
     'A row covers its Day, or the range of days of its Month or Week breakdown (`2024-10-01 - 2024-10-30`), else ' +
       '`Reporting starts` .. `Reporting ends`: export with a daily breakdown when a row spans two reporting periods. ' +
       'The currency in `Amount spent (EUR)` must be the configured one.',
-    'The total row Meta writes first (no account, campaign or date) is skipped, and so is "No data available.".',
+    'The total row Meta writes first (no campaign or platform; its amount the sum of the rows below) is skipped, and so is "No data available.".',
     'The Platform breakdown is read as the channel.',
   ],
 };

@@ -61,8 +61,9 @@ export interface ExportProfile {
   /** Lines the tool prints under the data, as regular expression sources (skipped with a `footer-row` warning). */
   readonly footerLines?: readonly string[];
   /**
-   * The tool writes the total of all rows first, right under the header, with no key (Meta's Ads Manager): that
-   * row, when its keys are blank and its numbers filled, is skipped as a `summary-row`.
+   * The tool writes the total of all rows first, right under the header (Meta's Ads Manager): that row, when its
+   * campaign and channel are blank and its amount is the sum of the other rows', is skipped as a `summary-row`;
+   * otherwise it is checked as a record.
    */
   readonly totalRowFirst?: boolean;
   /** Things to know about this export, for the docs. */

@@ -95,6 +95,11 @@ export class RowChecker<N extends DatasetName> {
    */
   private held: { cells: string[]; row: number; line: number }[] = [];
   private afterSummary = false;
+  /** The first row, when it may be the total the tool writes first (`totalRowFirst`): decided at the end. */
+  private leadingTotal: { cells: string[]; row: number; line: number } | undefined;
+  /** The amounts of the rows read so far (in minor units) and how many, to tell a leading total from a record. */
+  private amountSum = 0;
+  private amountRows = 0;
   /** The current row's cell that says it is no record of the dataset (a word its vocabulary maps to `skip`). */
   private skip: { column: string; value: string } | undefined;
 
@@ -140,6 +145,34 @@ export class RowChecker<N extends DatasetName> {
     const held = this.held;
     this.held = [];
     for (const h of held) this.checkRecord(h.cells, h.row, h.line, true);
+    const total = this.leadingTotal;
+    this.leadingTotal = undefined;
+    if (total && this.isTotalOfTheRest(total.cells)) {
+      this.logs.warnings.add({ code: 'summary-row', row: total.row, line: total.line, value: '', message: 'the total of the rows below, written first: skipped' });
+    } else if (total) {
+      this.checkRecord(total.cells, total.row, total.line);
+    }
+  }
+
+  /**
+   * Whether the first row is a leading total (Meta writes one): no text in the columns that tell records apart
+   * (campaign, channel), numbers filled, and its amount the sum of the other rows', to a cent a row (the tool sums
+   * unrounded amounts). Else it is checked as a record like any other.
+   */
+  private mayBeLeadingTotal(cells: readonly string[]): boolean {
+    return this.amountPlan !== undefined && this.numbersFilled(cells) &&
+      this.plans.every((p) => !(p.isText && this.spec.uniqueKey.includes(p.name)) || trimmed(cells[p.index] ?? '') === '');
+  }
+
+  private isTotalOfTheRest(cells: readonly string[]): boolean {
+    const plan = this.amountPlan!;
+    const raw = trimmed(cells[plan.index] ?? '');
+    const v = raw === '' ? undefined : parseCell(plan, raw);
+    return typeof v === 'number' && this.amountRows > 0 && Math.abs(v - this.amountSum) <= this.amountRows;
+  }
+
+  private get amountPlan(): ColumnPlan | undefined {
+    return this.plans.find((p) => p.type === 'money');
   }
 
   /** A record of a CSV file as `CsvParser` hands it over; the header (row 1) is not a data row. */
@@ -151,8 +184,8 @@ export class RowChecker<N extends DatasetName> {
     this.rows++;
     const first = trimmed(cells[0] ?? '');
     if (first === '' && isBlankRow(cells)) return;
-    if (this.rows === 1 && this.opts.totalRowFirst && this.keysBlank(cells) && this.numbersFilled(cells)) {
-      this.logs.warnings.add({ code: 'summary-row', row, line, value: '', message: SKIPPED_MESSAGE['summary-row'] });
+    if (this.rows === 1 && this.opts.totalRowFirst && this.mayBeLeadingTotal(cells)) {
+      this.leadingTotal = { cells: cells.slice(), row, line }; // the parser refills `cells` for the next row
       return;
     }
     if (first.startsWith('#') || isTotalLabel(first) || (this.keysBlank(cells) && this.numbersFilled(cells)) || onlyFirstCell(cells)) {
@@ -199,6 +232,11 @@ export class RowChecker<N extends DatasetName> {
       this.rowErrors.length = 0;
       this.logs.warnings.add({ code: 'row-skipped', row, line, column, value, message: `"${truncate(value)}" in ${column} marks a row that is no record: left out` });
       return;
+    }
+    if (this.opts.totalRowFirst) {
+      // Every row's amount, errors or not: a leading total is the tool's sum of all of them.
+      const amount = this.cells.values[this.amountPlan?.column ?? -1];
+      if (typeof amount === 'number') { this.amountSum += amount; this.amountRows++; }
     }
     if (this.rowErrors.length === 0) this.checkFutureDates(row, line);
     const record = this.rowErrors.length === 0 ? this.build(row, line) : undefined;
