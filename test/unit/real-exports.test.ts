@@ -114,14 +114,21 @@ describe('real exports', () => {
     expect(report.warnings.map((w) => w.code)).toContain('footer-row');
   });
 
-  it('dash dates with the year last (16-04-2026, as Excel re-saves a GA4 export) are read in the date order, like slash dates', async () => {
-    const content = lines(['Date,Session default channel group,Sessions', '16-04-2026,Organic Search,120', '02-05-2026,Direct,80']);
-    const mdy = await validate('web_traffic', content, { settings: { dateOrder: 'MDY' }, draft: true });
-    expect(mdy.report.status).toBe('rejected');
-    expect(mdy.report.errors[0]!.message).toContain('dash dates look like D-M-YYYY; set the date order to DMY');
-    expect(mdy.report.mappingDraft).toMatchObject({ dateOrder: 'DMY' });
-    const dmy = await validate('web_traffic', content, { settings: { dateOrder: 'DMY' } });
-    expect(dmy.records.map((r) => r.date)).toEqual(['2026-04-16', '2026-05-02']);
+  it('dash dates with the year last (16-04-2026, as Excel re-saves a GA4 export) are read only in a date order said for the file', async () => {
+    const content = lines(['Date,Session default channel group,Sessions', '05-10-2026,Organic Search,120', '06-10-2026,Direct,80', '09-10-2026,Direct,70']);
+    // The default order (MDY) is nobody's statement about this file: 05-10-2026 would silently become 10 May.
+    const unsaid = await validate('web_traffic', content, { settings: { dateOrder: 'MDY' }, draft: true });
+    expect(unsaid.report.status).toBe('rejected');
+    expect(unsaid.report.errorCounts).toEqual({ 'type-error': 3 });
+    expect(unsaid.report.errors[0]!.message).toContain('has dashes and the year last, which tools write day first and month first alike: say which in mapping.json, "dateOrder": "DMY" (day first) or "MDY" (month first)');
+    expect((await validate('web_traffic', lines(['Date,Sessions', '16-04-2026,1']))).report.errors[0]!.message).toContain('this one can only be day first');
+    // Said by the file's mapping, either way; or by settings that chose DMY (the default is MDY).
+    expect((await validate('web_traffic', content, { mapping: { dateOrder: 'DMY' } })).records.map((r) => r.date)).toEqual(['2026-10-05', '2026-10-06', '2026-10-09']);
+    expect((await validate('web_traffic', content, { mapping: { dateOrder: 'MDY' } })).records.map((r) => r.date)).toEqual(['2026-05-10', '2026-06-10', '2026-09-10']);
+    expect((await validate('web_traffic', content, { settings: { dateOrder: 'DMY' } })).records.map((r) => r.date)).toEqual(['2026-10-05', '2026-10-06', '2026-10-09']);
+    // A 13th month under the file's order names the other order.
+    const wrong = await validate('web_traffic', lines(['Date,Sessions', '16-04-2026,1']), { mapping: { dateOrder: 'MDY' } });
+    expect(wrong.report.errors[0]!.message).toContain('dash dates look like D-M-YYYY');
     // A mix of separators in one date is no date.
     const mixed = await validate('web_traffic', lines(['Date,Sessions', '16-04/2026,1']), { settings: { dateOrder: 'DMY' } });
     expect(mixed.report.errorCounts).toMatchObject({ 'type-error': 1 });

@@ -84,7 +84,7 @@ function shapeFit(spec: DatasetSpec, column: ColumnSpec, filled: readonly string
     case 'datetime':
     case 'date':
     case 'day-or-month': {
-      const f = share((v) => parseDateValue(v, 'MDY', { allowMonth: true }).ok || parseDateValue(v, 'DMY', { allowMonth: true }).ok);
+      const f = share((v) => parseDateValue(v, 'MDY', { allowMonth: true, dashes: true }).ok || parseDateValue(v, 'DMY', { allowMonth: true, dashes: true }).ok);
       return { fit: f, ...(f >= 0.8 ? { why: 'its values are dates' } : {}) };
     }
     case 'money': {
@@ -109,7 +109,7 @@ function shapeFit(spec: DatasetSpec, column: ColumnSpec, filled: readonly string
       return { fit: 0.3 };
     case 'text': {
       const distinct = new Set(filled.map((v) => v.toLowerCase())).size;
-      const dates = share((v) => parseDateValue(v, 'MDY').ok || parseDateValue(v, 'DMY').ok);
+      const dates = share((v) => parseDateValue(v, 'MDY', { dashes: true }).ok || parseDateValue(v, 'DMY', { dashes: true }).ok);
       const numbers = share((v) => parseMoney(v).ok);
       if (column.name === spec.idColumn) {
         const unique = distinct / filled.length;

@@ -47,6 +47,11 @@ export interface ColumnPlan {
   readonly values: ValueMap | undefined;
   /** Where the last day goes when a cell holds a range of days (`DatasetSpec.dayRange`): the end column's plan. */
   readonly rangeEnd: ColumnPlan | undefined;
+  /**
+   * Dash dates with the year last are read (in `dateOrder`): the file's mapping or profile says its date order, or
+   * the settings say DMY (not the default, so someone chose it).
+   */
+  readonly dashDates: boolean;
 }
 
 const DATE_TYPES: ReadonlySet<ColumnSpec['type']> = new Set(['datetime', 'date', 'day-or-month']);
@@ -54,14 +59,16 @@ const DATE_TYPES: ReadonlySet<ColumnSpec['type']> = new Set(['datetime', 'date',
 /** The plans of the columns a header maps, in the registry's column order. */
 export function planColumns(
   spec: DatasetSpec, mapping: HeaderMapping, settings: Settings, decimalComma: boolean, values?: Readonly<Record<string, ValueMap>>,
+  fileDateOrder = false,
 ): ColumnPlan[] {
+  const dashDates = fileDateOrder || settings.dateOrder === 'DMY';
   const plans: ColumnPlan[] = [];
   const planOf = (column: ColumnSpec, i: number, index: number, rangeEnd?: ColumnPlan): ColumnPlan => ({
     name: column.name, index, column: i, type: column.type, dateOrder: settings.dateOrder, timezone: settings.timezone, currency: settings.currency, decimalComma,
     blank: blankRule(spec, column), isDate: DATE_TYPES.has(column.type), isText: column.type === 'text',
     isKey: column.name === spec.idColumn || column.name === 'lead_id' || spec.uniqueKey.includes(column.name),
     // Always present (undefined or not): every plan has one shape, so the row loop's reads stay monomorphic.
-    values: values?.[column.name], rangeEnd,
+    values: values?.[column.name], rangeEnd, dashDates,
   });
   const endAt = spec.dayRange ? spec.columns.findIndex((c) => c.name === spec.dayRange!.end) : -1;
   spec.columns.forEach((column, i) => {
@@ -104,10 +111,10 @@ export function parseCell(plan: ColumnPlan, raw: string): CellValue | CellProble
     case 'text':
       return normalizeText(raw);
     case 'datetime':
-      return fastIsoDate(raw, false) ?? fromParsed(parseDateValue(raw, plan.dateOrder));
+      return fastIsoDate(raw, false) ?? fromParsed(parseDateValue(raw, plan.dateOrder, { dashes: plan.dashDates }));
     case 'date':
     case 'day-or-month': {
-      const v = fastIsoDate(raw, false) ?? fromParsed(parseDateValue(raw, plan.dateOrder, { allowMonth: plan.type === 'day-or-month' }));
+      const v = fastIsoDate(raw, false) ?? fromParsed(parseDateValue(raw, plan.dateOrder, { allowMonth: plan.type === 'day-or-month', dashes: plan.dashDates }));
       return typeof v === 'string' ? localDateValue(v, plan.timezone) : v;
     }
     case 'money': {

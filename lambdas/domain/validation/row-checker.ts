@@ -46,6 +46,8 @@ export interface RowCheckerOptions {
   readonly footer?: RegExp;
   /** The first data row may be the total of all rows, with no key (`ExportProfile.totalRowFirst`). */
   readonly totalRowFirst?: boolean;
+  /** The file's mapping or profile says its date order (dash dates are then read: `ColumnPlan.dashDates`). */
+  readonly fileDateOrder?: boolean;
 }
 
 /** A cell holding a range of days, as Meta's Month and Week breakdowns write it: `2024-10-01 - 2024-10-30`. */
@@ -111,7 +113,7 @@ export class RowChecker<N extends DatasetName> {
     private readonly opts: RowCheckerOptions,
     private readonly sink: RecordSink<DatasetRecords[N]>,
   ) {
-    this.plans = planColumns(spec, mapping, opts.settings, opts.decimalComma, opts.values);
+    this.plans = planColumns(spec, mapping, opts.settings, opts.decimalComma, opts.values, opts.fileDateOrder === true);
     this.datePlans = this.plans.filter((p) => p.isDate);
     this.cells = rowCellsOf(spec);
     this.keyIndexes = spec.keyColumns.map((k) => mapping.index[k] ?? -1);

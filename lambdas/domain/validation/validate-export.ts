@@ -164,6 +164,7 @@ function checkerOptions(opts: ValidateOptions, reading: FileReading, delimiter: 
     settings, futureLimit: limit, uploadedAt: opts.uploadedAt, decimalComma, values: reading.values,
     ...(reading.merge ? { mergeDuplicates: true } : {}), ...(reading.footer ? { footer: reading.footer } : {}),
     ...(reading.totalRowFirst ? { totalRowFirst: true } : {}),
+    ...(reading.dateOrder ? { fileDateOrder: true } : {}),
   };
 }
 

@@ -162,12 +162,13 @@ function withTime(
 
 /**
  * Reads a date or timestamp. `dateOnly` drops any time part (for columns that are dates).
- * Month values (`2026-10`) are accepted only when `allowMonth` is set, as `YYYY-MM`.
+ * Month values (`2026-10`) are accepted only when `allowMonth` is set, as `YYYY-MM`; dash dates with the year last
+ * (`16-04-2026`) only when `dashes` is (the file's date order is known: see `ColumnPlan.dashDates`).
  */
 export function parseDateValue(
   raw: string,
   dateOrder: DateOrder,
-  opts: { dateOnly?: boolean; allowMonth?: boolean } = {},
+  opts: { dateOnly?: boolean; allowMonth?: boolean; dashes?: boolean } = {},
 ): Parsed<string> {
   const s = raw.trim();
   const fast = fastIsoDate(s, opts.dateOnly === true);
@@ -200,6 +201,11 @@ export function parseDateValue(
     const a = Number(m[1]);
     const b = Number(m[3]);
     const y = Number(m[4]);
+    // Dash dates are written day first and month first alike: read only in an order said for the file.
+    if (m[2] === '-' && !opts.dashes) {
+      return typeError('has dashes and the year last, which tools write day first and month first alike: say which in mapping.json, ' +
+        `"dateOrder": "DMY" (day first) or "MDY" (month first)${a > 12 ? '; this one can only be day first' : b > 12 ? '; this one can only be month first' : ''}`);
+    }
     const [mo, d] = dateOrder === 'MDY' ? [a, b] : [b, a];
     if (mo > 12 && d <= 12) {
       const sep = m[2]!;
