@@ -51,7 +51,7 @@ describe('real exports', () => {
     expect((report.suggestions?.customer_id ?? []).map((x) => x.header)[0]).toBe('id');
   });
 
-  it('a Google Ads ad group report with "Currency code" twice is read (each row\'s currency checked), not a duplicate-column', async () => {
+  it('a Google Ads ad group report with "Currency code" twice is read (every copy checked), not a duplicate-column', async () => {
     const content = lines([
       'Ad group report', '"October 1, 2026 - October 31, 2026"', 'Day,Ad group,Campaign,Currency code,Cost,Currency code,Clicks',
       '2026-10-01,AG 1,Brand,USD,10.50,USD,5', '2026-10-02,AG 2,Brand,USD,4.50,USD,3',
@@ -62,6 +62,11 @@ describe('real exports', () => {
     // The currency is still checked: another one than the configured is refused.
     const eur = await validate('spend', content.replace(/USD,10\.50/, 'EUR,10.50'));
     expect(eur.report.errorCounts).toMatchObject({ 'currency-mismatch': 1 });
+    // Every copy is read: copies that disagree are an error, and a blank first copy does not hide the second.
+    const disagree = await validate('spend', content.replace('2026-10-02,AG 2,Brand,USD,4.50,USD,3', '2026-10-02,AG 2,Brand,USD,4.50,EUR,3'));
+    expect(disagree.report.errors.map((e) => [e.row, e.code, e.message])).toEqual([[3, 'currency-mismatch', 'the file\'s 2 "currency" columns disagree on this row: USD, EUR']]);
+    const blankFirst = await validate('spend', content.replace('2026-10-02,AG 2,Brand,USD,4.50,USD,3', '2026-10-02,AG 2,Brand,,4.50,EUR,3'));
+    expect(blankFirst.report.errorCounts).toMatchObject({ 'currency-mismatch': 1 });
     // Two headers that are one after normalising, for another column, are still a mistake.
     const twice = await validate('spend', lines(['Day,Campaign,Cost,Cost', '2026-10-01,Brand,1,2']));
     expect(twice.report.errorCounts).toMatchObject({ 'duplicate-column': 1 });

@@ -52,6 +52,8 @@ export interface ColumnPlan {
    * the settings say DMY (not the default, so someone chose it).
    */
   readonly dashDates: boolean;
+  /** Where else the file writes this column, under the same header (`HeaderMapping.repeats`): every copy must agree. */
+  readonly alsoAt: readonly number[] | undefined;
 }
 
 const DATE_TYPES: ReadonlySet<ColumnSpec['type']> = new Set(['datetime', 'date', 'day-or-month']);
@@ -68,7 +70,7 @@ export function planColumns(
     blank: blankRule(spec, column), isDate: DATE_TYPES.has(column.type), isText: column.type === 'text',
     isKey: column.name === spec.idColumn || column.name === 'lead_id' || spec.uniqueKey.includes(column.name),
     // Always present (undefined or not): every plan has one shape, so the row loop's reads stay monomorphic.
-    values: values?.[column.name], rangeEnd, dashDates,
+    values: values?.[column.name], rangeEnd, dashDates, alsoAt: mapping.repeats[column.name],
   });
   const endAt = spec.dayRange ? spec.columns.findIndex((c) => c.name === spec.dayRange!.end) : -1;
   spec.columns.forEach((column, i) => {

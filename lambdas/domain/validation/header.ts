@@ -51,6 +51,8 @@ export interface HeaderMapping {
   readonly missing: readonly string[];
   /** Columns matched by two headers that are the same after normalising. */
   readonly duplicates: readonly { column: string; headers: string[] }[];
+  /** A column the file writes twice under one header (Google Ads' Currency code): where its other copies are. */
+  readonly repeats: Readonly<Record<string, readonly number[]>>;
 }
 
 interface HeaderHit { readonly i: number; readonly header: string; readonly currency?: string }
@@ -98,6 +100,7 @@ export function mapHeader(cells: readonly string[], spec: DatasetSpec, headers?:
   const headerCurrency: Record<string, string> = {};
   const missing: string[] = [];
   const duplicates: { column: string; headers: string[] }[] = [];
+  const repeats: Record<string, number[]> = {};
   const taken = new Set<number>();
   for (const column of spec.columns) {
     const patterns = headers?.[column.name] ?? [column.name, ...column.aliases];
@@ -107,10 +110,11 @@ export function mapHeader(cells: readonly string[], spec: DatasetSpec, headers?:
       if (hits.length === 0) continue;
       const hit = hits[0]!;
       // Two headers that are one after normalising are a mistake; two that only fit one `*` pattern are not, nor a
-      // currency column written twice with the same header (Google Ads' ad group reports): each row's currency is
-      // checked against the configured one anyway.
+      // currency column written twice with the same header (Google Ads' ad group reports): the row checker reads
+      // every copy (`repeats`), and copies that disagree are an error.
       const repeatedCurrency = column.type === 'currency' && hits.every((h) => h.header === hit.header);
       if (hits.length > 1 && !pattern.includes('*') && !repeatedCurrency) duplicates.push({ column: column.name, headers: hits.map((h) => h.header) });
+      if (hits.length > 1 && repeatedCurrency) repeats[column.name] = hits.slice(1).map((h) => h.i);
       index[column.name] = hit.i;
       found[column.name] = hit.header;
       if (hit.currency && column.type === 'money') headerCurrency[column.name] = hit.currency;
@@ -125,7 +129,7 @@ export function mapHeader(cells: readonly string[], spec: DatasetSpec, headers?:
     const unless = spec.columns.find((c) => c.name === name)?.requiredUnless;
     return !(unless && unless.length > 0 && unless.every((other) => index[other] !== undefined));
   });
-  return { index, headers: found, headerCurrency, missing: stillMissing, duplicates };
+  return { index, headers: found, headerCurrency, missing: stillMissing, duplicates, repeats };
 }
 
 /** How a file would be read from a candidate header line: the headers of a profile detected from it, a mapping. */

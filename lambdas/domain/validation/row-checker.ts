@@ -130,7 +130,10 @@ export class RowChecker<N extends DatasetName> {
   skippableColumns(): Uint8Array {
     const mask = new Uint8Array(this.headerWidth).fill(1);
     mask[0] = 0;
-    for (const p of this.plans) mask[p.index] = 0;
+    for (const p of this.plans) {
+      mask[p.index] = 0;
+      for (const i of p.alsoAt ?? []) mask[i] = 0;
+    }
     return mask;
   }
 
@@ -295,6 +298,14 @@ export class RowChecker<N extends DatasetName> {
         continue;
       }
       let raw = trimmed(cell);
+      if (plan.alsoAt !== undefined) {
+        const copies = [raw, ...plan.alsoAt.map((i) => trimmed(cells[i] ?? ''))].filter((c) => c !== '');
+        if (new Set(copies.map((c) => c.toUpperCase())).size > 1) {
+          this.err('currency-mismatch', row, line, plan.name, copies.join(' / '), `the file's ${plan.alsoAt.length + 1} "${plan.name}" columns disagree on this row: ${copies.join(', ')}`);
+          continue;
+        }
+        raw = copies[0] ?? '';
+      }
       if (plan.rangeEnd !== undefined) values[plan.rangeEnd.column] = undefined; // no plan of its own may clear it
       const range = plan.rangeEnd !== undefined && raw.length > 20 ? DAY_RANGE.exec(raw) : null;
       if (range) {
