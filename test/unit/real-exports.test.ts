@@ -198,4 +198,18 @@ describe('real exports', () => {
     const notTotal = lines(['Campaign name,"Amount spent (USD)","Reporting starts","Reporting ends"', ',50,2026-10-01,2026-10-31', 'Brand,20,2026-10-01,2026-10-31']);
     expect((await validate('spend', notTotal, at)).records.map((r) => [r.campaign, r.amount_minor])).toEqual([['Brand', 2_000], ['', 5_000]]);
   });
+
+  it('a Meta Day breakdown over two months: each row is its day, the report\'s Reporting ends is not the row\'s end', async () => {
+    const at = { uploadedAt: '2026-11-02T10:00:00Z' };
+    const content = lines([
+      'Campaign name,Day,"Amount spent (USD)","Reporting starts","Reporting ends"',
+      'Brand,2026-09-29,10,2026-09-29,2026-10-02', 'Brand,2026-09-30,11,2026-09-29,2026-10-02', 'Brand,2026-10-01,12,2026-09-29,2026-10-02',
+    ]);
+    const { report, records } = await validate('spend', content, at);
+    expect(report.status).toBe('accepted');
+    expect(records.map((r) => [r.date, r.amount_minor])).toEqual([['2026-09-29', 1000], ['2026-09-30', 1100], ['2026-10-01', 1200]]);
+    // Without the Day column the row covers the report's range, which spans two months: refused, as before.
+    const noDay = content.replace('Campaign name,Day,', 'Campaign name,Dia,');
+    expect((await validate('spend', noDay, at)).report.errorCounts).toMatchObject({ 'constraint-error': 3 });
+  });
 });

@@ -79,9 +79,11 @@ export interface DatasetSpec<N extends DatasetName = DatasetName> {
   futureDateExempt?(cells: ParsedCells): readonly string[];
   /**
    * A column whose cell may hold a range of days (`2024-10-01 - 2024-10-30`, Meta's Month and Week breakdowns):
-   * `start` is read as its first day and `end` as its last, whatever the file's own `end` column says.
+   * `start` is read as its first day and `end` as its last, whatever the file's own `end` column says. The file's
+   * `end` column is read only when `start` comes from one of `endOnlyWith` (Meta's `Reporting ends` is a row's end
+   * beside `Reporting starts`; beside a Day column it is only the report's).
    */
-  readonly dayRange?: { readonly start: string; readonly end: string };
+  readonly dayRange?: { readonly start: string; readonly end: string; readonly endOnlyWith: readonly string[] };
   /** The key that makes a later upload's record replace an earlier one. */
   keyOf(record: DatasetRecords[N]): string;
   /**
@@ -305,6 +307,9 @@ const opportunities: DatasetSpec<'opportunities'> = {
   },
 };
 
+/** Meta's `Reporting starts` in the languages of its UI: the start a `Reporting ends` column goes with. */
+export const REPORTING_STARTS = ['Reporting starts', 'Berichtsbeginn', 'Début des rapports', 'Inicio del informe'] as const;
+
 const spend: DatasetSpec<'spend'> = {
   name: 'spend',
   rowIs: 'money spent on a day (or a month) on a channel / campaign',
@@ -334,7 +339,7 @@ const spend: DatasetSpec<'spend'> = {
     col('date_end', 'date', false, ['Reporting ends'], true),
   ],
   keyColumns: ['date'],
-  dayRange: { start: 'date', end: 'date_end' },
+  dayRange: { start: 'date', end: 'date_end', endOnlyWith: REPORTING_STARTS },
   uniqueKey: ['date', 'channel', 'campaign', 'category'],
   keyOf: (r) => `${r.date}|${r.channel.toLowerCase()}|${r.campaign.toLowerCase()}|${r.category}`,
   granularity: (r) => ({

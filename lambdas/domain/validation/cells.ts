@@ -3,7 +3,7 @@
  * from the dataset registry, the header and the settings; `parseCell` reads one cell of a plan.
  */
 import type { Settings } from '../settings.ts';
-import type { ColumnSpec, DatasetSpec } from '../datasets/registry.ts';
+import { normalizeHeader, type ColumnSpec, type DatasetSpec } from '../datasets/registry.ts';
 import type { HeaderMapping } from './header.ts';
 import type { ValueMap } from './reading.ts';
 import type { ErrorCode } from './report.ts';
@@ -72,12 +72,15 @@ export function planColumns(
     // Always present (undefined or not): every plan has one shape, so the row loop's reads stay monomorphic.
     values: values?.[column.name], rangeEnd, dashDates, alsoAt: mapping.repeats[column.name],
   });
-  const endAt = spec.dayRange ? spec.columns.findIndex((c) => c.name === spec.dayRange!.end) : -1;
+  const range = spec.dayRange;
+  const endAt = range ? spec.columns.findIndex((c) => c.name === range.end) : -1;
+  const startHeader = normalizeHeader(range ? mapping.headers[range.start] ?? '' : '');
+  const endRead = range !== undefined && range.endOnlyWith.some((h) => normalizeHeader(h) === startHeader);
   spec.columns.forEach((column, i) => {
-    const index = mapping.index[column.name];
+    const index = column.name === range?.end && !endRead ? undefined : mapping.index[column.name];
     if (index === undefined) return;
     // The end of a range is set from the start's cell, read as the end column is (mapped or not).
-    const rangeEnd = endAt >= 0 && column.name === spec.dayRange!.start ? planOf(spec.columns[endAt]!, endAt, mapping.index[spec.dayRange!.end] ?? -1) : undefined;
+    const rangeEnd = range && endAt >= 0 && column.name === range.start ? planOf(spec.columns[endAt]!, endAt, endRead ? mapping.index[range.end] ?? -1 : -1) : undefined;
     plans.push(planOf(column, i, index, rangeEnd));
   });
   return plans;
