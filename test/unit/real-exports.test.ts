@@ -212,4 +212,13 @@ describe('real exports', () => {
     const noDay = content.replace('Campaign name,Day,', 'Campaign name,Dia,');
     expect((await validate('spend', noDay, at)).report.errorCounts).toMatchObject({ 'constraint-error': 3 });
   });
+
+  it('a range row and day rows inside it, on the same channel and campaign, overlap: an error, not a sum', async () => {
+    const at = { uploadedAt: '2026-11-02T10:00:00Z' };
+    const { report } = await validate('spend', lines([
+      'Campaign name,Channel,Month,"Amount spent (USD)"', 'Brand,facebook,"2026-10-01 - 2026-10-31",100', 'Brand,facebook,2026-10-20,7', 'Brand,instagram,2026-10-20,5',
+    ]), at);
+    expect(report.errors.map((e) => [e.row, e.code])).toEqual([[3, 'overlapping-granularity']]);
+    expect(report.errors[0]!.message).toContain('overlaps row 2');
+  });
 });

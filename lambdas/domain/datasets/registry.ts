@@ -91,7 +91,7 @@ export interface DatasetSpec<N extends DatasetName = DatasetName> {
    * channels): the group a record belongs to and whether it is the coarse (total) or the fine form. A file with
    * both forms in one group is an `overlapping-granularity` error: adding them up would count twice.
    */
-  granularity?(record: DatasetRecords[N]): { readonly group: string; readonly level: 'coarse' | 'fine'; readonly describe: string };
+  granularity?(record: DatasetRecords[N], cells: ParsedCells): { readonly group: string; readonly level: 'coarse' | 'fine'; readonly describe: string };
   /**
    * Builds the record from parsed cells, applying the row rules; pushes what is wrong onto `issues` and
    * returns undefined when the row is unusable.
@@ -321,8 +321,9 @@ const spend: DatasetSpec<'spend'> = {
     '`category` is marketing or sales (blank = marketing).',
     'Two rows with the same date, channel, campaign and category (case ignored) are a `duplicate-id` error: the ' +
       'scorecard keeps one record per key, so one amount would be lost. Sum them, or export without extra breakdowns.',
-    'A month row (`YYYY-MM`) and day rows of the same month, channel, campaign and category in one file are an ' +
-      '`overlapping-granularity` error naming both rows: adding them up would count the money twice.',
+    'A month row (`YYYY-MM`) or a row over a range of days, and day rows of the same month, channel, campaign and ' +
+      'category in one file are an `overlapping-granularity` error naming both rows: adding them up would count the ' +
+      'money twice.',
   ],
   notes: {
     channel: 'blank = `unspecified`',
@@ -342,11 +343,16 @@ const spend: DatasetSpec<'spend'> = {
   dayRange: { start: 'date', end: 'date_end', endOnlyWith: REPORTING_STARTS },
   uniqueKey: ['date', 'channel', 'campaign', 'category'],
   keyOf: (r) => `${r.date}|${r.channel.toLowerCase()}|${r.campaign.toLowerCase()}|${r.category}`,
-  granularity: (r) => ({
-    group: `${r.date.slice(0, 7)}|${r.channel.toLowerCase()}|${r.campaign.toLowerCase()}|${r.category}`,
-    level: r.date.length === 7 ? 'coarse' : 'fine',
-    describe: `${r.date.length === 7 ? 'the month' : 'a day of'} ${r.date.slice(0, 7)} on ${r.channel}${r.campaign ? ` / ${r.campaign}` : ''}`,
-  }),
+  granularity: (r, c) => {
+    // A row over a range of days (Meta's Reporting starts .. ends, a Month or Week range) is a total of its days too.
+    const end = str(c.date_end);
+    const range = end !== undefined && end > r.date ? `the days ${r.date} to ${end}` : undefined;
+    return {
+      group: `${r.date.slice(0, 7)}|${r.channel.toLowerCase()}|${r.campaign.toLowerCase()}|${r.category}`,
+      level: r.date.length === 7 || range ? 'coarse' : 'fine',
+      describe: `${range ?? (r.date.length === 7 ? `the month ${r.date}` : `a day of ${r.date.slice(0, 7)}`)} on ${r.channel}${r.campaign ? ` / ${r.campaign}` : ''}`,
+    };
+  },
   build(c, ctx, issues) {
     const date = str(c.date);
     const amount = num(c.amount);

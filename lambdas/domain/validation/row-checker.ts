@@ -385,7 +385,7 @@ export class RowChecker<N extends DatasetName> {
 
   /** A total and its parts in one file (a month and its days): both would be added up. */
   private checkGranularity(record: DatasetRecords[N], row: number, line: number): void {
-    const g = this.spec.granularity?.(record);
+    const g = this.spec.granularity?.(record, this.cells.byName);
     if (!g) return;
     const seen = this.levels.get(g.group) ?? {};
     const other = g.level === 'coarse' ? seen.fine : seen.coarse;
