@@ -128,6 +128,10 @@ export interface HandSheet {
   readonly rows: readonly (readonly HandCell[])[];
   /** Cells written as formulas with their cached results (`<f>` + `<v>`). @default false */
   readonly formulas?: boolean;
+  /** `state="hidden"` in the workbook's sheet list. @default false */
+  readonly hidden?: boolean;
+  /** Merged ranges (`A2:A4`), written after the rows as Excel does. @default none */
+  readonly merged?: readonly string[];
 }
 
 export interface HandWorkbookOptions {
@@ -188,11 +192,13 @@ export function handWorkbook(opts: HandWorkbookOptions): Buffer {
       }).join('');
       return `<${x}row r="${r + 1}">${cs}</${x}row>`;
     }).join('');
-    return `${XML}<${x}worksheet ${ns}><${x}sheetData>${rows}</${x}sheetData></${x}worksheet>`;
+    const merges = sheet.merged?.length
+      ? `<${x}mergeCells count="${sheet.merged.length}">${sheet.merged.map((ref) => `<${x}mergeCell ref="${ref}"/>`).join('')}</${x}mergeCells>` : '';
+    return `${XML}<${x}worksheet ${ns}><${x}sheetData>${rows}</${x}sheetData>${merges}</${x}worksheet>`;
   };
   const sheets = opts.sheets.map((s, i) => ({ path: `xl/worksheets/sheet${i + 1}.xml`, xml: sheetXml(s) }));
   const tabs = (opts.tabOrder ?? opts.sheets.map((_, i) => i))
-    .map((i) => `<${x}sheet name="${esc(opts.sheets[i]!.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('');
+    .map((i) => `<${x}sheet name="${esc(opts.sheets[i]!.name)}" sheetId="${i + 1}"${opts.sheets[i]!.hidden ? ' state="hidden"' : ''} r:id="rId${i + 1}"/>`).join('');
   const date1904 = opts.date1904 ? `<${x}workbookPr date1904="${opts.date1904 === 'true' ? 'true' : '1'}"/>` : `<${x}workbookPr/>`;
   const workbook = `${XML}<${x}workbook ${ns} xmlns:r="${REL}">${date1904}<${x}sheets>${tabs}</${x}sheets></${x}workbook>`;
   const n = opts.sheets.length;

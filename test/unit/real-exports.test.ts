@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LeadRecord, SpendRecord } from '../../lambdas/domain/datasets/records.ts';
 import { lines, validate } from '../helpers/export-builders.ts';
+import { handWorkbook } from '../helpers/xlsx-builder.ts';
 import { kpi, kpis, sets } from '../helpers/metric-builders.ts';
 
 describe('real exports', () => {
@@ -220,5 +221,36 @@ describe('real exports', () => {
     ]), at);
     expect(report.errors.map((e) => [e.row, e.code])).toEqual([[3, 'overlapping-granularity']]);
     expect(report.errors[0]!.message).toContain('overlaps row 2');
+  });
+
+  it('workbooks: a hidden first sheet (an old copy) is not read; cells merged down data rows are refused, not read as blanks; subtotal rows are skipped', async () => {
+    const header = ['Opportunity ID', 'Opportunity Owner', 'Stage', 'Amount', 'Created Date', 'Close Date'];
+    const deals = (amount: number): (string | number | { serial: number; format: 'date' })[][] => [
+      ['O1', 'Ana', 'Closed Won', amount, { serial: 46296, format: 'date' }, { serial: 46300, format: 'date' }],
+      ['O2', 'Ana', 'Closed Lost', amount, { serial: 46297, format: 'date' }, { serial: 46301, format: 'date' }],
+    ];
+    const hidden = handWorkbook({ sheets: [
+      { name: 'old export (Sept)', hidden: true, rows: [header, ...deals(2000)] }, { name: 'Deals', rows: [header, ...deals(1000)] },
+    ] });
+    const read = await validate('opportunities', hidden);
+    expect(read.report.format.sheet).toBe('Deals');
+    expect(read.records.map((r) => r.amount_minor)).toEqual([100_000, 100_000]);
+    // The owner merged down its group (a Salesforce Formatted Report): refused with what to do.
+    const merged = handWorkbook({ sheets: [{ name: 'Report', merged: ['B2:B3'], rows: [header, deals(1000)[0]!, ['O2', null, 'Closed Lost', 1000, { serial: 46297, format: 'date' }, { serial: 46301, format: 'date' }]] }] });
+    const refused = await validate('opportunities', merged);
+    expect(refused.report.status).toBe('rejected');
+    expect(refused.report.errors[0]!.message).toContain('cells B2:B3 of the sheet "Report" are merged over rows 2 to 3');
+    expect(refused.report.errors[0]!.message).toContain('export "Details Only"');
+    // A title merged across columns above the header is no problem.
+    const title = handWorkbook({ sheets: [{ name: 'Report', merged: ['A1:F1'], rows: [['Opportunities by owner'], header, ...deals(1000)] }] });
+    expect((await validate('opportunities', title)).report.status).toBe('accepted');
+    // Subtotal rows in the middle of the data are totals, skipped.
+    const sub = handWorkbook({ sheets: [{ name: 'Report', rows: [header, deals(1000)[0]!, ['Subtotal', null, null, 1000], deals(1000)[1]!, ['Subtotal', null, null, 1000], ['Total', null, null, 2000]] }] });
+    const subs = await validate('opportunities', sub);
+    expect(subs.report.status).toBe('accepted');
+    expect(subs.report.warnings.filter((w) => w.code === 'summary-row')).toHaveLength(3);
+    // A workbook whose first sheet has no table (a dashboard of charts) names the others.
+    const chart = handWorkbook({ sheets: [{ name: 'Dashboard', rows: [] }, { name: 'Deals', rows: [header, ...deals(1000)] }] });
+    expect((await validate('opportunities', chart)).report.errors[0]!.message).toContain('the workbook\'s other sheets: "Deals"');
   });
 });

@@ -54,7 +54,7 @@ export interface RowCheckerOptions {
 const DAY_RANGE = /^(\d{4}-\d{2}-\d{2})\s+[-–]\s+(\d{4}-\d{2}-\d{2})$/;
 
 /** How reports label their totals, in the languages of the tools' UIs (Total, Grand total, Gesamt, Totaux, Summe…). */
-const TOTAL_LABEL_RE = /^(grand\s+totals?|totals?|gesamt\w*|insgesamt|summe|totaux|total\s+g[ée]n[ée]ral|totale|suma\s+total|totaal|somme|summa)\b/i;
+const TOTAL_LABEL_RE = /^(grand\s+totals?|totals?|sub-?\s?totals?|gesamt\w*|insgesamt|summe|zwischensumme|totaux|sous-?\s?totals?|total\s+g[ée]n[ée]ral|totale|suma\s+total|totaal|somme|summa)\b/i;
 /**
  * Candidate trailing rows held while more rows may follow: they are a report's summary, comment or footer only
  * when nothing but such rows comes after them. Past this many in a row they are data (memory stays bounded).
@@ -420,7 +420,7 @@ export class RowChecker<N extends DatasetName> {
 /** A total label (`TOTAL_LABEL_RE`); its first letter is looked at first, as this runs for every row. */
 function isTotalLabel(first: string): boolean {
   const c = first.charCodeAt(0) | 0x20; // lower case of a letter
-  return (c === 0x74 /* t */ || c === 0x67 /* g */ || c === 0x69 /* i */ || c === 0x73 /* s */) && TOTAL_LABEL_RE.test(first);
+  return (c === 0x74 /* t */ || c === 0x67 /* g */ || c === 0x69 /* i */ || c === 0x73 /* s */ || c === 0x7a /* z */) && TOTAL_LABEL_RE.test(first);
 }
 
 function onlyFirstCell(cells: readonly string[]): boolean {

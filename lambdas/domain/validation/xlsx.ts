@@ -223,8 +223,13 @@ function collect(element: string, f: (a: XmlAttributes) => void): XmlHandler {
 const relType = (type: string, kind: string): boolean => type.endsWith(`/${kind}`);
 
 interface Workbook {
-  /** The first worksheet in tab order (a chart sheet has no rows), if any. */
+  /**
+   * The first visible worksheet in tab order (a chart sheet has no rows; a hidden sheet is often an old copy nobody
+   * sees), else the first hidden one, if any.
+   */
   readonly sheet: { readonly name: string; readonly entry: ZipEntry } | undefined;
+  /** The names of the workbook's other worksheets, in tab order. */
+  readonly others: readonly string[];
   readonly date1904: boolean;
   readonly sharedStrings: ZipEntry | undefined;
   readonly styles: ZipEntry | undefined;
@@ -235,11 +240,11 @@ async function readWorkbook(pkg: Package): Promise<Workbook> {
   const bookPath = [...root.values()].find((r) => relType(r.type, 'officeDocument'))?.path ?? 'xl/workbook.xml';
   const book = pkg.entry(bookPath);
   if (!book) throw new NotTabularError('the file is a zip archive without an Excel workbook in it: upload the .xlsx or CSV file the tool exported');
-  const tabs: { name: string; id: string }[] = [];
+  const tabs: { name: string; id: string; hidden: boolean }[] = [];
   let date1904 = false;
   await pkg.parse(book, {
     open: (name, a) => {
-      if (name === 'sheet' && a.id !== undefined) tabs.push({ name: a.name ?? '', id: a.id });
+      if (name === 'sheet' && a.id !== undefined) tabs.push({ name: a.name ?? '', id: a.id, hidden: a.state === 'hidden' || a.state === 'veryHidden' });
       else if (name === 'workbookPr') date1904 = a.date1904 === '1' || a.date1904 === 'true';
     },
     close: () => undefined, text: () => undefined, wantsText: false,
@@ -249,16 +254,17 @@ async function readWorkbook(pkg: Package): Promise<Workbook> {
     const r = [...rels.values()].find((x) => relType(x.type, kind));
     return r ? pkg.entry(r.path) : undefined;
   };
+  const worksheets = tabs.filter((tab) => { const rel = rels.get(tab.id); return rel !== undefined && relType(rel.type, 'worksheet'); });
+  const chosen = worksheets.find((tab) => !tab.hidden) ?? worksheets[0];
   let sheet: Workbook['sheet'];
-  for (const tab of tabs) {
-    const rel = rels.get(tab.id);
-    if (!rel || !relType(rel.type, 'worksheet')) continue;
+  if (chosen) {
+    const rel = rels.get(chosen.id)!;
     const entry = pkg.entry(rel.path);
-    if (!entry) throw cannotRead(`its sheet "${tab.name}" (${rel.path}) is missing from the archive`);
-    sheet = { name: tab.name, entry };
-    break;
+    if (!entry) throw cannotRead(`its sheet "${chosen.name}" (${rel.path}) is missing from the archive`);
+    sheet = { name: chosen.name, entry };
   }
-  return { sheet, date1904, sharedStrings: part('sharedStrings'), styles: part('styles') };
+  const others = worksheets.filter((tab) => tab !== chosen).map((tab) => tab.name);
+  return { sheet, others, date1904, sharedStrings: part('sharedStrings'), styles: part('styles') };
 }
 
 /** For each cell style (`s`), whether its number format is a date or time. */
@@ -309,6 +315,8 @@ async function readSharedStrings(pkg: Package, sst: ZipEntry): Promise<string[]>
 /** The rows of a sheet's XML, collected as they complete (the reader drains them after each chunk). */
 class SheetRows implements XmlHandler {
   readonly ready: { cells: string[]; line: number }[] = [];
+  /** Merged ranges that span rows (`A13:A16`): listed after the rows, so they are checked at the end. */
+  readonly merges: { ref: string; firstLine: number; lastLine: number }[] = [];
   private cells: string[] = [];
   private line = 0;
   private col = -1;
@@ -353,6 +361,11 @@ class SheetRows implements XmlHandler {
         this.style = a.s !== undefined ? Number(a.s) : 0;
         this.value = '';
         this.inCell = true;
+        break;
+      }
+      case 'mergeCell': {
+        const m = /^[A-Z]+(\d+):[A-Z]+(\d+)$/i.exec(a.ref ?? '');
+        if (m && Number(m[2]) > Number(m[1])) this.merges.push({ ref: a.ref!, firstLine: Number(m[1]), lastLine: Number(m[2]) });
         break;
       }
       case 'v': this.inValue = this.inCell; break;
@@ -438,11 +451,13 @@ async function readFirstSheet<R extends HeaderReading>(
   const ahead: { cells: string[]; line: number }[] = [];
   let result: 'read' | 'stopped' | 'no-header' | undefined;
   let started = false;
+  let headerLine = 0;
   const start = async (): Promise<'read' | 'stopped' | 'no-header'> => {
     started = true;
     const header = findHeaderInRows(ahead.map((r) => r.cells), spec, reader);
     if (!header) return 'no-header';
     const line = ahead[header.lineIndex]!.line;
+    headerLine = line;
     const sample = ahead.slice(header.lineIndex + 1).map((r) => r.cells);
     if (!handlers.onHeader({ ...header, line, sample }, sheetName)) return 'stopped';
     for (const r of ahead.slice(header.lineIndex + 1)) await handlers.onRow(r.cells, r.line);
@@ -463,7 +478,19 @@ async function readFirstSheet<R extends HeaderReading>(
   // a damaged sheet is then one clear error, rather than rows of garbage text checked before it.
   await pkg.check(book.sheet.entry, 'sheet');
   await pkg.parse(book.sheet.entry, rows, 'sheet', drain);
-  if (result) return result;
-  await drain();
-  return result ?? (started ? 'read' : start());
+  if (!result) await drain();
+  result ??= started ? 'read' : await start();
+  if (result === 'no-header' && book.others.length > 0) {
+    throw new NotTabularError(`the sheet "${sheetName}" has no table with a header of ${spec.name}; the workbook's other sheets: ` +
+      `${book.others.map((n) => `"${n}"`).join(', ')}: move the one with the export first, or save it alone`, 'empty-file');
+  }
+  // A cell merged down several rows keeps its value in the first only: the others would read as blank (an owner
+  // of a grouped report counted as "unknown"). Read as it is, that is wrong in silence, so it is refused.
+  const merged = result === 'read' ? rows.merges.find((m) => m.lastLine > headerLine) : undefined;
+  if (merged) {
+    throw new NotTabularError(`cells ${merged.ref} of the sheet "${sheetName}" are merged over rows ${merged.firstLine} to ${merged.lastLine}: ` +
+      'only the first of those rows holds the value, the others would read as blank. Unmerge the cells and fill every row (a ' +
+      'Salesforce report: export "Details Only", not "Formatted Report"), then upload it again');
+  }
+  return result;
 }
