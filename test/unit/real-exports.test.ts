@@ -253,4 +253,12 @@ describe('real exports', () => {
     const chart = handWorkbook({ sheets: [{ name: 'Dashboard', rows: [] }, { name: 'Deals', rows: [header, ...deals(1000)] }] });
     expect((await validate('opportunities', chart)).report.errors[0]!.message).toContain('the workbook\'s other sheets: "Deals"');
   });
+
+  it('a team\'s pipeline sheet: the draft takes the sales agent as the owner, not the customer account', async () => {
+    const { report } = await validate('opportunities', lines([
+      'opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value',
+      '1C1I7A6R,Moses Frase,GTX Plus Basic,Cancity,Won,2016-10-20,2017-03-01,1054', 'Z063OYW0,Darcel Schlecht,GTXPro,Isdom,Won,2016-10-25,2017-03-11,4514',
+    ]), { draft: true });
+    expect(report.mappingDraft).toMatchObject({ columns: { owner: 'sales_agent' } });
+  });
 });
