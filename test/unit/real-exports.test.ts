@@ -261,4 +261,13 @@ describe('real exports', () => {
     ]), { draft: true });
     expect(report.mappingDraft).toMatchObject({ columns: { owner: 'sales_agent' } });
   });
+
+  it('rows skipped as totals or footers leave no blank-value warnings (their blank source is no lead\'s)', async () => {
+    const { report, records } = await validate('leads', lines([
+      'Lead ID,Created Date,Lead Source', '00Q1,10/1/2026,Web', '00Q2,10/2/2026,', ',,', 'Grand Totals (2 records),,',
+      'Confidential Information - Do Not Distribute,,', '"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.",,',
+    ]));
+    expect(records.map((r) => [r.lead_id, r.source])).toEqual([['00Q1', 'Web'], ['00Q2', 'unknown']]);
+    expect(report.warnings.filter((w) => w.code === 'blank-value').map((w) => w.row)).toEqual([3]);
+  });
 });

@@ -88,6 +88,8 @@ export class RowChecker<N extends DatasetName> {
   private readonly levels = new Map<string, { coarse?: number; fine?: number }>();
   private readonly tolerance: number;
   private readonly rowErrors: Issue<ErrorCode>[] = [];
+  /** The row's blank-value warnings: kept only if the row is not skipped (a footer line has no source either). */
+  private readonly rowBlanks: Issue<WarningCode>[] = [];
   private readonly issues: RowIssue[] = [];
   private writes: Promise<void>[] = [];
   /**
@@ -228,6 +230,7 @@ export class RowChecker<N extends DatasetName> {
    */
   private checkRecord(cells: string[], row: number, line: number, trailing = false): void {
     if (this.rowErrors.length > 0) this.rowErrors.length = 0;
+    if (this.rowBlanks.length > 0) this.rowBlanks.length = 0;
     this.checkWidth(cells, row, line);
     this.readCells(cells, row, line);
     if (this.skip !== undefined) {
@@ -252,6 +255,7 @@ export class RowChecker<N extends DatasetName> {
       this.logs.warnings.add({ code: skipped, row, line, value: label.slice(0, 80), message: SKIPPED_MESSAGE[skipped] });
       return;
     }
+    for (const w of this.rowBlanks) this.logs.warnings.add(w);
     this.checkUnique(record, row, line);
     if (record && this.rowErrors.length === 0) this.checkGranularity(record, row, line);
     if (this.rowErrors.length > 0) {
@@ -327,7 +331,7 @@ export class RowChecker<N extends DatasetName> {
         if (plan.blank === 'error') this.err('missing-value', row, line, plan.name, '', `required value "${plan.name}" is blank${plan.type === 'money' ? blankMoneyHint(plan.name) : ''}`);
         else if (plan.blank === 'unknown') {
           values[plan.column] = 'unknown';
-          this.logs.warnings.add({ code: 'blank-value', row, line, column: plan.name, value: '', message: `blank ${plan.name} read as "unknown"` });
+          this.rowBlanks.push({ code: 'blank-value', row, line, column: plan.name, value: '', message: `blank ${plan.name} read as "unknown"` });
         }
         continue;
       }
