@@ -104,6 +104,8 @@ export class RowChecker<N extends DatasetName> {
   /** The amounts of the rows read so far (in minor units) and how many, to tell a leading total from a record. */
   private amountSum = 0;
   private amountRows = 0;
+  /** The amount column, whose sum a leading total is. */
+  private readonly amountPlan: ColumnPlan | undefined;
   /** The current row's cell that says it is no record of the dataset (a word its vocabulary maps to `skip`). */
   private skip: { column: string; value: string } | undefined;
 
@@ -116,6 +118,7 @@ export class RowChecker<N extends DatasetName> {
     private readonly sink: RecordSink<DatasetRecords[N]>,
   ) {
     this.plans = planColumns(spec, mapping, opts.settings, opts.decimalComma, opts.values, opts.fileDateOrder === true);
+    this.amountPlan = this.plans.find((p) => p.type === 'money');
     this.datePlans = this.plans.filter((p) => p.isDate);
     this.cells = rowCellsOf(spec);
     this.keyIndexes = spec.keyColumns.map((k) => mapping.index[k] ?? -1);
@@ -178,9 +181,6 @@ export class RowChecker<N extends DatasetName> {
     return typeof v === 'number' && this.amountRows > 0 && Math.abs(v - this.amountSum) <= this.amountRows;
   }
 
-  private get amountPlan(): ColumnPlan | undefined {
-    return this.plans.find((p) => p.type === 'money');
-  }
 
   /** A record of a CSV file as `CsvParser` hands it over; the header (row 1) is not a data row. */
   row(cells: string[], row: number, line: number): void {
@@ -301,24 +301,16 @@ export class RowChecker<N extends DatasetName> {
         this.err('missing-cell', row, line, plan.name, undefined, `the row has ${cells.length} cells and ends before column "${plan.name}"`);
         continue;
       }
-      let raw = trimmed(cell);
+      let raw: string | undefined = trimmed(cell);
       if (plan.alsoAt !== undefined) {
-        const copies = [raw, ...plan.alsoAt.map((i) => trimmed(cells[i] ?? ''))].filter((c) => c !== '');
-        if (new Set(copies.map((c) => c.toUpperCase())).size > 1) {
-          this.err('currency-mismatch', row, line, plan.name, copies.join(' / '), `the file's ${plan.alsoAt.length + 1} "${plan.name}" columns disagree on this row: ${copies.join(', ')}`);
-          continue;
-        }
-        raw = copies[0] ?? '';
+        raw = this.readCopies(plan, raw, cells, row, line);
+        if (raw === undefined) continue;
       }
-      if (plan.rangeEnd !== undefined) values[plan.rangeEnd.column] = undefined; // no plan of its own may clear it
-      const range = plan.rangeEnd !== undefined && raw.length > 20 ? DAY_RANGE.exec(raw) : null;
-      if (range) {
-        raw = range[1]!;
-        const end = plan.rangeEnd!;
-        endFromRange = end.column;
-        const v = parseCell(end, range[2]!);
-        if (typeof v === 'object') this.err(v.code, row, line, end.name, range[2], `"${range[2]}" (the end of "${truncate(cell.trim())}") ${v.problem}`);
-        else values[end.column] = v;
+      if (plan.rangeEnd !== undefined) {
+        values[plan.rangeEnd.column] = undefined; // no plan of its own may clear it
+        const start = this.readRange(plan.rangeEnd, raw, row, line);
+        if (start !== raw) endFromRange = plan.rangeEnd.column;
+        raw = start;
       }
       // A blank cell is read through the words only when they list "" (a blank that means something: "skip": [""]).
       if (plan.values !== undefined && (raw !== '' || plan.values.words.has(''))) {
@@ -340,6 +332,24 @@ export class RowChecker<N extends DatasetName> {
       if (typeof v === 'object') this.err(v.code, row, line, plan.name, raw, `"${truncate(raw)}" ${v.problem}`);
       else values[plan.column] = v;
     }
+  }
+
+  /** A column written more than once (`ColumnPlan.alsoAt`): its one value, or undefined when the copies disagree. */
+  private readCopies(plan: ColumnPlan, raw: string, cells: readonly string[], row: number, line: number): string | undefined {
+    const copies = [raw, ...plan.alsoAt!.map((i) => trimmed(cells[i] ?? ''))].filter((c) => c !== '');
+    if (new Set(copies.map((c) => c.toUpperCase())).size <= 1) return copies[0] ?? '';
+    this.err('currency-mismatch', row, line, plan.name, copies.join(' / '), `the file's ${plan.alsoAt!.length + 1} "${plan.name}" columns disagree on this row: ${copies.join(', ')}`);
+    return undefined;
+  }
+
+  /** A cell holding a range of days: its last day read into `end`'s column, its first returned; any other cell as it is. */
+  private readRange(end: ColumnPlan, raw: string, row: number, line: number): string {
+    const range = raw.length > 20 ? DAY_RANGE.exec(raw) : null;
+    if (!range) return raw;
+    const v = parseCell(end, range[2]!);
+    if (typeof v === 'object') this.err(v.code, row, line, end.name, range[2], `"${range[2]}" (the end of "${truncate(raw)}") ${v.problem}`);
+    else this.cells.values[end.column] = v;
+    return range[1]!;
   }
 
   /** Dates after the upload day plus one are errors, except where the dataset says a date may lie ahead. */
