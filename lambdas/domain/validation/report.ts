@@ -17,7 +17,7 @@ export type WarningCode = (typeof WARNING_CODES)[number];
 /** For each error code: what it means and how to fix the file, in one line, for the people who upload. */
 export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   'empty-file': 'The file has no data: export again, and check that the export finished.',
-  'not-tabular': 'Not a CSV or Excel export (or a quote is never closed): upload the .csv, .csv.gz or .xlsx file the tool exported.',
+  'not-tabular': 'Not a table that can be read: not a CSV or Excel export, a quote that is never closed, or a sheet with cells merged down its rows (the message says which): upload the .csv, .csv.gz or .xlsx file the tool exported, with a value in every cell.',
   'encoding-error': 'The file mixes text encodings: open it and save it again as "CSV UTF-8".',
   'missing-column': 'A required column is missing: export it too, or, if the file has it under a name of its own, say which in a mapping.json beside the file (the message and the ops email propose the closest headers and a draft).',
   'duplicate-column': 'Two columns mean the same thing: delete one of them.',
